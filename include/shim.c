@@ -1,0 +1,128 @@
+/* See shim.h. Compiled by build.rs with the installed Kamailio's defines. */
+#include "shim.h"
+#include "core/dprint.h"
+#include "core/cfg/cfg.h"
+#include "core/tcp_options.h"
+#include "core/timer_ticks.h"
+#include "core/route.h"
+#include "core/action.h"
+#include "core/mem/shm.h"
+#include "core/mem/pkg.h"
+#include "core/sr_module.h"
+
+int krs_log_enabled(int level, const char *mname, int mnlen)
+{
+	return DPRINT_NON_CRIT && get_debug_level((char *)mname, mnlen) >= level;
+}
+
+void krs_log(int level, const char *mname, int mnlen, const char *func, const char *msg,
+		int msglen)
+{
+#undef LOG_MNAME
+#undef LOG_MNAME_LEN
+#define LOG_MNAME ((char *)mname)
+#define LOG_MNAME_LEN mnlen
+	LOG_FX(DEFAULT_FACILITY, level, NULL, "", func, "%.*s\n", msglen, msg);
+}
+
+void krs_tcpconn_put(struct tcp_connection *c)
+{
+	tcpconn_put(c);
+}
+
+int krs_tcp_con_lifetime_ticks(void)
+{
+	return cfg_get(tcp, tcp_cfg, con_lifetime);
+}
+
+unsigned int krs_s_to_ticks(unsigned int s)
+{
+	return S_TO_TICKS(s);
+}
+
+void krs_su2ip_addr(struct ip_addr *ip, union sockaddr_union *su)
+{
+	su2ip_addr(ip, su);
+}
+
+unsigned short krs_su_getport(union sockaddr_union *su)
+{
+	return su_getport(su);
+}
+
+int krs_get_route_type(void)
+{
+	return get_route_type();
+}
+
+void krs_set_route_type(int t)
+{
+	set_route_type(t);
+}
+
+int krs_run_event_route(int rt, struct sip_msg *msg)
+{
+	struct run_act_ctx ctx;
+	int backup = get_route_type();
+	set_route_type(EVENT_ROUTE);
+	init_run_actions_ctx(&ctx);
+	run_top_route(event_rt.rlist[rt], msg, &ctx);
+	set_route_type(backup);
+	return 0;
+}
+
+gen_lock_t *krs_lock_alloc(void)
+{
+	gen_lock_t *l = lock_alloc();
+	if (l && lock_init(l) == 0) {
+		lock_dealloc(l);
+		return NULL;
+	}
+	return l;
+}
+
+void krs_lock_dealloc(gen_lock_t *l)
+{
+	lock_destroy(l);
+	lock_dealloc(l);
+}
+
+void krs_lock_get(gen_lock_t *l)
+{
+	lock_get(l);
+}
+
+void krs_lock_release(gen_lock_t *l)
+{
+	lock_release(l);
+}
+
+void *krs_shm_malloc(unsigned long size)
+{
+	return shm_malloc(size);
+}
+
+void krs_shm_free(void *p)
+{
+	shm_free(p);
+}
+
+void *krs_pkg_malloc(unsigned long size)
+{
+	return pkg_malloc(size);
+}
+
+void krs_pkg_free(void *p)
+{
+	pkg_free(p);
+}
+
+int krs_event_route_lookup(const char *name)
+{
+	int rt = route_lookup(&event_rt, (char *)name);
+	if (rt < 0 || event_rt.rlist[rt] == NULL)
+		return -1;
+	return rt;
+}
+
+const unsigned int krs_param_use_func = PARAM_USE_FUNC;

@@ -1,0 +1,145 @@
+//! Parsing the target of `tcp_get_conid`: `host[:port]`, `[v6addr][:port]`, or a SIP URI
+//! `sip[s]:[user@]host[:port][;params]`.
+
+/// A parsed target: host (IPv6 without brackets) and port.
+#[derive(Debug, PartialEq, Eq)]
+pub struct HostPort<'a> {
+    pub host: &'a [u8],
+    pub port: u16,
+}
+
+/// Longest host name DNS allows.
+const MAX_HOST: usize = 253;
+
+pub fn parse(input: &[u8]) -> Result<HostPort<'_>, String> {
+    let mut s = trim(input);
+    let mut default_port = 5060;
+    if let Some(rest) = strip_prefix_ci(s, b"sips:") {
+        s = rest;
+        default_port = 5061;
+    } else if let Some(rest) = strip_prefix_ci(s, b"sip:") {
+        s = rest;
+    }
+    if let Some(at) = s.iter().rposition(|&c| c == b'@') {
+        s = &s[at + 1..];
+    }
+    if let Some(semi) = s.iter().position(|&c| c == b';' || c == b'?') {
+        s = &s[..semi];
+    }
+    let (host, port) = if s.first() == Some(&b'[') {
+        let end = s
+            .iter()
+            .position(|&c| c == b']')
+            .ok_or("unterminated IPv6 reference")?;
+        let rest = &s[end + 1..];
+        let port = match rest {
+            [] => None,
+            [b':', p @ ..] => Some(p),
+            _ => return Err("unexpected text after IPv6 reference".into()),
+        };
+        (&s[1..end], port)
+    } else {
+        match s.iter().filter(|&&c| c == b':').count() {
+            0 => (s, None),
+            1 => {
+                let colon = s.iter().position(|&c| c == b':').unwrap_or(s.len());
+                (&s[..colon], Some(&s[colon + 1..]))
+            }
+            _ => (s, None), // a bare IPv6 address
+        }
+    };
+    if host.is_empty() {
+        return Err("empty host".into());
+    }
+    if host.len() > MAX_HOST {
+        return Err(format!("host longer than {MAX_HOST} characters"));
+    }
+    if host
+        .iter()
+        .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
+    {
+        return Err("host contains blanks or control characters".into());
+    }
+    let port = match port {
+        None => default_port,
+        Some(p) => parse_port(p)?,
+    };
+    Ok(HostPort { host, port })
+}
+
+fn parse_port(p: &[u8]) -> Result<u16, String> {
+    let text = std::str::from_utf8(p).map_err(|_| "port is not text")?;
+    match text.parse::<u16>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("invalid port '{text}'")),
+    }
+}
+
+fn trim(s: &[u8]) -> &[u8] {
+    let start = s
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    &s[start..end]
+}
+
+fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &s[prefix.len()..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> (String, u16) {
+        let hp = parse(s.as_bytes()).unwrap();
+        (String::from_utf8(hp.host.to_vec()).unwrap(), hp.port)
+    }
+
+    #[test]
+    fn plain_forms() {
+        assert_eq!(ok("127.0.0.1"), ("127.0.0.1".into(), 5060));
+        assert_eq!(ok("127.0.0.1:5070"), ("127.0.0.1".into(), 5070));
+        assert_eq!(ok("  example.com:6000 "), ("example.com".into(), 6000));
+        assert_eq!(ok("[::1]:5080"), ("::1".into(), 5080));
+        assert_eq!(ok("[::1]"), ("::1".into(), 5060));
+        assert_eq!(ok("::1"), ("::1".into(), 5060));
+    }
+
+    #[test]
+    fn uri_forms() {
+        assert_eq!(
+            ok("sip:127.0.0.1:5070;transport=tcp"),
+            ("127.0.0.1".into(), 5070)
+        );
+        assert_eq!(ok("SIPS:alice@10.0.0.1"), ("10.0.0.1".into(), 5061));
+        assert_eq!(ok("sip:bob@[::1]:5090;transport=tls"), ("::1".into(), 5090));
+        assert_eq!(ok("sip:10.0.0.2?x=y"), ("10.0.0.2".into(), 5060));
+    }
+
+    #[test]
+    fn bad_forms() {
+        for bad in [
+            "",
+            "   ",
+            ":5060",
+            "127.0.0.1:",
+            "127.0.0.1:abc",
+            "127.0.0.1:0",
+            "127.0.0.1:70000",
+            "[::1",
+            "[::1]x",
+            "sip:",
+            "a b:5060",
+        ] {
+            assert!(parse(bad.as_bytes()).is_err(), "{bad:?} should fail");
+        }
+        let long = "a".repeat(8192);
+        assert!(parse(long.as_bytes()).is_err());
+    }
+}

@@ -1,0 +1,338 @@
+//! `tcpops`: per-connection TCP control for Kamailio, a drop-in replacement for the C module.
+//! See `modules/tcpops/README.md`.
+#![deny(unsafe_code)]
+
+mod events;
+mod hostport;
+mod ops;
+
+use kamailio::cfg::{routes, Call, Fixup};
+use kamailio::module::{ModuleDef, Param};
+use kamailio::pv::PvValue;
+use kamailio::{cmd, kemi, pv, Msg};
+use log::error;
+
+use ops::FAIL;
+
+kamailio::module!(definition);
+
+fn definition() -> ModuleDef {
+    let req_reply = routes::REQUEST | routes::ONREPLY;
+    ModuleDef {
+        cmds: vec![
+            cmd!(
+                "tcp_keepalive_enable",
+                w_keepalive_enable4,
+                4,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_keepalive_enable",
+                w_keepalive_enable3,
+                3,
+                Fixup::IntAll,
+                req_reply
+            ),
+            cmd!(
+                "tcp_keepalive_disable",
+                w_keepalive_disable1,
+                1,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_keepalive_disable",
+                w_keepalive_disable0,
+                0,
+                Fixup::None,
+                req_reply
+            ),
+            cmd!(
+                "tcp_set_connection_lifetime",
+                w_lifetime2,
+                2,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_set_connection_lifetime",
+                w_lifetime1,
+                1,
+                Fixup::IntAll,
+                req_reply
+            ),
+            cmd!(
+                "tcp_enable_closed_event",
+                w_closed_event1,
+                1,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_enable_closed_event",
+                w_closed_event0,
+                0,
+                Fixup::None,
+                req_reply
+            ),
+            cmd!(
+                "tcp_conid_state",
+                w_conid_state,
+                1,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_conid_alive",
+                w_conid_alive,
+                1,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!("tcp_get_conid", w_get_conid, 2, Fixup::StrPvar, routes::ANY),
+            cmd!(
+                "tcp_set_otcpid",
+                w_set_otcpid,
+                1,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_set_otcpid_flag",
+                w_set_otcpid_flag,
+                1,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_close_connection",
+                w_close0,
+                0,
+                Fixup::None,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_close_connection",
+                w_close1,
+                1,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+        ],
+        params: vec![
+            Param::Int("closed_event", &events::CLOSED_EVENT),
+            Param::Str("event_callback", &events::EVENT_CALLBACK),
+        ],
+        pvs: vec![pv!("tcp", pv_tcp_parse, pv_tcp_get)],
+        kemi: vec![
+            kemi!("tcp_keepalive_enable", ki_keepalive_enable, (idle: Int, cnt: Int, intvl: Int)),
+            kemi!("tcp_keepalive_enable_cid", ki_keepalive_enable_cid, (con: Int, idle: Int, cnt: Int, intvl: Int)),
+            kemi!("tcp_keepalive_disable", ki_keepalive_disable, ()),
+            kemi!("tcp_keepalive_disable_cid", ki_keepalive_disable_cid, (con: Int)),
+            kemi!("tcp_set_connection_lifetime", ki_lifetime, (secs: Int)),
+            kemi!("tcp_set_connection_lifetime_cid", ki_lifetime_cid, (con: Int, secs: Int)),
+            kemi!("tcp_enable_closed_event", ki_closed_event, ()),
+            kemi!("tcp_enable_closed_event_cid", ki_closed_event_cid, (con: Int)),
+            kemi!("tcp_conid_alive", ki_conid_alive, (con: Int)),
+            kemi!("tcp_conid_state", ki_conid_state, (con: Int)),
+            kemi!("tcp_set_otcpid", ki_set_otcpid, (con: Int)),
+            kemi!("tcp_set_otcpid_flag", ki_set_otcpid_flag, (mode: Int)),
+            kemi!("tcp_close_connection", ki_close, ()),
+            kemi!("tcp_close_connection_id", ki_close_id, (con: Int)),
+        ],
+        init: events::init,
+        ..ModuleDef::new("tcpops")
+    }
+}
+
+/// Reads integer parameters `first..first+N` of a cfg call, logging the one that is not a number.
+fn ints<const N: usize>(call: &mut Call, names: [&str; N]) -> Result<[i32; N], i32> {
+    let mut out = [0; N];
+    for (i, name) in names.iter().enumerate() {
+        out[i] = call.int(i).map_err(|_| {
+            error!("invalid parameter '{name}' (must be a number)");
+            FAIL
+        })?;
+    }
+    Ok(out)
+}
+
+/// Runs `f` with the call's message and integer parameters; -1 on a bad parameter.
+fn with_ints<const N: usize>(
+    call: &mut Call,
+    names: [&str; N],
+    f: impl FnOnce(&mut Msg, [i32; N]) -> i32,
+) -> i32 {
+    match ints(call, names) {
+        Ok(v) => match call.msg() {
+            Some(m) => f(m, v),
+            None => FAIL,
+        },
+        Err(e) => e,
+    }
+}
+
+fn w_keepalive_enable4(c: &mut Call) -> i32 {
+    with_ints(
+        c,
+        ["conid", "idle", "count", "interval"],
+        |m, [con, i, n, t]| ops::keepalive_enable(m, Some(con), i, n, t),
+    )
+}
+fn w_keepalive_enable3(c: &mut Call) -> i32 {
+    with_ints(c, ["idle", "count", "interval"], |m, [i, n, t]| {
+        ops::keepalive_enable(m, None, i, n, t)
+    })
+}
+fn w_keepalive_disable1(c: &mut Call) -> i32 {
+    with_ints(c, ["conid"], |m, [con]| {
+        ops::keepalive_disable(m, Some(con))
+    })
+}
+fn w_keepalive_disable0(c: &mut Call) -> i32 {
+    with_ints(c, [], |m, []| ops::keepalive_disable(m, None))
+}
+fn w_lifetime2(c: &mut Call) -> i32 {
+    with_ints(c, ["conid", "lifetime"], |m, [con, s]| {
+        ops::set_lifetime(m, Some(con), s)
+    })
+}
+fn w_lifetime1(c: &mut Call) -> i32 {
+    with_ints(c, ["lifetime"], |m, [s]| ops::set_lifetime(m, None, s))
+}
+fn w_closed_event1(c: &mut Call) -> i32 {
+    with_ints(c, ["conid"], |m, [con]| {
+        ops::enable_closed_event(m, Some(con))
+    })
+}
+fn w_closed_event0(c: &mut Call) -> i32 {
+    with_ints(c, [], |m, []| ops::enable_closed_event(m, None))
+}
+fn w_conid_state(c: &mut Call) -> i32 {
+    ints(c, ["conid"]).map_or_else(|e| e, |[con]| ops::conid_state(con))
+}
+fn w_conid_alive(c: &mut Call) -> i32 {
+    ints(c, ["conid"]).map_or_else(|e| e, |[con]| ops::conid_alive(con))
+}
+fn w_set_otcpid(c: &mut Call) -> i32 {
+    with_ints(c, ["conid"], |m, [con]| ops::set_otcpid(m, con))
+}
+fn w_set_otcpid_flag(c: &mut Call) -> i32 {
+    with_ints(c, ["mode"], |m, [mode]| ops::set_otcpid_flag(m, mode))
+}
+fn w_close0(c: &mut Call) -> i32 {
+    with_ints(c, [], |m, []| ops::close_connection(m, None))
+}
+fn w_close1(c: &mut Call) -> i32 {
+    with_ints(c, ["conid"], |m, [con]| ops::close_connection(m, Some(con)))
+}
+
+fn w_get_conid(c: &mut Call) -> i32 {
+    let conid = match c.str(0) {
+        Ok(addr) => match ops::get_conid(addr) {
+            Ok(id) => id,
+            Err(e) => {
+                error!(
+                    "tcp_get_conid: bad address [{}]: {e}",
+                    String::from_utf8_lossy(&addr[..addr.len().min(64)])
+                );
+                return FAIL;
+            }
+        },
+        Err(_) => {
+            error!("tcp_get_conid: cannot read the address parameter");
+            return FAIL;
+        }
+    };
+    let Ok(target) = c.pv_target(1) else {
+        error!("tcp_get_conid: bad output variable");
+        return FAIL;
+    };
+    if !target.is_writable() || !target.set_int(conid) {
+        error!("tcp_get_conid: cannot set the output variable (read-only?)");
+        return FAIL;
+    }
+    if conid == 0 {
+        FAIL
+    } else {
+        ops::OK
+    }
+}
+
+fn ki_keepalive_enable(m: &mut Msg, idle: i32, cnt: i32, intvl: i32) -> i32 {
+    ops::keepalive_enable(m, None, idle, cnt, intvl)
+}
+fn ki_keepalive_enable_cid(m: &mut Msg, con: i32, idle: i32, cnt: i32, intvl: i32) -> i32 {
+    ops::keepalive_enable(m, Some(con), idle, cnt, intvl)
+}
+fn ki_keepalive_disable(m: &mut Msg) -> i32 {
+    ops::keepalive_disable(m, None)
+}
+fn ki_keepalive_disable_cid(m: &mut Msg, con: i32) -> i32 {
+    ops::keepalive_disable(m, Some(con))
+}
+fn ki_lifetime(m: &mut Msg, secs: i32) -> i32 {
+    ops::set_lifetime(m, None, secs)
+}
+fn ki_lifetime_cid(m: &mut Msg, con: i32, secs: i32) -> i32 {
+    ops::set_lifetime(m, Some(con), secs)
+}
+fn ki_closed_event(m: &mut Msg) -> i32 {
+    ops::enable_closed_event(m, None)
+}
+fn ki_closed_event_cid(m: &mut Msg, con: i32) -> i32 {
+    ops::enable_closed_event(m, Some(con))
+}
+fn ki_conid_alive(_m: &mut Msg, con: i32) -> i32 {
+    ops::conid_alive(con)
+}
+fn ki_conid_state(_m: &mut Msg, con: i32) -> i32 {
+    ops::conid_state(con)
+}
+fn ki_set_otcpid(m: &mut Msg, con: i32) -> i32 {
+    ops::set_otcpid(m, con)
+}
+fn ki_set_otcpid_flag(m: &mut Msg, mode: i32) -> i32 {
+    ops::set_otcpid_flag(m, mode)
+}
+fn ki_close(m: &mut Msg) -> i32 {
+    ops::close_connection(m, None)
+}
+fn ki_close_id(m: &mut Msg, con: i32) -> i32 {
+    ops::close_connection(m, Some(con))
+}
+
+/// `$tcp(conid)`, `$tcp(c_si)`, `$tcp(c_sp)`: the current message's connection.
+const PV_CONID: i32 = 0;
+const PV_SRC_IP: i32 = 1;
+const PV_SRC_PORT: i32 = 2;
+
+fn pv_tcp_parse(key: &[u8]) -> Option<i32> {
+    match key {
+        b"conid" => Some(PV_CONID),
+        b"c_si" => Some(PV_SRC_IP),
+        b"c_sp" => Some(PV_SRC_PORT),
+        _ => None,
+    }
+}
+
+fn pv_tcp_get(msg: Option<&mut Msg>, key: i32, out: &mut dyn FnMut(PvValue)) {
+    let in_event = events::CLOSING.with(|c| {
+        c.borrow().as_ref().map(|c| match key {
+            PV_SRC_IP => out(PvValue::Str(c.src_ip.as_bytes())),
+            PV_SRC_PORT => out(PvValue::Int(c.src_port as i64)),
+            _ => out(PvValue::Int(c.id as i64)),
+        })
+    });
+    if in_event.is_some() {
+        return;
+    }
+    let conn = msg.and_then(|m| kamailio::tcp::Conn::by_id(m.rcv_reserved_conid()));
+    match (conn, key) {
+        (None, _) => out(PvValue::Null),
+        (Some(c), PV_SRC_IP) => out(PvValue::Str(c.src_ip().as_bytes())),
+        (Some(c), PV_SRC_PORT) => out(PvValue::Int(c.src_port() as i64)),
+        (Some(c), _) => out(PvValue::Int(c.id() as i64)),
+    }
+}

@@ -1,0 +1,177 @@
+//! The operations behind the cfg functions and KEMI exports, each written once.
+//! Every function returns the documented cfg code: 1 success, negative failure, never 0.
+
+use kamailio::tcp::{self, Conn, ConnState};
+use kamailio::Msg;
+use log::{debug, error, warn};
+
+use crate::events;
+
+pub const OK: i32 = 1;
+pub const FAIL: i32 = -1;
+
+/// The connection a function acts on: the given conid, or the current message's.
+fn target_conid(msg: &Msg, conid: Option<i32>, func: &str) -> Result<i32, i32> {
+    match conid {
+        Some(c) => Ok(c),
+        None => msg.rcv_conid().ok_or_else(|| {
+            error!("{func}: the current message does not come from a TCP connection");
+            FAIL
+        }),
+    }
+}
+
+fn find(conid: i32, func: &str) -> Result<Conn, i32> {
+    Conn::by_id(conid).ok_or_else(|| {
+        error!("{func}: no TCP connection with id {conid}");
+        FAIL
+    })
+}
+
+fn code(r: Result<i32, i32>) -> i32 {
+    r.unwrap_or_else(|e| e)
+}
+
+/// `tcp_conid_state(conid)`: 1 ok, 2 accepting, 3 connecting, -1 no such connection,
+/// -2 EOF, -3 error, -4 bad.
+pub fn conid_state(conid: i32) -> i32 {
+    let Some(c) = Conn::by_id(conid) else {
+        debug!("tcp_conid_state: connection id {conid} does not exist");
+        return -1;
+    };
+    match c.state() {
+        ConnState::Ok => 1,
+        ConnState::Accept => 2,
+        ConnState::Connect => 3,
+        ConnState::Eof => -2,
+        ConnState::Error => -3,
+        ConnState::Bad => -4,
+        ConnState::Init | ConnState::Other(_) => 1,
+    }
+}
+
+/// `tcp_conid_alive(conid)`: 1 if the connection is usable, -1 otherwise.
+pub fn conid_alive(conid: i32) -> i32 {
+    if conid_state(conid) >= 1 {
+        OK
+    } else {
+        FAIL
+    }
+}
+
+/// `tcp_keepalive_enable([conid], idle, count, interval)`.
+pub fn keepalive_enable(
+    msg: &Msg,
+    conid: Option<i32>,
+    idle: i32,
+    count: i32,
+    interval: i32,
+) -> i32 {
+    code((|| {
+        let id = target_conid(msg, conid, "tcp_keepalive_enable")?;
+        if idle <= 0 || count <= 0 || interval <= 0 {
+            error!("tcp_keepalive_enable: idle ({idle}), count ({count}) and interval ({interval}) must be > 0");
+            return Err(FAIL);
+        }
+        let c = find(id, "tcp_keepalive_enable")?;
+        let current = msg.rcv_conid() == Some(id);
+        match c.with_socket(current, |fd| {
+            tcp::set_keepalive(fd, Some((idle, count, interval)))
+        }) {
+            Ok(Ok(())) => {
+                debug!("keepalive enabled on conid {id}: idle={idle} cnt={count} intvl={interval}");
+                Ok(OK)
+            }
+            Ok(Err(e)) => {
+                error!("tcp_keepalive_enable: setsockopt on conid {id} failed: {e}");
+                Err(FAIL)
+            }
+            Err(e) => {
+                error!("tcp_keepalive_enable: conid {id}: {e}");
+                Err(FAIL)
+            }
+        }
+    })())
+}
+
+/// `tcp_keepalive_disable([conid])`.
+pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
+    code((|| {
+        let id = target_conid(msg, conid, "tcp_keepalive_disable")?;
+        let c = find(id, "tcp_keepalive_disable")?;
+        let current = msg.rcv_conid() == Some(id);
+        match c.with_socket(current, |fd| tcp::set_keepalive(fd, None)) {
+            Ok(Ok(())) => Ok(OK),
+            Ok(Err(e)) => {
+                warn!("tcp_keepalive_disable: setsockopt on conid {id} failed: {e}");
+                Err(FAIL)
+            }
+            Err(e) => {
+                error!("tcp_keepalive_disable: conid {id}: {e}");
+                Err(FAIL)
+            }
+        }
+    })())
+}
+
+/// `tcp_set_connection_lifetime([conid], lifetime)`.
+pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
+    code((|| {
+        let id = target_conid(msg, conid, "tcp_set_connection_lifetime")?;
+        if secs < 0 {
+            error!("tcp_set_connection_lifetime: invalid lifetime {secs}, must be >= 0");
+            return Err(FAIL);
+        }
+        find(id, "tcp_set_connection_lifetime")?.set_lifetime(secs as u32);
+        debug!("conid {id}: lifetime set to {secs} s");
+        Ok(OK)
+    })())
+}
+
+/// `tcp_enable_closed_event([conid])`.
+pub fn enable_closed_event(msg: &Msg, conid: Option<i32>) -> i32 {
+    code((|| {
+        if conid.is_none() && events::closed_event_mode() != 2 {
+            warn!(
+                "tcp_enable_closed_event() can only be used if the \"closed_event\" modparam is 2"
+            );
+            return Err(FAIL);
+        }
+        let id = target_conid(msg, conid, "tcp_enable_closed_event")?;
+        find(id, "tcp_enable_closed_event")?.enable_close_event();
+        Ok(OK)
+    })())
+}
+
+/// `tcp_close_connection([conid])`: 1 requested, -1 no such connection, -2 request failed.
+pub fn close_connection(msg: &Msg, conid: Option<i32>) -> i32 {
+    code((|| {
+        let id = target_conid(msg, conid, "tcp_close_connection")?;
+        let c = Conn::by_id(id).ok_or_else(|| {
+            debug!("tcp_close_connection: no TCP connection with id {id}");
+            FAIL
+        })?;
+        c.close().map(|()| OK).map_err(|e| {
+            error!("tcp_close_connection: conid {id}: {e}");
+            -2
+        })
+    })())
+}
+
+/// `tcp_set_otcpid(conid)`.
+pub fn set_otcpid(msg: &mut Msg, conid: i32) -> i32 {
+    msg.set_otcpid(conid);
+    OK
+}
+
+/// `tcp_set_otcpid_flag(mode)`.
+pub fn set_otcpid_flag(msg: &mut Msg, mode: i32) -> i32 {
+    msg.set_use_otcpid(mode != 0);
+    OK
+}
+
+/// `tcp_get_conid(hostport, pvname)`: the id of the connection to that address, or 0.
+pub fn get_conid(addr: &[u8]) -> Result<i32, String> {
+    let hp = crate::hostport::parse(addr)?;
+    Ok(Conn::by_host(hp.host, hp.port).map_or(0, |c| c.id()))
+}

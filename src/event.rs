@@ -1,0 +1,141 @@
+//! Event routes (`event_route[name]`), KEMI event callbacks, and the core's TCP-closed event.
+
+use std::ffi::{c_int, CString};
+
+use once_cell::sync::OnceCell;
+
+use crate::ffi_guard::guard;
+use crate::sys;
+use crate::tcp::{CloseReason, ClosedConn};
+
+/// A config's `event_route[name]` block, looked up once at start-up.
+#[derive(Debug, Clone, Copy)]
+pub struct EventRoute(i32);
+
+impl EventRoute {
+    /// The block named `name`, or `None` if the config has none.
+    pub fn lookup(name: &str) -> Option<EventRoute> {
+        let c = CString::new(name).ok()?;
+        // SAFETY: a lookup in the config's event route table with a valid C string.
+        let rt = unsafe { sys::krs_event_route_lookup(c.as_ptr()) };
+        (rt >= 0).then_some(EventRoute(rt))
+    }
+}
+
+/// What runs for an event: a cfg event route, or a KEMI callback given the event's name.
+#[derive(Debug, Clone)]
+pub enum EventTarget {
+    Route(EventRoute),
+    Kemi {
+        callback: Vec<u8>,
+        event: &'static str,
+    },
+}
+
+/// Runs `target` on a faked SIP message whose receive info is `rcv` (so `$si`, `$sp`,
+/// `$Ri`, `$Rp`, `$proto` and `$conid` describe the connection). `prepare` may fill the
+/// message further (e.g. its request URI) before the route runs.
+fn run(target: &EventTarget, rcv: Option<&sys::receive_info>) {
+    // SAFETY: the core's faked-message API; the message is process-local and valid until
+    // the next faked_msg_next() in this process.
+    let fmsg = unsafe {
+        if sys::faked_msg_init() < 0 {
+            ::log::error!("cannot initialize the faked message");
+            return;
+        }
+        sys::faked_msg_next()
+    };
+    if fmsg.is_null() {
+        return;
+    }
+    if let Some(rcv) = rcv {
+        // SAFETY: fmsg is a valid message; receive_info is plain data.
+        unsafe { (*fmsg).rcv = *rcv };
+    }
+    match target {
+        // SAFETY: runs a route of the config on a valid message.
+        EventTarget::Route(rt) => unsafe {
+            sys::krs_run_event_route(rt.0, fmsg);
+        },
+        EventTarget::Kemi { callback, event } => {
+            // SAFETY: the KEMI engine pointer is the core's; both strings live across the
+            // call; the route type is restored afterwards.
+            unsafe {
+                let keng = sys::sr_kemi_eng_get();
+                if keng.is_null() {
+                    ::log::debug!("event callback set, but no KEMI engine");
+                    return;
+                }
+                let mut cb = callback.clone();
+                let mut cbs = sys::str_ {
+                    s: cb.as_mut_ptr().cast(),
+                    len: cb.len() as i32,
+                };
+                let mut ev = event.as_bytes().to_vec();
+                let mut evs = sys::str_ {
+                    s: ev.as_mut_ptr().cast(),
+                    len: ev.len() as i32,
+                };
+                let backup = sys::krs_get_route_type();
+                sys::krs_set_route_type(sys::EVENT_ROUTE as i32);
+                if sys::sr_kemi_route(keng, fmsg, sys::EVENT_ROUTE as i32, &mut cbs, &mut evs) < 0 {
+                    ::log::error!(
+                        "error running KEMI event callback {} for {event}",
+                        String::from_utf8_lossy(callback)
+                    );
+                }
+                sys::krs_set_route_type(backup);
+            }
+        }
+    }
+}
+
+/// Runs `target` for a closed TCP connection, with the connection's receive info.
+pub fn run_for_conn(target: &EventTarget, conn: &ClosedConn) {
+    run(target, Some(&conn.raw.rcv));
+}
+
+type ClosedHandler = fn(&ClosedConn);
+static TCP_CLOSED: OnceCell<ClosedHandler> = OnceCell::new();
+
+/// Registers `handler` for the core's TCP-closed event (raised in TCP main). The core has
+/// one slot for this event: only one module can take it.
+pub fn on_tcp_closed(handler: ClosedHandler) -> Result<(), String> {
+    TCP_CLOSED
+        .set(handler)
+        .map_err(|_| "TCP closed handler already set".to_string())?;
+    // SAFETY: registers a guarded callback with the core's event API.
+    if unsafe { sys::sr_event_register_cb(sys::SREV_TCP_CLOSED as i32, Some(tcp_closed_cb)) } != 0 {
+        return Err("the core's TCP closed event is already taken by another module".into());
+    }
+    Ok(())
+}
+
+extern "C" fn tcp_closed_cb(evp: *mut sys::sr_event_param_t) -> c_int {
+    guard("tcp closed event", -1, || {
+        // SAFETY: the core passes an event parameter whose data is a tcp_closed_event_info_t
+        // with a connection valid for the duration of the callback.
+        let info = unsafe {
+            evp.as_ref()
+                .and_then(|e| (e.data as *const sys::tcp_closed_event_info_t).as_ref())
+        };
+        let Some(info) = info else {
+            ::log::warn!("received a bad TCP closed event");
+            return -1;
+        };
+        // SAFETY: see above.
+        let Some(raw) = (unsafe { info.con.as_ref() }) else {
+            ::log::warn!("received a TCP closed event without a connection");
+            return -1;
+        };
+        let reason = match info.reason {
+            sys::TCP_CLOSED_TIMEOUT => CloseReason::Timeout,
+            sys::TCP_CLOSED_RESET => CloseReason::Reset,
+            _ => CloseReason::Eof,
+        };
+        if let Some(h) = TCP_CLOSED.get() {
+            h(&ClosedConn { raw, reason });
+        }
+        0
+    })
+}

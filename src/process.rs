@@ -1,0 +1,22 @@
+//! Which Kamailio process this code runs in (process-local; set in child_init).
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use crate::sys;
+
+static RANK: AtomicI32 = AtomicI32::new(sys::PROC_INIT);
+
+/// Records the rank Kamailio gave this process (called by the module glue in child_init).
+pub fn set_rank(rank: i32) {
+    RANK.store(rank, Ordering::Relaxed);
+}
+
+/// The rank child_init was called with in this process (`PROC_INIT` before the fork).
+pub fn rank() -> i32 {
+    RANK.load(Ordering::Relaxed)
+}
+
+/// True in the TCP main process, which owns every TCP socket and serves fd requests.
+pub fn is_tcp_main() -> bool {
+    rank() == sys::PROC_TCP_MAIN
+}

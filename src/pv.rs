@@ -1,0 +1,190 @@
+//! Pseudo-variables: writing a variable named by a cfg parameter, and exporting a
+//! module's own `$name(key)` variables.
+
+use std::cell::RefCell;
+
+use crate::msg::Msg;
+use crate::sys;
+
+/// A writable variable (`$var(x)`, `$avp(x)`, ...) named by a cfg parameter.
+pub struct PvTarget<'a> {
+    spec: &'a sys::pv_spec_t,
+    msg: *mut sys::sip_msg,
+}
+
+impl<'a> PvTarget<'a> {
+    /// # Safety
+    /// `spec` is NULL or a pv_spec_t that lives as long as `'a`; `msg` is this call's message.
+    pub(crate) unsafe fn from_raw(
+        spec: *const sys::pv_spec_t,
+        msg: *mut sys::sip_msg,
+    ) -> Option<Self> {
+        // SAFETY: guaranteed by the caller.
+        unsafe { spec.as_ref() }.map(|spec| PvTarget { spec, msg })
+    }
+
+    /// True if the variable can be assigned to.
+    pub fn is_writable(&self) -> bool {
+        self.spec.setf.is_some()
+    }
+
+    /// Assigns an integer; false if the variable is read-only or the core refuses.
+    pub fn set_int(&self, v: i32) -> bool {
+        let Some(setf) = self.spec.setf else {
+            return false;
+        };
+        // SAFETY: pv_value_t is plain data; all-zero is its empty value.
+        let mut val: sys::pv_value_t = unsafe { std::mem::zeroed() };
+        val.ri = v as _;
+        val.flags = (sys::PV_VAL_INT | sys::PV_TYPE_INT) as _;
+        // SAFETY: setf is the variable's own setter, given its own param and this call's
+        // message; the value lives across the call. The core takes a mutable param pointer
+        // but does not change the spec of a fixed-up parameter.
+        let rc = unsafe {
+            setf(
+                self.msg,
+                &self.spec.pvp as *const _ as *mut _,
+                sys::EQ_T as i32,
+                &mut val,
+            )
+        };
+        rc >= 0
+    }
+}
+
+/// The value a module's pseudo-variable yields.
+pub enum PvValue<'a> {
+    Null,
+    Int(i64),
+    Str(&'a [u8]),
+}
+
+/// Parses the key inside `$name(key)` at start-up: `Some(id)` for a known key.
+pub type PvParse = fn(&[u8]) -> Option<i32>;
+/// Reads the variable with the parsed key id.
+pub type PvGet = for<'m> fn(Option<&mut Msg<'m>>, i32, &mut dyn FnMut(PvValue));
+
+thread_local! {
+    /// Process-local copy of the last string value handed to the core (valid until the next
+    /// read in this process, as the core's own static buffers are).
+    static STR_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Called by trampolines from [`crate::pv!`]: parses `$name(key)`.
+///
+/// # Safety
+/// `sp` and `input` are the pointers the core passes to a `parse_name` function.
+#[doc(hidden)]
+pub unsafe fn parse_name(
+    what: &str,
+    sp: *mut sys::pv_spec_t,
+    input: *mut sys::str_,
+    parse: PvParse,
+) -> i32 {
+    crate::ffi_guard::guard(what, -1, || {
+        // SAFETY: guaranteed by the caller.
+        let (Some(sp), Some(input)) = (unsafe { sp.as_mut() }, unsafe { input.as_ref() }) else {
+            return -1;
+        };
+        // SAFETY: the core's str is valid for its length.
+        let key = unsafe { crate::kemi::str_bytes(input) };
+        match parse(key) {
+            Some(id) => {
+                sp.pvp.pvn.type_ = sys::PV_NAME_INTSTR as _;
+                // Writing union members is safe; type 0 selects the integer name.
+                sp.pvp.pvn.u.isname.type_ = 0;
+                sp.pvp.pvn.u.isname.name.n = id as _;
+                0
+            }
+            None => {
+                ::log::error!("unknown key in ${what}({})", String::from_utf8_lossy(key));
+                -1
+            }
+        }
+    })
+}
+
+/// Called by trampolines from [`crate::pv!`]: reads the variable.
+///
+/// # Safety
+/// The pointers are those the core passes to a `getf` function.
+#[doc(hidden)]
+pub unsafe fn get(
+    what: &str,
+    msg: *mut sys::sip_msg,
+    param: *mut sys::pv_param_t,
+    res: *mut sys::pv_value_t,
+    getter: PvGet,
+) -> i32 {
+    crate::ffi_guard::guard(what, -1, || {
+        // SAFETY: guaranteed by the caller.
+        let Some(p) = (unsafe { param.as_ref() }) else {
+            return -1;
+        };
+        // SAFETY: parse_name above stored an integer name.
+        let id = unsafe { p.pvn.u.isname.name.n } as i32;
+        // SAFETY: guaranteed by the caller.
+        let mut m = unsafe { Msg::from_raw(msg) };
+        let mut rc = -1;
+        getter(m.as_mut(), id, &mut |v| {
+            // SAFETY: msg/param/res come from the core; string values are copied into a
+            // process-local buffer that outlives the core's use of `res`.
+            rc = unsafe {
+                match v {
+                    PvValue::Null => sys::pv_get_null(msg, param, res),
+                    PvValue::Int(i) => sys::pv_get_sintval(msg, param, res, i as _),
+                    PvValue::Str(s) => STR_BUF.with(|b| {
+                        let mut b = b.borrow_mut();
+                        b.clear();
+                        b.extend_from_slice(s);
+                        let mut st = sys::str_ {
+                            s: b.as_mut_ptr().cast(),
+                            len: b.len() as i32,
+                        };
+                        sys::pv_get_strval(msg, param, res, &mut st)
+                    }),
+                }
+            };
+        });
+        rc
+    })
+}
+
+/// A pseudo-variable a module exports.
+pub struct PvDef {
+    pub(crate) name: &'static str,
+    pub(crate) get: *const (),
+    pub(crate) parse: *const (),
+}
+
+impl PvDef {
+    #[doc(hidden)]
+    pub fn new(name: &'static str, get: *const (), parse: *const ()) -> Self {
+        PvDef { name, get, parse }
+    }
+}
+
+/// Declares a pseudo-variable `$name(key)`: `pv!("tcp", parse_fn, get_fn)`.
+#[macro_export]
+macro_rules! pv {
+    ($name:literal, $parse:path, $get:path) => {{
+        #[allow(unsafe_code)]
+        unsafe extern "C" fn parse(
+            sp: *mut $crate::sys::pv_spec_t,
+            input: *mut $crate::sys::str_,
+        ) -> i32 {
+            // SAFETY: the core passes the spec being built and the key text.
+            unsafe { $crate::pv::parse_name($name, sp, input, $parse) }
+        }
+        #[allow(unsafe_code)]
+        unsafe extern "C" fn get(
+            msg: *mut $crate::sys::sip_msg,
+            param: *mut $crate::sys::pv_param_t,
+            res: *mut $crate::sys::pv_value_t,
+        ) -> i32 {
+            // SAFETY: the core passes the message, the parsed param and the result slot.
+            unsafe { $crate::pv::get($name, msg, param, res, $get) }
+        }
+        $crate::pv::PvDef::new($name, get as *const (), parse as *const ())
+    }};
+}

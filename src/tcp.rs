@@ -1,0 +1,334 @@
+//! The core's TCP connection table: find a connection by id or by address, read its state,
+//! act on its socket (from any process), set its lifetime, close it.
+
+use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
+use std::ptr::NonNull;
+
+use crate::process;
+use crate::sys;
+
+/// A connection's state as the core sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnState {
+    Ok,
+    Init,
+    Eof,
+    Accept,
+    Connect,
+    Error,
+    Bad,
+    Other(i32),
+}
+
+/// Why a connection's socket could not be had.
+#[derive(Debug)]
+pub enum FdError {
+    /// The request to TCP main failed (it answered nothing usable).
+    Request(std::io::Error),
+    /// The connection has no socket in this process.
+    NoSocket,
+}
+
+impl std::fmt::Display for FdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FdError::Request(e) => write!(f, "fd request to tcp main failed: {e}"),
+            FdError::NoSocket => write!(f, "the connection has no socket in this process"),
+        }
+    }
+}
+
+/// A reference to a connection in the core's table; released on drop.
+pub struct Conn(NonNull<sys::tcp_connection>);
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference, taken by tcpconn_get.
+        unsafe { sys::krs_tcpconn_put(self.0.as_ptr()) }
+    }
+}
+
+impl Conn {
+    fn raw(&self) -> &sys::tcp_connection {
+        // SAFETY: the reference we hold keeps the shm structure alive.
+        unsafe { self.0.as_ref() }
+    }
+
+    fn raw_mut(&self) -> *mut sys::tcp_connection {
+        self.0.as_ptr()
+    }
+
+    /// The connection with this id (`$conid`), if it exists.
+    pub fn by_id(id: i32) -> Option<Conn> {
+        if id <= 0 {
+            return None;
+        }
+        // SAFETY: a lookup by id only; the core returns a referenced connection or NULL.
+        NonNull::new(unsafe {
+            sys::tcpconn_get(id, std::ptr::null_mut(), 0, std::ptr::null_mut(), 0)
+        })
+        .map(Conn)
+    }
+
+    /// The connection to a remote `host:port` (resolved like the core resolves SIP hosts),
+    /// if one exists. The lookup does not extend the connection's lifetime.
+    pub fn by_host(host: &[u8], port: u16) -> Option<Conn> {
+        let mut host_buf = host.to_vec();
+        let mut h = sys::str_ {
+            s: host_buf.as_mut_ptr().cast(),
+            len: host_buf.len() as i32,
+        };
+        // SAFETY: plain C data; all-zero is an empty address.
+        let mut su: sys::sockaddr_union = unsafe { std::mem::zeroed() };
+        let mut proto: std::ffi::c_char = sys::PROTO_TCP as _;
+        // SAFETY: the host string lives across the call; the core writes `su` and `proto`.
+        if unsafe { sys::sip_hostport2su(&mut su, &mut h, port, &mut proto) } != 0 {
+            ::log::error!("cannot resolve [{}]", String::from_utf8_lossy(host));
+            return None;
+        }
+        // SAFETY: plain C data.
+        let mut ip: sys::ip_addr = unsafe { std::mem::zeroed() };
+        // SAFETY: `su` was filled by the resolver; `ip` is written.
+        let port = unsafe {
+            sys::krs_su2ip_addr(&mut ip, &mut su);
+            sys::krs_su_getport(&mut su)
+        };
+        // SAFETY: a lookup by address; the core returns a referenced connection or NULL.
+        NonNull::new(unsafe { sys::tcpconn_get(0, &mut ip, port as i32, std::ptr::null_mut(), 0) })
+            .map(Conn)
+    }
+
+    pub fn id(&self) -> i32 {
+        self.raw().id
+    }
+
+    pub fn state(&self) -> ConnState {
+        match self.raw().state {
+            sys::S_CONN_OK => ConnState::Ok,
+            sys::S_CONN_INIT => ConnState::Init,
+            sys::S_CONN_EOF => ConnState::Eof,
+            sys::S_CONN_ACCEPT => ConnState::Accept,
+            sys::S_CONN_CONNECT => ConnState::Connect,
+            sys::S_CONN_ERROR => ConnState::Error,
+            sys::S_CONN_BAD => ConnState::Bad,
+            s => ConnState::Other(s as i32),
+        }
+    }
+
+    /// Sets how long the connection may stay idle before the core closes it.
+    pub fn set_lifetime(&self, secs: u32) {
+        let c = self.raw_mut();
+        // SAFETY: plain field writes into the shared connection, as the core's own readers do;
+        // the core re-reads `timeout` on its next timer run.
+        unsafe {
+            let ticks = sys::krs_s_to_ticks(secs);
+            (*c).lifetime = ticks;
+            (*c).timeout = sys::get_ticks_raw().wrapping_add(ticks);
+        }
+    }
+
+    /// Asks for `tcp:*` event routes on this connection (closed_event mode 2).
+    pub fn enable_close_event(&self) {
+        // SAFETY: setting one flag bit in the shared connection, as the core API allows.
+        unsafe { (*self.raw_mut()).flags |= sys::F_CONN_CLOSE_EV }
+    }
+
+    /// Whether [`Conn::enable_close_event`] was applied.
+    pub fn close_event_enabled(&self) -> bool {
+        self.raw().flags & sys::F_CONN_CLOSE_EV != 0
+    }
+
+    /// Source IP of the connection as text (`$tcp(c_si)`): the original client address
+    /// given by the PROXY protocol, else the peer's address.
+    pub fn src_ip(&self) -> String {
+        ip_text(origin(self.raw()).0)
+    }
+
+    /// Source port of the connection (`$tcp(c_sp)`), as for [`Conn::src_ip`].
+    pub fn src_port(&self) -> u16 {
+        origin(self.raw()).1
+    }
+
+    /// Runs `f` with the connection's socket. `current` says the connection is the one the
+    /// message being processed came over, whose socket this process already holds. Otherwise
+    /// the socket is borrowed from TCP main for the call (or used directly inside TCP main).
+    pub fn with_socket<R>(
+        &self,
+        current: bool,
+        f: impl FnOnce(BorrowedFd) -> R,
+    ) -> Result<R, FdError> {
+        if process::is_tcp_main() || current {
+            let fd = if process::is_tcp_main() {
+                self.raw().s
+            } else {
+                self.raw().fd
+            };
+            if fd < 0 {
+                return Err(FdError::NoSocket);
+            }
+            // SAFETY: the fd is open in this process for the duration of the call: TCP main
+            // owns `s`; the reader handling the current message owns `fd`.
+            return Ok(f(unsafe { BorrowedFd::borrow_raw(fd) }));
+        }
+        let fd = self.request_fd()?;
+        Ok(f(std::os::fd::AsFd::as_fd(&fd)))
+    }
+
+    /// Asks TCP main for a duplicate of the connection's socket.
+    fn request_fd(&self) -> Result<OwnedFd, FdError> {
+        let mut req: [libc::c_long; 2] = [
+            self.raw_mut() as libc::c_long,
+            sys::CONN_GET_FD as libc::c_long,
+        ];
+        // SAFETY: unix_tcp_sock is this process's socket to TCP main; the request holds our
+        // referenced connection, which TCP main only reads.
+        let sock = unsafe { sys::unix_tcp_sock };
+        if sock < 0 {
+            return Err(FdError::NoSocket);
+        }
+        // SAFETY: the buffer is valid for its size.
+        let n = unsafe {
+            sys::send_all(
+                sock,
+                req.as_mut_ptr().cast(),
+                std::mem::size_of_val(&req) as i32,
+            )
+        };
+        if n <= 0 {
+            return Err(FdError::Request(std::io::Error::last_os_error()));
+        }
+        let mut echoed: *mut sys::tcp_connection = std::ptr::null_mut();
+        let mut fd: i32 = -1;
+        // SAFETY: receive_fd writes the echoed pointer and the passed fd.
+        let n = unsafe {
+            sys::receive_fd(
+                sock,
+                (&mut echoed as *mut *mut sys::tcp_connection).cast(),
+                std::mem::size_of::<*mut sys::tcp_connection>() as i32,
+                &mut fd,
+                libc::MSG_WAITALL,
+            )
+        };
+        if n <= 0 || fd < 0 {
+            return Err(FdError::Request(std::io::Error::last_os_error()));
+        }
+        // SAFETY: the fd was just received and is owned by us alone.
+        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+
+    /// Asks TCP main to close the connection. Not possible inside TCP main itself.
+    pub fn close(self) -> Result<(), String> {
+        if process::is_tcp_main() {
+            return Err("cannot close a connection from the TCP main process".into());
+        }
+        // SAFETY: reading our own process's socket to TCP main.
+        let sock = unsafe { sys::unix_tcp_sock };
+        if sock < 0 {
+            return Err("this process has no channel to TCP main".into());
+        }
+        let c = self.raw_mut();
+        // SAFETY: flag writes on the shared connection, as the core does before a forced close.
+        unsafe {
+            (*c).send_flags.f |= sys::SND_F_CON_CLOSE as u16;
+            (*c).flags |= sys::F_CONN_FORCE_EOF;
+        }
+        let mut req: [libc::c_long; 2] = [c as libc::c_long, sys::CONN_EOF as libc::c_long];
+        // SAFETY: the buffer is valid for its size.
+        let n = unsafe {
+            sys::send_all(
+                sock,
+                req.as_mut_ptr().cast(),
+                std::mem::size_of_val(&req) as i32,
+            )
+        };
+        if n <= 0 {
+            return Err(format!(
+                "close request failed: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        // TCP main consumes our reference with the CONN_EOF command.
+        std::mem::forget(self);
+        Ok(())
+    }
+}
+
+/// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing.
+pub fn set_keepalive(fd: BorrowedFd, params: Option<(i32, i32, i32)>) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let set = |level, opt, v: i32| {
+        // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
+        let rc = unsafe {
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                level,
+                opt,
+                (&v as *const i32).cast(),
+                std::mem::size_of::<i32>() as libc::socklen_t,
+            )
+        };
+        if rc < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    };
+    match params {
+        Some((idle, count, interval)) => {
+            set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
+            set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
+            set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
+            set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)
+        }
+        None => set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0),
+    }
+}
+
+/// Why the core closed a connection, as passed to `tcp:*` events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    Eof,
+    Timeout,
+    Reset,
+}
+
+/// A closed connection as the core reports it to the `SREV_TCP_CLOSED` callback.
+pub struct ClosedConn<'a> {
+    pub(crate) raw: &'a sys::tcp_connection,
+    pub reason: CloseReason,
+}
+
+impl ClosedConn<'_> {
+    pub fn id(&self) -> i32 {
+        self.raw.id
+    }
+    /// Whether `tcp_enable_closed_event` was applied to this connection.
+    pub fn close_event_enabled(&self) -> bool {
+        self.raw.flags & sys::F_CONN_CLOSE_EV != 0
+    }
+    /// Source IP of the connection as text, as for [`Conn::src_ip`].
+    pub fn src_ip(&self) -> String {
+        ip_text(origin(self.raw).0)
+    }
+    /// Source port of the connection, as for [`Conn::src_port`].
+    pub fn src_port(&self) -> u16 {
+        origin(self.raw).1
+    }
+}
+
+/// The client's address: `cinfo` is only filled for PROXY-protocol connections.
+fn origin(c: &sys::tcp_connection) -> (&sys::ip_addr, u16) {
+    if c.cinfo.src_ip.af != 0 {
+        (&c.cinfo.src_ip, c.cinfo.src_port)
+    } else {
+        (&c.rcv.src_ip, c.rcv.src_port)
+    }
+}
+
+fn ip_text(ip: &sys::ip_addr) -> String {
+    let mut ip = *ip;
+    // SAFETY: ip_addr2a formats into a static buffer that we copy at once.
+    unsafe { std::ffi::CStr::from_ptr(sys::ip_addr2a(&mut ip)) }
+        .to_string_lossy()
+        .into_owned()
+}

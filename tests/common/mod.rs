@@ -1,0 +1,409 @@
+//! Integration-test harness: a real Kamailio process loading the built modules.
+//!
+//! `Kamailio::start` writes a config into a temp dir, starts `kamailio -f cfg -DD -E`, waits
+//! until its ctl socket answers, and stops it by pid on drop (printing its log if the test
+//! failed). Ports come from a per-process range so parallel test binaries do not clash.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+/// Directory holding the built modules (`make` puts them in build/modules).
+pub fn modules_dir() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::var("KRS_MODULES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("build/modules"))
+}
+
+/// Directory of the installed Kamailio's stock modules.
+pub fn stock_modules_dir() -> PathBuf {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("dirname $(dpkg -L kamailio | grep '/modules/tm.so$' | head -n1)")
+        .output()
+        .expect("dpkg -L kamailio");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
+
+/// A free-looking TCP/UDP port, distinct per call within this test binary.
+pub fn port() -> u16 {
+    let base = 20000 + (std::process::id() % 400) as u16 * 100;
+    let _ = NEXT_PORT.compare_exchange(0, base, Ordering::SeqCst, Ordering::SeqCst);
+    loop {
+        let p = NEXT_PORT.fetch_add(1, Ordering::SeqCst);
+        if std::net::TcpListener::bind(("127.0.0.1", p)).is_ok()
+            && std::net::UdpSocket::bind(("127.0.0.1", p)).is_ok()
+        {
+            return p;
+        }
+    }
+}
+
+pub struct Kamailio {
+    child: Child,
+    pub dir: tempdir::Dir,
+    pub port: u16,
+    pub ctl: PathBuf,
+    log: PathBuf,
+}
+
+pub mod tempdir {
+    /// A temp directory removed on drop.
+    use std::path::{Path, PathBuf};
+    pub struct Dir(PathBuf);
+    impl Dir {
+        pub fn new(tag: &str) -> Dir {
+            let p = std::env::temp_dir().join(format!(
+                "krs-{tag}-{}-{}",
+                std::process::id(),
+                super::port()
+            ));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).unwrap();
+            Dir(p)
+        }
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// What a test config is made of; `{PORT}`, `{MODDIR}`, `{STOCKDIR}` and `{CTL}` are replaced.
+pub struct Config<'a> {
+    pub globals: &'a str,
+    pub modules: &'a str,
+    pub routes: &'a str,
+}
+
+const BASE: &str = r#"#!KAMAILIO
+debug=3
+log_stderror=yes
+memdbg=5
+memlog=5
+children=2
+tcp_children=2
+listen=udp:127.0.0.1:{PORT}
+listen=tcp:127.0.0.1:{PORT}
+mpath="{STOCKDIR}"
+loadmodule "ctl.so"
+modparam("ctl", "binrpc", "unix:{CTL}")
+"#;
+
+impl Kamailio {
+    pub fn start(tag: &str, cfg: Config) -> Kamailio {
+        let dir = tempdir::Dir::new(tag);
+        let port = port();
+        let ctl = dir.path().join("ctl.sock");
+        let text = format!("{BASE}{}\n{}\n{}\n", cfg.globals, cfg.modules, cfg.routes)
+            .replace("{PORT}", &port.to_string())
+            .replace("{MODDIR}", &modules_dir().display().to_string())
+            .replace("{STOCKDIR}", &stock_modules_dir().display().to_string())
+            .replace("{CTL}", &ctl.display().to_string())
+            .replace("{DIR}", &dir.path().display().to_string());
+        let cfg_path = dir.path().join("kamailio.cfg");
+        std::fs::write(&cfg_path, text).unwrap();
+        let log = dir.path().join("kamailio.log");
+        let child = Command::new("kamailio")
+            .arg("-f")
+            .arg(&cfg_path)
+            .args(["-DD", "-E", "-m", "64", "-M", "8"])
+            .arg("-Y")
+            .arg(dir.path())
+            .arg("-w")
+            .arg(dir.path())
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start kamailio");
+        let mut k = Kamailio {
+            child,
+            dir,
+            port,
+            ctl,
+            log,
+        };
+        k.wait_ready();
+        k
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "kamailio exited at start-up ({status}):\n{}",
+                    self.log_text()
+                );
+            }
+            if self.ctl.exists() && self.rpc(&["core.version"]).is_ok() {
+                std::thread::sleep(Duration::from_millis(300));
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "kamailio did not answer on its ctl socket:\n{}",
+            self.log_text()
+        );
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the log contains `needle` (true) or `secs` pass (false).
+    pub fn wait_log(&self, needle: &str, secs: u64) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if self.log_text().contains(needle) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Number of log lines containing `needle`.
+    pub fn log_count(&self, needle: &str) -> usize {
+        self.log_text()
+            .lines()
+            .filter(|l| l.contains(needle))
+            .count()
+    }
+
+    /// Runs `kamcmd` against this instance; Ok(stdout) on success, Err(stdout+stderr) otherwise.
+    pub fn rpc(&self, args: &[&str]) -> Result<String, String> {
+        let out = Command::new("kamcmd")
+            .arg("-s")
+            .arg(format!("unix:{}", self.ctl.display()))
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        if out.status.success() && !text.starts_with("error:") {
+            Ok(text)
+        } else {
+            Err(format!("{text}{err}"))
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// True while the main process runs.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Kamailio {
+    fn drop(&mut self) {
+        // SAFETY-free: signals by pid through the kill command.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!(
+                "----- kamailio log ({}) -----\n{}",
+                self.dir.path().display(),
+                self.log_text()
+            );
+        }
+    }
+}
+
+/// A SIP client over one TCP connection.
+pub struct SipTcp {
+    pub stream: TcpStream,
+    reader: BufReader<TcpStream>,
+    seq: u32,
+}
+
+/// A parsed SIP response.
+#[derive(Debug)]
+pub struct Response {
+    pub code: u16,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// The integer in header `name`; panics with the headers if missing.
+    pub fn int(&self, name: &str) -> i64 {
+        self.header(name)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no integer header {name} in {self:?}"))
+    }
+}
+
+impl SipTcp {
+    pub fn connect(addr: SocketAddr) -> SipTcp {
+        let stream = TcpStream::connect(addr).expect("connect to kamailio");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let reader = BufReader::new(stream.try_clone().unwrap());
+        SipTcp {
+            stream,
+            reader,
+            seq: 1,
+        }
+    }
+
+    pub fn local_port(&self) -> u16 {
+        self.stream.local_addr().unwrap().port()
+    }
+
+    /// Sends an OPTIONS request with extra headers and returns the response.
+    pub fn request(&mut self, user: &str, extra: &[(&str, &str)]) -> Response {
+        self.send(user, extra);
+        self.read_response()
+    }
+
+    /// Sends an OPTIONS request with extra headers, without waiting for a response.
+    pub fn send(&mut self, user: &str, extra: &[(&str, &str)]) {
+        let local = self.stream.local_addr().unwrap();
+        let peer = self.stream.peer_addr().unwrap();
+        self.seq += 1;
+        let mut msg = format!(
+            "OPTIONS sip:{user}@{peer} SIP/2.0\r\nVia: SIP/2.0/TCP {local};branch=z9hG4bK{seq}x{port}\r\n\
+             From: <sip:test@{local}>;tag={seq}\r\nTo: <sip:{user}@{peer}>\r\nCall-ID: {seq}-{port}@test\r\n\
+             CSeq: {seq} OPTIONS\r\nMax-Forwards: 70\r\n",
+            seq = self.seq,
+            port = local.port()
+        );
+        for (k, v) in extra {
+            msg.push_str(&format!("{k}: {v}\r\n"));
+        }
+        msg.push_str("Content-Length: 0\r\n\r\n");
+        self.stream.write_all(msg.as_bytes()).unwrap();
+    }
+
+    fn read_response(&mut self) -> Response {
+        let mut line = String::new();
+        self.reader.read_line(&mut line).expect("read status line");
+        let code = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line {line:?}"));
+        let mut headers = Vec::new();
+        let mut len = 0;
+        loop {
+            let mut h = String::new();
+            self.reader.read_line(&mut h).expect("read header");
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((n, v)) = h.split_once(':') {
+                if n.eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+                headers.push((n.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        let mut body = vec![0; len];
+        self.reader.read_exact(&mut body).unwrap();
+        Response { code, headers }
+    }
+
+    /// Closes with RST instead of FIN (SO_LINGER 0).
+    pub fn reset(self) {
+        use std::os::fd::AsRawFd;
+        let l = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        // SAFETY: a valid open fd and a correctly sized linger struct.
+        let rc = unsafe {
+            libc::setsockopt(
+                self.stream.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&l as *const libc::linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(rc, 0, "setsockopt(SO_LINGER)");
+    }
+
+    /// True if the server closed the connection within `secs` (read returns EOF or an error).
+    pub fn closed_within(&mut self, secs: u64) -> bool {
+        self.stream
+            .set_read_timeout(Some(Duration::from_secs(secs)))
+            .unwrap();
+        let mut buf = [0u8; 1];
+        match self.reader.read(&mut buf) {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+        }
+    }
+}
+
+/// Reads the server-side socket state of connections to `port` from `ss -tnoi`.
+pub fn ss_server_side(kam_port: u16, client_port: u16) -> String {
+    let out = Command::new("ss")
+        .args(["-tnoiH", "state", "established"])
+        .arg(format!(
+            "( sport = :{kam_port} and dport = :{client_port} )"
+        ))
+        .output()
+        .expect("ss");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Polls `ss` for up to 2 s until `pred` holds for the server-side socket; returns the last view.
+pub fn ss_until(kam_port: u16, client_port: u16, pred: impl Fn(&str) -> bool) -> (bool, String) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let s = ss_server_side(kam_port, client_port);
+        if pred(&s) {
+            return (true, s);
+        }
+        if Instant::now() > deadline {
+            return (false, s);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

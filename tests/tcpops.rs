@@ -1,0 +1,410 @@
+//! tcpops against a real Kamailio: every function, parameter, PV and event route.
+
+mod common;
+
+use common::{ss_until, Config, Kamailio, SipTcp};
+use std::time::Duration;
+
+const MODULES: &str = r#"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "xlog.so"
+loadmodule "{MODDIR}/tcpops.so"
+"#;
+
+/// Routes that run one tcpops function chosen by the request user and report `$rc`.
+const ROUTES: &str = r#"
+request_route {
+    $var(rc) = 0;
+    $var(out) = "none";
+    if (is_present_hf("X-Raw")) {
+        $var(cid) = $hdr(X-Conid); $var(idle) = $hdr(X-Idle);
+    } else {
+        $var(cid) = $(hdr(X-Conid){s.int}); $var(idle) = $(hdr(X-Idle){s.int});
+    }
+    $var(cnt) = $(hdr(X-Cnt){s.int}); $var(intvl) = $(hdr(X-Intvl){s.int});
+    $var(life) = $(hdr(X-Life){s.int}); $var(mode) = $(hdr(X-Mode){s.int});
+    switch ($rU) {
+    case "state": tcp_conid_state("$var(cid)"); $var(rc) = $rc; break;
+    case "alive": tcp_conid_alive("$var(cid)"); $var(rc) = $rc; break;
+    case "ka3": tcp_keepalive_enable("$var(idle)", "$var(cnt)", "$var(intvl)"); $var(rc) = $rc; break;
+    case "ka4": tcp_keepalive_enable("$var(cid)", "$var(idle)", "$var(cnt)", "$var(intvl)"); $var(rc) = $rc; break;
+    case "kalit": tcp_keepalive_enable("30", "4", "7"); $var(rc) = $rc; break;
+    case "kd0": tcp_keepalive_disable(); $var(rc) = $rc; break;
+    case "kd1": tcp_keepalive_disable("$var(cid)"); $var(rc) = $rc; break;
+    case "life1": tcp_set_connection_lifetime("$var(life)"); $var(rc) = $rc; break;
+    case "life2": tcp_set_connection_lifetime("$var(cid)", "$var(life)"); $var(rc) = $rc; break;
+    case "ce0": tcp_enable_closed_event(); $var(rc) = $rc; break;
+    case "ce1": tcp_enable_closed_event("$var(cid)"); $var(rc) = $rc; break;
+    case "getc": $var(cid) = -7; tcp_get_conid("$hdr(X-Addr)", "$var(cid)"); $var(rc) = $rc; $var(out) = $var(cid); break;
+    case "otcp": tcp_set_otcpid("$var(cid)"); $var(rc) = $rc; break;
+    case "otcpf": tcp_set_otcpid("$var(cid)"); tcp_set_otcpid_flag("$var(mode)"); $var(rc) = $rc; break;
+    case "close0": tcp_close_connection(); $var(rc) = $rc; break;
+    case "close1": tcp_close_connection("$var(cid)"); $var(rc) = $rc; break;
+    case "pv": $var(out) = $_s($tcp(conid)|$tcp(c_si)|$tcp(c_sp)); $var(rc) = 1; break;
+    }
+    append_to_reply("X-RC: $var(rc)\r\nX-Conid: $conid\r\nX-Out: $var(out)\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+
+event_route[tcp:closed] {
+    xlog("L_ERR", "EV-CLOSED conid=$tcp(conid) proto=$proto si=$si sp=$sp\n");
+}
+event_route[tcp:timeout] {
+    xlog("L_ERR", "EV-TIMEOUT conid=$tcp(conid)\n");
+}
+event_route[tcp:reset] {
+    xlog("L_ERR", "EV-RESET conid=$tcp(conid)\n");
+}
+"#;
+
+fn start(tag: &str, globals: &str, modparams: &str) -> Kamailio {
+    let modules = format!("{MODULES}\n{modparams}");
+    Kamailio::start(
+        tag,
+        Config {
+            globals,
+            modules: &modules,
+            routes: ROUTES,
+        },
+    )
+}
+
+fn rc(c: &mut SipTcp, op: &str, h: &[(&str, &str)]) -> i64 {
+    c.request(op, h).int("X-RC")
+}
+
+#[test]
+fn conid_state_and_alive() {
+    let k = start("state", "", "");
+    let mut a = SipTcp::connect(k.addr());
+    let me = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let id = me.to_string();
+    assert_eq!(rc(&mut a, "state", &[("X-Conid", &id)]), 1);
+    assert_eq!(rc(&mut a, "alive", &[("X-Conid", &id)]), 1);
+    for bad in ["999999", "-3", "0", "4294967297"] {
+        assert_eq!(rc(&mut a, "state", &[("X-Conid", bad)]), -1, "state({bad})");
+        assert_eq!(rc(&mut a, "alive", &[("X-Conid", bad)]), -1, "alive({bad})");
+    }
+    // non-numeric: documented failure value, and the route goes on (a reply comes back)
+    assert_eq!(
+        rc(&mut a, "state", &[("X-Conid", "abc"), ("X-Raw", "1")]),
+        -1
+    );
+    assert_eq!(rc(&mut a, "alive", &[("X-Conid", ""), ("X-Raw", "1")]), -1);
+    // another client's connection, seen from this one
+    let mut b = SipTcp::connect(k.addr());
+    let other = b
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    assert_eq!(rc(&mut a, "state", &[("X-Conid", &other)]), 1);
+    drop(b);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        rc(&mut a, "state", &[("X-Conid", &other)]),
+        -1,
+        "closed connection must be gone"
+    );
+}
+
+#[test]
+fn keepalive_enable_disable_sets_kernel_options() {
+    let k = start("ka", "tcp_children=4\nchildren=2\ntcp_keepalive=no", "");
+    let mut a = SipTcp::connect(k.addr());
+    let a_port = a.local_port();
+    let no_ka = |s: &str| !s.is_empty() && !s.contains("keepalive");
+    assert!(ss_until(k.port, a_port, no_ka).0, "no keepalive before");
+    assert_eq!(
+        rc(
+            &mut a,
+            "ka3",
+            &[("X-Idle", "41"), ("X-Cnt", "3"), ("X-Intvl", "5")]
+        ),
+        1
+    );
+    let (ok, ss) = ss_until(k.port, a_port, |s| s.contains("timer:(keepalive,4"));
+    assert!(ok, "keepalive timer with idle 41 s expected: {ss}");
+    assert_eq!(rc(&mut a, "kd0", &[]), 1);
+    assert!(ss_until(k.port, a_port, no_ka).0, "keepalive must be off");
+    assert_eq!(rc(&mut a, "kalit", &[]), 1, "literal parameters");
+    assert!(
+        ss_until(k.port, a_port, |s| s.contains("timer:(keepalive,2")).0,
+        "idle 30 s"
+    );
+
+    // Several connections, spread over the TCP readers: each enabled from connection A,
+    // which needs the fd of a connection another process owns.
+    let mut others: Vec<SipTcp> = (0..5).map(|_| SipTcp::connect(k.addr())).collect();
+    for o in others.iter_mut() {
+        let id = o
+            .request("state", &[("X-Conid", "0")])
+            .int("X-Conid")
+            .to_string();
+        let port = o.local_port();
+        assert_eq!(
+            rc(
+                &mut a,
+                "ka4",
+                &[
+                    ("X-Conid", &id),
+                    ("X-Idle", "77"),
+                    ("X-Cnt", "2"),
+                    ("X-Intvl", "9")
+                ]
+            ),
+            1
+        );
+        let (ok, ss) = ss_until(k.port, port, |s| s.contains("timer:(keepalive,1min"));
+        assert!(ok, "conid {id}: {ss}");
+        assert_eq!(rc(&mut a, "kd1", &[("X-Conid", &id)]), 1);
+        assert!(ss_until(k.port, port, no_ka).0, "conid {id} disable");
+    }
+    // failures
+    let bad: [&[(&str, &str)]; 4] = [
+        &[
+            ("X-Conid", "999999"),
+            ("X-Idle", "10"),
+            ("X-Cnt", "2"),
+            ("X-Intvl", "3"),
+        ],
+        &[
+            ("X-Conid", "abc"),
+            ("X-Idle", "10"),
+            ("X-Cnt", "2"),
+            ("X-Intvl", "3"),
+            ("X-Raw", "1"),
+        ],
+        &[
+            ("X-Conid", "1"),
+            ("X-Idle", "x"),
+            ("X-Cnt", "2"),
+            ("X-Intvl", "3"),
+            ("X-Raw", "1"),
+        ],
+        &[
+            ("X-Conid", "1"),
+            ("X-Idle", "0"),
+            ("X-Cnt", "2"),
+            ("X-Intvl", "3"),
+        ],
+    ];
+    for h in bad {
+        assert_eq!(rc(&mut a, "ka4", h), -1, "{h:?}");
+    }
+    assert_eq!(rc(&mut a, "kd1", &[("X-Conid", "999999")]), -1);
+    assert!(k.log_text().contains("no TCP connection with id 999999"));
+}
+
+#[test]
+fn lifetime_closes_the_connection() {
+    let k = start("life", "tcp_connection_lifetime=3600", "");
+    let mut a = SipTcp::connect(k.addr());
+    assert_eq!(rc(&mut a, "life1", &[("X-Life", "2")]), 1);
+    assert!(
+        a.closed_within(12),
+        "kamailio must close the connection after its 2 s lifetime"
+    );
+
+    let mut b = SipTcp::connect(k.addr());
+    let mut c = SipTcp::connect(k.addr());
+    let cid = c
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    assert_eq!(
+        rc(&mut b, "life2", &[("X-Conid", &cid), ("X-Life", "1")]),
+        1
+    );
+    assert!(
+        c.closed_within(12),
+        "connection C must close after the lifetime set from B"
+    );
+    assert_eq!(rc(&mut b, "life1", &[("X-Life", "-5")]), -1);
+    assert_eq!(
+        rc(&mut b, "life2", &[("X-Conid", "999999"), ("X-Life", "5")]),
+        -1
+    );
+    assert!(!b.closed_within(3), "B keeps the global lifetime");
+}
+
+#[test]
+fn get_conid_by_address_and_uri() {
+    let k = start("getc", "", "");
+    let mut a = SipTcp::connect(k.addr());
+    let b = SipTcp::connect(k.addr());
+    let mut b = b;
+    let b_id = b.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let bp = b.local_port();
+    for addr in [
+        format!("127.0.0.1:{bp}"),
+        format!("sip:127.0.0.1:{bp};transport=tcp"),
+        format!("sip:u@127.0.0.1:{bp}"),
+    ] {
+        let r = a.request("getc", &[("X-Addr", &addr)]);
+        assert_eq!(r.int("X-RC"), 1, "{addr}");
+        assert_eq!(r.int("X-Out"), b_id, "{addr}");
+    }
+    // not found: -1 and the variable set to 0
+    let r = a.request("getc", &[("X-Addr", "127.0.0.1:9")]);
+    assert_eq!((r.int("X-RC"), r.int("X-Out")), (-1, 0));
+    // malformed: -1 and the variable untouched
+    let long = "a".repeat(8192);
+    for bad in ["127.0.0.1:abc", "", "[::1", long.as_str()] {
+        let r = a.request("getc", &[("X-Addr", bad)]);
+        assert_eq!(
+            (r.int("X-RC"), r.int("X-Out")),
+            (-1, -7),
+            "{}",
+            &bad[..bad.len().min(20)]
+        );
+    }
+}
+
+#[test]
+fn otcpid_pv_and_close() {
+    let k = start("misc", "", "");
+    let mut a = SipTcp::connect(k.addr());
+    let r = a.request("pv", &[]);
+    let me = r.int("X-Conid");
+    assert_eq!(
+        r.header("X-Out").unwrap(),
+        format!("{me}|127.0.0.1|{}", a.local_port())
+    );
+    // the reply goes out over the connection named by otcpid: this one
+    let me_s = me.to_string();
+    assert_eq!(rc(&mut a, "otcp", &[("X-Conid", &me_s)]), 1);
+    assert_eq!(
+        rc(&mut a, "otcpf", &[("X-Conid", &me_s), ("X-Mode", "1")]),
+        1
+    );
+    // with the flag off, an unknown otcpid does not matter
+    assert_eq!(
+        rc(&mut a, "otcpf", &[("X-Conid", "999999"), ("X-Mode", "0")]),
+        1
+    );
+    assert_eq!(rc(&mut a, "otcp", &[("X-Conid", "x"), ("X-Raw", "1")]), -1);
+    assert_eq!(rc(&mut a, "close1", &[("X-Conid", "999999")]), -1);
+    assert_eq!(rc(&mut a, "ce0", &[]), -1, "needs closed_event=2");
+
+    let mut b = SipTcp::connect(k.addr());
+    let bid = b
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    assert_eq!(rc(&mut a, "close1", &[("X-Conid", &bid)]), 1);
+    assert!(b.closed_within(5), "closed by id from another connection");
+    // closing its own connection: the reply cannot come back, the connection goes away
+    let aid = me.to_string();
+    a.send("close0", &[]);
+    assert!(a.closed_within(5), "closed its own connection");
+    let mut c = SipTcp::connect(k.addr());
+    assert_eq!(rc(&mut c, "state", &[("X-Conid", &aid)]), -1);
+    assert!(
+        k.wait_log(&format!("EV-CLOSED conid={bid} "), 5),
+        "tcp:closed for a closed connection"
+    );
+}
+
+#[test]
+fn events_fin_and_reset() {
+    let k = start("ev1", "", "");
+    let mut a = SipTcp::connect(k.addr());
+    let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let ap = a.local_port();
+    drop(a);
+    assert!(
+        k.wait_log(
+            &format!("EV-CLOSED conid={aid} proto=tcp si=127.0.0.1 sp={ap}"),
+            5
+        ),
+        "FIN -> tcp:closed"
+    );
+    let mut b = SipTcp::connect(k.addr());
+    let bid = b.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    b.reset();
+    assert!(
+        k.wait_log(&format!("EV-RESET conid={bid}"), 5),
+        "RST -> tcp:reset"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        k.log_count(&format!("conid={aid} ")),
+        1,
+        "one event per connection"
+    );
+    assert_eq!(
+        k.log_count(&format!("conid={bid}")),
+        1,
+        "one event per connection"
+    );
+}
+
+#[test]
+fn closed_event_modes() {
+    let off = start("ev0", "", "modparam(\"tcpops\", \"closed_event\", 0)");
+    let a = SipTcp::connect(off.addr());
+    let mut a = a;
+    a.request("state", &[("X-Conid", "0")]);
+    drop(a);
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        !off.log_text().contains("EV-"),
+        "closed_event=0 raises nothing"
+    );
+
+    let manual = start("ev2", "", "modparam(\"tcpops\", \"closed_event\", 2)");
+    let mut x = SipTcp::connect(manual.addr());
+    let xid = x.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let mut y = SipTcp::connect(manual.addr());
+    let yid = y.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let mut z = SipTcp::connect(manual.addr());
+    let zid = z
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    assert_eq!(rc(&mut x, "ce0", &[]), 1);
+    assert_eq!(rc(&mut x, "ce1", &[("X-Conid", &zid)]), 1);
+    assert_eq!(rc(&mut x, "ce1", &[("X-Conid", "999999")]), -1);
+    drop(x);
+    drop(y);
+    drop(z);
+    assert!(manual.wait_log(&format!("EV-CLOSED conid={xid} "), 5));
+    assert!(manual.wait_log(&format!("EV-CLOSED conid={zid} "), 5));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !manual
+            .log_text()
+            .contains(&format!("EV-CLOSED conid={yid} ")),
+        "no event without tcp_enable_closed_event"
+    );
+
+    // an invalid mode refuses to start
+    let bad =
+        std::panic::catch_unwind(|| start("ev9", "", "modparam(\"tcpops\", \"closed_event\", 7)"));
+    assert!(bad.is_err(), "closed_event=7 must be refused");
+}
+
+#[test]
+fn udp_message_has_no_connection() {
+    let k = start("udp", "", "");
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let lp = sock.local_addr().unwrap().port();
+    for op in ["ka3", "kd0", "life1", "close0"] {
+        let msg = format!(
+            "OPTIONS sip:{op}@127.0.0.1:{p} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{lp};branch=z9hG4bK{op}1\r\n\
+             From: <sip:t@127.0.0.1>;tag=1\r\nTo: <sip:{op}@127.0.0.1>\r\nCall-ID: {op}@t\r\nCSeq: 1 OPTIONS\r\n\
+             X-Idle: 10\r\nX-Cnt: 2\r\nX-Intvl: 3\r\nX-Life: 5\r\nContent-Length: 0\r\n\r\n",
+            p = k.port
+        );
+        sock.send_to(msg.as_bytes(), k.addr()).unwrap();
+        let mut buf = [0u8; 4096];
+        let n = sock.recv(&mut buf).unwrap();
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(text.contains("X-RC: -1"), "{op} over UDP: {text}");
+    }
+    assert!(k.log_text().contains("does not come from a TCP connection"));
+}
