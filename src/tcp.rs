@@ -176,27 +176,8 @@ impl Conn {
 
     /// Asks TCP main for a duplicate of the connection's socket.
     fn request_fd(&self) -> Result<OwnedFd, FdError> {
-        let mut req: [libc::c_long; 2] = [
-            self.raw_mut() as libc::c_long,
-            sys::CONN_GET_FD as libc::c_long,
-        ];
-        // SAFETY: unix_tcp_sock is this process's socket to TCP main; the request holds our
-        // referenced connection, which TCP main only reads.
-        let sock = unsafe { sys::unix_tcp_sock };
-        if sock < 0 {
-            return Err(FdError::NoSocket);
-        }
-        // SAFETY: the buffer is valid for its size.
-        let n = unsafe {
-            sys::send_all(
-                sock,
-                req.as_mut_ptr().cast(),
-                std::mem::size_of_val(&req) as i32,
-            )
-        };
-        if n <= 0 {
-            return Err(FdError::Request(std::io::Error::last_os_error()));
-        }
+        let sock = send_to_tcp_main(self.raw_mut(), sys::CONN_GET_FD as libc::c_long)
+            .map_err(|e| e.map_or(FdError::NoSocket, FdError::Request))?;
         let mut echoed: *mut sys::tcp_connection = std::ptr::null_mut();
         let mut fd: i32 = -1;
         // SAFETY: receive_fd writes the echoed pointer and the passed fd.
@@ -221,36 +202,47 @@ impl Conn {
         if process::is_tcp_main() {
             return Err("cannot close a connection from the TCP main process".into());
         }
-        // SAFETY: reading our own process's socket to TCP main.
-        let sock = unsafe { sys::unix_tcp_sock };
-        if sock < 0 {
-            return Err("this process has no channel to TCP main".into());
-        }
         let c = self.raw_mut();
         // SAFETY: flag writes on the shared connection, as the core does before a forced close.
         unsafe {
             (*c).send_flags.f |= sys::SND_F_CON_CLOSE as u16;
             (*c).flags |= sys::F_CONN_FORCE_EOF;
         }
-        let mut req: [libc::c_long; 2] = [c as libc::c_long, sys::CONN_EOF as libc::c_long];
-        // SAFETY: the buffer is valid for its size.
-        let n = unsafe {
-            sys::send_all(
-                sock,
-                req.as_mut_ptr().cast(),
-                std::mem::size_of_val(&req) as i32,
-            )
-        };
-        if n <= 0 {
-            return Err(format!(
-                "close request failed: {}",
-                std::io::Error::last_os_error()
-            ));
-        }
+        send_to_tcp_main(c, sys::CONN_EOF as libc::c_long).map_err(|e| match e {
+            Some(e) => format!("close request failed: {e}"),
+            None => "this process has no channel to TCP main".to_string(),
+        })?;
         // TCP main consumes our reference with the CONN_EOF command.
         std::mem::forget(self);
         Ok(())
     }
+}
+
+/// Sends `[connection, command]` to TCP main over this process's channel; returns the
+/// channel. `Err(None)`: this process has no channel; `Err(Some(e))`: the send failed.
+fn send_to_tcp_main(
+    c: *mut sys::tcp_connection,
+    cmd: libc::c_long,
+) -> Result<i32, Option<std::io::Error>> {
+    // SAFETY: unix_tcp_sock is this process's own socket to TCP main (a plain int read).
+    let sock = unsafe { sys::unix_tcp_sock };
+    if sock < 0 {
+        return Err(None);
+    }
+    let mut req: [libc::c_long; 2] = [c as libc::c_long, cmd];
+    // SAFETY: the buffer is valid for its size; the request names a connection we hold a
+    // reference to, which TCP main only reads (or takes over, for CONN_EOF).
+    let n = unsafe {
+        sys::send_all(
+            sock,
+            req.as_mut_ptr().cast(),
+            std::mem::size_of_val(&req) as i32,
+        )
+    };
+    if n <= 0 {
+        return Err(Some(std::io::Error::last_os_error()));
+    }
+    Ok(sock)
 }
 
 /// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing.
