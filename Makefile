@@ -6,9 +6,9 @@ MODULES      := tcpops
 CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
-APT_PACKAGES := kamailio kamailio-lua-modules dpkg-dev clang libclang-dev iproute2 procps
+APT_PACKAGES := kamailio dpkg-dev clang libclang-dev iproute2 procps
 
-.PHONY: all deps headers build run test unit integration lint install uninstall clean
+.PHONY: all deps headers build run test unit lint install uninstall clean
 
 all: build
 
@@ -36,9 +36,6 @@ run: build
 
 unit: headers
 	$(CARGO) test --release --workspace --lib
-
-integration: build
-	$(CARGO) test --release --test tcpops -- --test-threads=2
 
 test: build
 	$(CARGO) test --release --workspace -- --test-threads=2

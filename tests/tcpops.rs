@@ -53,10 +53,10 @@ event_route[tcp:closed] {
     xlog("L_ERR", "EV-CLOSED conid=$tcp(conid) proto=$proto si=$si sp=$sp\n");
 }
 event_route[tcp:timeout] {
-    xlog("L_ERR", "EV-TIMEOUT conid=$tcp(conid)\n");
+    xlog("L_ERR", "EV-TIMEOUT conid=$tcp(conid) \n");
 }
 event_route[tcp:reset] {
-    xlog("L_ERR", "EV-RESET conid=$tcp(conid)\n");
+    xlog("L_ERR", "EV-RESET conid=$tcp(conid) \n");
 }
 "#;
 
@@ -202,10 +202,18 @@ fn keepalive_enable_disable_sets_kernel_options() {
 fn lifetime_closes_the_connection() {
     let k = start("life", "tcp_connection_lifetime=3600", "");
     let mut a = SipTcp::connect(k.addr());
+    let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
     assert_eq!(rc(&mut a, "life1", &[("X-Life", "2")]), 1);
     assert!(
         a.closed_within(12),
         "kamailio must close the connection after its 2 s lifetime"
+    );
+    // The 5.6.3 core closes an expired connection without reporting it (the reader hands it
+    // back to TCP main, whose timer destroys it): no event, and above all no wrong one.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !k.log_text().contains(&format!("conid={aid} ")),
+        "no tcp:* event for a lifetime expiry"
     );
 
     let mut b = SipTcp::connect(k.addr());
@@ -407,4 +415,33 @@ fn udp_message_has_no_connection() {
         assert!(text.contains("X-RC: -1"), "{op} over UDP: {text}");
     }
     assert!(k.log_text().contains("does not come from a TCP connection"));
+}
+
+#[test]
+fn unanswered_keepalives_raise_tcp_timeout() {
+    let k = Kamailio::start_in_netns(
+        "katimeout",
+        Config {
+            globals: "tcp_keepalive=no",
+            modules: MODULES,
+            routes: ROUTES,
+        },
+    );
+    let mut a = SipTcp::connect_in(&k.netns_path(), k.addr());
+    let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let ka = [("X-Idle", "1"), ("X-Cnt", "2"), ("X-Intvl", "1")];
+    assert_eq!(rc(&mut a, "ka3", &ka), 1);
+    // Let the client's (delayed) ACK of the reply out first: unacknowledged data would put the
+    // socket into retransmission instead of keepalive.
+    std::thread::sleep(Duration::from_millis(500));
+    // Taking the loopback down drops every keepalive probe: the kernel gives up after
+    // idle + cnt * intvl (about 3 s) and the core reports a timeout.
+    k.netns(&["ip", "link", "set", "lo", "down"]);
+    assert!(
+        k.wait_log(&format!("EV-TIMEOUT conid={aid} "), 20),
+        "tcp:timeout after unanswered keepalive probes"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(k.log_count("EV-"), 1, "one event only, the timeout");
+    assert!(k.rpc(&["core.version"]).is_ok(), "kamailio keeps serving");
 }

@@ -103,6 +103,17 @@ modparam("ctl", "binrpc", "unix:{CTL}")
 
 impl Kamailio {
     pub fn start(tag: &str, cfg: Config) -> Kamailio {
+        Self::launch(tag, cfg, false)
+    }
+
+    /// Starts Kamailio in a network namespace of its own (with its loopback up), so a test
+    /// can cut its network (`netns(&["ip", "link", "set", "lo", "down"])`) without touching
+    /// the machine's. Clients connect with `SipTcp::connect_in`.
+    pub fn start_in_netns(tag: &str, cfg: Config) -> Kamailio {
+        Self::launch(tag, cfg, true)
+    }
+
+    fn launch(tag: &str, cfg: Config, netns: bool) -> Kamailio {
         let dir = tempdir::Dir::new(tag);
         let port = port();
         let ctl = dir.path().join("ctl.sock");
@@ -115,7 +126,22 @@ impl Kamailio {
         let cfg_path = dir.path().join("kamailio.cfg");
         std::fs::write(&cfg_path, text).unwrap();
         let log = dir.path().join("kamailio.log");
-        let child = Command::new("kamailio")
+        let mut cmd = if netns {
+            let mut c = Command::new("unshare");
+            c.args([
+                "--net",
+                "--",
+                "sh",
+                "-c",
+                "ip link set lo up && exec \"$@\"",
+                "sh",
+            ]);
+            c.arg("kamailio");
+            c
+        } else {
+            Command::new("kamailio")
+        };
+        let child = cmd
             .arg("-f")
             .arg(&cfg_path)
             .args(["-DD", "-E", "-m", "64", "-M", "8"])
@@ -203,6 +229,23 @@ impl Kamailio {
         }
     }
 
+    /// Runs a command in Kamailio's network namespace (see `start_in_netns`); panics if it fails.
+    pub fn netns(&self, args: &[&str]) -> String {
+        let out = Command::new("nsenter")
+            .arg(format!("--net={}", self.netns_path()))
+            .arg("--")
+            .args(args)
+            .output()
+            .expect("nsenter");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// The network namespace Kamailio runs in.
+    pub fn netns_path(&self) -> String {
+        format!("/proc/{}/ns/net", self.child.id())
+    }
+
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
@@ -274,7 +317,27 @@ impl Response {
 
 impl SipTcp {
     pub fn connect(addr: SocketAddr) -> SipTcp {
-        let stream = TcpStream::connect(addr).expect("connect to kamailio");
+        Self::from_stream(TcpStream::connect(addr).expect("connect to kamailio"))
+    }
+
+    /// Connects from inside the network namespace `ns` (a `/proc/<pid>/ns/net` path): the
+    /// socket is made by a thread that joined it, and stays in it.
+    pub fn connect_in(ns: &str, addr: SocketAddr) -> SipTcp {
+        let ns = ns.to_string();
+        let stream = std::thread::spawn(move || {
+            use std::os::fd::AsRawFd;
+            let f = std::fs::File::open(&ns).expect("open netns");
+            // SAFETY: setns on a valid namespace fd; it changes only this short-lived thread.
+            let rc = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(rc, 0, "setns {ns}: {}", std::io::Error::last_os_error());
+            TcpStream::connect(addr).expect("connect to kamailio in its netns")
+        })
+        .join()
+        .unwrap();
+        Self::from_stream(stream)
+    }
+
+    fn from_stream(stream: TcpStream) -> SipTcp {
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();

@@ -1,0 +1,146 @@
+//! tcpops through KEMI (`KSR.tcpops.*` and `event_callback`), from a JavaScript (app_jsdt) script.
+//!
+//! JavaScript rather than Lua: app_lua 5.6 does not set up its interpreter in the TCP main
+//! process, where the core raises the tcp:* events, so a Lua `event_callback` never runs there.
+
+mod common;
+
+use common::{ss_until, Config, Kamailio, SipTcp};
+
+const SCRIPT: &str = r#"
+function ksr_request_route() {
+    var op = KSR.pv.get("$rU");
+    var cid = KSR.pv.get("$(hdr(X-Conid){s.int})") || 0;
+    var rc = 0;
+    switch (op) {
+    case "state": rc = KSR.tcpops.tcp_conid_state(cid); break;
+    case "alive": rc = KSR.tcpops.tcp_conid_alive(cid); break;
+    case "ka": rc = KSR.tcpops.tcp_keepalive_enable(33, 3, 4); break;
+    case "kacid": rc = KSR.tcpops.tcp_keepalive_enable_cid(cid, 88, 3, 4); break;
+    case "kd": rc = KSR.tcpops.tcp_keepalive_disable(); break;
+    case "kdcid": rc = KSR.tcpops.tcp_keepalive_disable_cid(cid); break;
+    case "life": rc = KSR.tcpops.tcp_set_connection_lifetime(1); break;
+    case "lifecid": rc = KSR.tcpops.tcp_set_connection_lifetime_cid(cid, 1); break;
+    case "ce": rc = KSR.tcpops.tcp_enable_closed_event(); break;
+    case "cecid": rc = KSR.tcpops.tcp_enable_closed_event_cid(cid); break;
+    case "otcp": rc = KSR.tcpops.tcp_set_otcpid(cid); break;
+    case "otcpf": rc = KSR.tcpops.tcp_set_otcpid_flag(0); break;
+    case "closecid": rc = KSR.tcpops.tcp_close_connection_id(cid); break;
+    case "close": rc = KSR.tcpops.tcp_close_connection(); break;
+    }
+    KSR.hdr.append_to_reply("X-RC: " + rc + "\r\nX-Conid: " + KSR.pv.get("$conid") + "\r\n");
+    KSR.sl.sl_send_reply(200, "OK");
+}
+
+function ksr_tcpops_event(evname) {
+    KSR.err("KEMI-EVENT " + evname + " conid=" + KSR.pv.get("$tcp(conid)") + "\n");
+}
+"#;
+
+fn start(tag: &str, closed_event: i32) -> Kamailio {
+    let dir = common::tempdir::Dir::new("jsdt");
+    let script = dir.path().join("tcpops.js");
+    std::fs::write(&script, SCRIPT).unwrap();
+    let modules = format!(
+        r#"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "app_jsdt.so"
+loadmodule "{{MODDIR}}/tcpops.so"
+modparam("app_jsdt", "load", "{}")
+modparam("tcpops", "event_callback", "ksr_tcpops_event")
+modparam("tcpops", "closed_event", {closed_event})
+cfgengine "jsdt"
+"#,
+        script.display()
+    );
+    let k = Kamailio::start(
+        tag,
+        Config {
+            globals: "tcp_keepalive=no",
+            modules: &modules,
+            routes: "",
+        },
+    );
+    std::mem::forget(dir); // the script must outlive Kamailio; it sits in the temp dir
+    k
+}
+
+fn rc(c: &mut SipTcp, op: &str, cid: &str) -> i64 {
+    c.request(op, &[("X-Conid", cid)]).int("X-RC")
+}
+
+#[test]
+fn kemi_functions() {
+    let k = start("kemi", 1);
+    let mut a = SipTcp::connect(k.addr());
+    let mut b = SipTcp::connect(k.addr());
+    let aid = a
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    let bid = b
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    assert_eq!(rc(&mut a, "state", &aid), 1);
+    assert_eq!(rc(&mut a, "alive", &bid), 1);
+    assert_eq!(rc(&mut a, "state", "999999"), -1);
+    assert_eq!(rc(&mut a, "alive", "999999"), -1);
+
+    assert_eq!(rc(&mut a, "ka", "0"), 1);
+    assert!(ss_until(k.port, a.local_port(), |s| s.contains("timer:(keepalive,3")).0);
+    assert_eq!(rc(&mut a, "kd", "0"), 1);
+    assert_eq!(rc(&mut a, "kacid", &bid), 1);
+    assert!(
+        ss_until(k.port, b.local_port(), |s| s
+            .contains("timer:(keepalive,1min2"))
+        .0
+    );
+    assert_eq!(rc(&mut a, "kdcid", &bid), 1);
+    assert_eq!(rc(&mut a, "kacid", "999999"), -1);
+    assert_eq!(rc(&mut a, "kdcid", "999999"), -1);
+
+    assert_eq!(rc(&mut a, "ce", "0"), -1, "needs closed_event=2");
+    assert_eq!(rc(&mut a, "cecid", &bid), 1);
+    assert_eq!(rc(&mut a, "cecid", "999999"), -1);
+    assert_eq!(rc(&mut a, "otcp", &aid), 1);
+    assert_eq!(rc(&mut a, "otcpf", "0"), 1);
+    assert_eq!(rc(&mut a, "lifecid", "999999"), -1);
+
+    assert_eq!(rc(&mut a, "closecid", &bid), 1);
+    assert!(b.closed_within(5));
+    assert!(
+        k.wait_log(&format!("KEMI-EVENT tcp:closed conid={bid}"), 5),
+        "event_callback gets tcp:closed"
+    );
+
+    let mut c = SipTcp::connect(k.addr());
+    let cid = c.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    c.reset();
+    assert!(
+        k.wait_log(&format!("KEMI-EVENT tcp:reset conid={cid}"), 5),
+        "event_callback gets tcp:reset"
+    );
+
+    assert_eq!(rc(&mut a, "life", "0"), 1);
+    assert!(a.closed_within(12), "lifetime of 1 s set through KEMI");
+}
+
+#[test]
+fn kemi_manual_closed_event() {
+    let k = start("kemi2", 2);
+    let mut a = SipTcp::connect(k.addr());
+    let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let mut b = SipTcp::connect(k.addr());
+    let bid = b.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    assert_eq!(rc(&mut a, "ce", "0"), 1);
+    drop(a);
+    drop(b);
+    assert!(k.wait_log(&format!("KEMI-EVENT tcp:closed conid={aid}"), 5));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        !k.log_text().contains(&format!("conid={bid}")),
+        "no event for an unmarked connection"
+    );
+}
