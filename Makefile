@@ -1,8 +1,8 @@
-# kamailio-rs: `make` builds build/modules/{tcpops}.so against the installed Kamailio.
+# kamailio-rs: `make` builds build/modules/{tcpops,keepalive}.so against the installed Kamailio.
 # `make run` starts Kamailio with the modules on examples/kamailio.cfg (127.0.0.1:5060);
 # `make test` runs every test against a real Kamailio. Both install what they need first.
 
-MODULES      := tcpops
+MODULES      := tcpops keepalive
 CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)

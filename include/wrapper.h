@@ -25,4 +25,8 @@
 #include "core/resolve.h"
 #include "core/ut.h"
 #include "core/lvalue.h"
+#include "core/utils/sruid.h"
+/* module APIs: tm (pinging) and the keepalive API this project exports */
+#include "modules/tm/tm_load.h"
+#include "modules/keepalive/api.h"
 #include "shim.h"

@@ -32,10 +32,9 @@ pub enum EventTarget {
     },
 }
 
-/// Runs `target` on a faked SIP message whose receive info is `rcv` (so `$si`, `$sp`,
-/// `$Ri`, `$Rp`, `$proto` and `$conid` describe the connection). `prepare` may fill the
-/// message further (e.g. its request URI) before the route runs.
-fn run(target: &EventTarget, rcv: Option<&sys::receive_info>) {
+/// Runs `target` on a faked SIP message that `prepare` fills first (receive info, request
+/// URI).
+fn run(target: &EventTarget, prepare: impl FnOnce(&mut sys::sip_msg)) {
     // SAFETY: the core's faked-message API; the message is process-local and valid until
     // the next faked_msg_next() in this process.
     let fmsg = unsafe {
@@ -48,10 +47,8 @@ fn run(target: &EventTarget, rcv: Option<&sys::receive_info>) {
     if fmsg.is_null() {
         return;
     }
-    if let Some(rcv) = rcv {
-        // SAFETY: fmsg is a valid message; receive_info is plain data.
-        unsafe { (*fmsg).rcv = *rcv };
-    }
+    // SAFETY: fmsg is a valid message, ours until the route ends.
+    prepare(unsafe { &mut *fmsg });
     match target {
         // SAFETY: runs a route of the config on a valid message.
         EventTarget::Route(rt) => unsafe {
@@ -88,11 +85,38 @@ fn run(target: &EventTarget, rcv: Option<&sys::receive_info>) {
             }
         }
     }
+    // SAFETY: a request URI set by `prepare` (or by the route) is a pkg block of this message.
+    unsafe {
+        if !(*fmsg).new_uri.s.is_null() {
+            sys::krs_pkg_free((*fmsg).new_uri.s.cast());
+            (*fmsg).new_uri = sys::str_::default();
+        }
+    }
 }
 
 /// Runs `target` for a closed TCP connection, with the connection's receive info.
 pub fn run_for_conn(target: &EventTarget, conn: &ClosedConn) {
-    run(target, Some(&conn.raw.rcv));
+    run(target, |m| m.rcv = conn.raw.rcv);
+}
+
+/// Runs `target` with `ruri` as the message's request URI (`$ru`).
+pub fn run_with_ruri(target: &EventTarget, ruri: &[u8]) {
+    run(target, |m| {
+        // SAFETY: a pkg block the core may free or replace (e.g. `$ru = ...` in the route);
+        // freed after the route by `run`.
+        let p = unsafe { sys::krs_pkg_malloc(ruri.len() as _) }.cast::<u8>();
+        if p.is_null() {
+            ::log::error!("out of pkg memory");
+            return;
+        }
+        // SAFETY: p has room for ruri.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(ruri.as_ptr(), p, ruri.len()) };
+        m.new_uri = sys::str_ {
+            s: p.cast(),
+            len: ruri.len() as _,
+        };
+        m.parsed_uri_ok = 0;
+    });
 }
 
 type ClosedHandler = fn(&ClosedConn);

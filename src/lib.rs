@@ -13,14 +13,20 @@ pub mod sys;
 pub mod cfg;
 pub mod event;
 pub mod ffi_guard;
+pub mod ka_api;
 pub mod kemi;
+pub mod lock;
 pub mod log;
 pub mod module;
 pub mod msg;
 pub mod process;
 pub mod pv;
 pub mod rpc;
+pub(crate) mod shm;
+pub mod shm_map;
 pub mod tcp;
+pub mod timer;
+pub mod tm;
 
 pub use msg::Msg;
 

@@ -12,6 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
+pub mod uas;
+
 /// Directory holding the built modules (`make` puts them in build/modules).
 pub fn modules_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -169,9 +171,11 @@ impl Kamailio {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
+                let stdout = std::fs::read_to_string(self.dir.path().join("stdout.log"));
                 panic!(
-                    "kamailio exited at start-up ({status}):\n{}",
-                    self.log_text()
+                    "kamailio exited at start-up ({status}):\n{}\n{}",
+                    self.log_text(),
+                    stdout.unwrap_or_default()
                 );
             }
             if self.ctl.exists() && self.rpc(&["core.version"]).is_ok() {

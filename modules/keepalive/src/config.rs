@@ -1,0 +1,90 @@
+//! Module parameters, read once in mod_init.
+
+use kamailio::module::{IntParam, StrParam};
+use once_cell::sync::OnceCell;
+use std::sync::Mutex;
+
+use crate::codes::Codes;
+
+pub static PING_INTERVAL: IntParam = IntParam::new(30);
+pub static DELETE_COUNTER: IntParam = IntParam::new(5);
+pub static PING_FROM: StrParam = StrParam::new();
+/// Consecutive failures before a destination is down / successes before it is up.
+pub static DOWN_AFTER: IntParam = IntParam::new(1);
+pub static UP_AFTER: IntParam = IntParam::new(1);
+/// Reply codes that count as alive (default as the C module: 2xx).
+pub static ALIVE_CODES: StrParam = StrParam::new();
+/// A probe without a final reply after this many ms counts as failed (0: tm's timeout,
+/// capped by the destination's interval).
+pub static PROBE_TIMEOUT: IntParam = IntParam::new(0);
+/// KEMI function run for keepalive:dst-up / keepalive:dst-down instead of the event routes.
+pub static EVENT_CALLBACK: StrParam = StrParam::new();
+/// 1: remove a destination when probing stops after `delete_counter` failures, unless an
+/// API user (another module) registered it.
+pub static REMOVE_UNREACHABLE: IntParam = IntParam::new(0);
+
+/// Destinations from `modparam("keepalive", "destination", ...)`, added in mod_init.
+pub static INITIAL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// Parsed settings, the same in every process (set before the fork).
+pub struct Settings {
+    pub interval_ms: u32,
+    pub delete_counter: u32,
+    pub ping_from: Vec<u8>,
+    pub down_after: u32,
+    pub up_after: u32,
+    pub alive: Codes,
+    pub probe_timeout_ms: u32,
+    pub remove_unreachable: bool,
+}
+
+static SETTINGS: OnceCell<Settings> = OnceCell::new();
+
+pub fn settings() -> &'static Settings {
+    SETTINGS.get().expect("keepalive settings read in mod_init")
+}
+
+fn positive(name: &str, v: i32, min: i32) -> Result<u32, String> {
+    if v < min {
+        return Err(format!("{name} must be at least {min} (got {v})"));
+    }
+    Ok(v as u32)
+}
+
+/// Checks and stores the modparams.
+pub fn init() -> Result<(), String> {
+    let from = PING_FROM.get();
+    let codes = String::from_utf8_lossy(ALIVE_CODES.get()).to_string();
+    let s = Settings {
+        interval_ms: positive("ping_interval", PING_INTERVAL.get(), 1)? * 1000,
+        delete_counter: positive("delete_counter", DELETE_COUNTER.get(), 0)?,
+        ping_from: if from.is_empty() {
+            b"sip:keepalive@kamailio.org".to_vec()
+        } else {
+            from.to_vec()
+        },
+        down_after: positive("down_after", DOWN_AFTER.get(), 1)?,
+        up_after: positive("up_after", UP_AFTER.get(), 1)?,
+        alive: Codes::parse(if codes.is_empty() { "2xx" } else { &codes })
+            .map_err(|e| format!("alive_codes: {e}"))?,
+        probe_timeout_ms: positive("probe_timeout", PROBE_TIMEOUT.get(), 0)?,
+        remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
+    };
+    let _ = SETTINGS.set(s);
+    Ok(())
+}
+
+/// The `destination` modparam: remembered until mod_init.
+pub fn add_initial(uri: &[u8]) -> Result<(), String> {
+    crate::dest_uri::Canonical::parse(uri).map_err(|e| {
+        format!(
+            "bad destination '{}': {e}",
+            String::from_utf8_lossy(&uri[..uri.len().min(64)])
+        )
+    })?;
+    INITIAL
+        .lock()
+        .map_err(|_| "destination list poisoned".to_string())?
+        .push(uri.to_vec());
+    Ok(())
+}

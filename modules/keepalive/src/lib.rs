@@ -1,0 +1,211 @@
+//! `keepalive`: destination monitoring with SIP OPTIONS, a drop-in replacement for the C
+//! module with a constant-time destination table in shm. See `modules/keepalive/README.md`.
+#![deny(unsafe_code)]
+
+mod codes;
+mod config;
+mod dest_uri;
+mod prober;
+mod rpc;
+mod state;
+mod table;
+
+use kamailio::cfg::{routes, Call, Fixup};
+use kamailio::ka_api::{self, ApiImpl, DestView, ForeignCallbacks};
+use kamailio::module::{ModuleDef, Param};
+use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
+use log::error;
+
+kamailio::module!(definition);
+
+fn definition() -> ModuleDef {
+    let add_routes = routes::REQUEST | routes::BRANCH | routes::ONREPLY;
+    ModuleDef {
+        cmds: vec![
+            cmd!("ka_is_alive", w_is_alive, 1, Fixup::StrAll, routes::ANY),
+            cmd!("is_alive", w_is_alive, 1, Fixup::StrAll, routes::ANY),
+            cmd!("ka_add_destination", w_add, 2, Fixup::StrAll, add_routes),
+            cmd!("ka_del_destination", w_del, 2, Fixup::StrAll, routes::ANY),
+            ka_api::bind_cmd(ApiImpl {
+                add: api_add,
+                state: api_state,
+                del: api_del,
+                find: api_find,
+                lock: || table::table().dests.raw_lock().acquire(),
+                unlock: || table::table().dests.raw_lock().release(),
+            }),
+        ],
+        params: vec![
+            Param::Int("ping_interval", &config::PING_INTERVAL),
+            func_param!("destination", Str, config::add_initial),
+            Param::Int("delete_counter", &config::DELETE_COUNTER),
+            Param::Str("ping_from", &config::PING_FROM),
+            Param::Int("down_after", &config::DOWN_AFTER),
+            Param::Int("up_after", &config::UP_AFTER),
+            Param::Str("alive_codes", &config::ALIVE_CODES),
+            Param::Int("probe_timeout", &config::PROBE_TIMEOUT),
+            Param::Str("event_callback", &config::EVENT_CALLBACK),
+            Param::Int("remove_unreachable", &config::REMOVE_UNREACHABLE),
+        ],
+        rpcs: vec![
+            rpc_def!(
+                "keepalive.list",
+                "List the monitored destinations",
+                rpc::list
+            ),
+            rpc_def!(
+                "keepalive.add",
+                "Add a destination: keepalive.add sip_uri listname",
+                rpc::add
+            ),
+            rpc_def!(
+                "keepalive.del",
+                "Delete a destination: keepalive.del sip_uri listname",
+                rpc::del
+            ),
+            rpc_def!(
+                "keepalive.get",
+                "Show a destination: keepalive.get sip_uri listname",
+                rpc::get
+            ),
+            rpc_def!("keepalive.flush", "Delete all destinations", rpc::flush),
+        ],
+        kemi: vec![
+            kemi!("is_alive", ki_is_alive, (dest: Str)),
+            kemi!("add_destination", ki_add, (uri: Str, owner: Str)),
+            kemi!("del_destination", ki_del, (uri: Str, owner: Str)),
+        ],
+        init: mod_init,
+        child_init,
+        ..ModuleDef::new("keepalive")
+    }
+}
+
+fn mod_init() -> Result<(), String> {
+    config::init()?;
+    table::init()?;
+    prober::init()?;
+    kamailio::timer::reserve_processes(1)?;
+    let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
+    for uri in initial {
+        table::add(&uri, b"_params", 0, ForeignCallbacks::NONE, false)
+            .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
+        log::info!("added destination {}", String::from_utf8_lossy(&uri));
+    }
+    Ok(())
+}
+
+fn child_init(rank: i32) -> Result<(), String> {
+    if rank == kamailio::sys::PROC_MAIN as i32 {
+        kamailio::timer::fork("keepalive pinger", prober::TICK_MS, prober::tick)?;
+    }
+    Ok(())
+}
+
+/// Shortened, printable form of a parameter for log lines.
+fn shown(b: &[u8]) -> String {
+    String::from_utf8_lossy(&b[..b.len().min(64)]).into_owned()
+}
+
+/// ka_is_alive: 1 up (also while not probed yet, as the C module), 2 down, -1 unknown
+/// destination or bad parameter.
+fn is_alive(dest: &[u8]) -> i32 {
+    match table::state_of(dest) {
+        Some(state::DOWN) => state::DOWN,
+        Some(_) => state::UP,
+        None => {
+            log::debug!("ka_is_alive: {} is not monitored", shown(dest));
+            -1
+        }
+    }
+}
+
+fn add(uri: &[u8], owner: &[u8]) -> i32 {
+    let interval = (config::settings().interval_ms / 1000) as i32;
+    match table::add(uri, owner, interval, ForeignCallbacks::NONE, false) {
+        Ok(()) => 1,
+        Err(e) => {
+            error!("ka_add_destination({}, {}): {e}", shown(uri), shown(owner));
+            -1
+        }
+    }
+}
+
+fn del(uri: &[u8], owner: &[u8]) -> i32 {
+    match table::del(uri, owner) {
+        Ok(()) => 1,
+        Err(e) => {
+            error!("ka_del_destination({}, {}): {e}", shown(uri), shown(owner));
+            -1
+        }
+    }
+}
+
+fn w_is_alive(c: &mut Call) -> i32 {
+    match c.str(0) {
+        Ok(d) => is_alive(d),
+        Err(_) => {
+            error!("ka_is_alive: cannot read the destination parameter");
+            -1
+        }
+    }
+}
+
+fn two_strs(c: &mut Call, name: &str, f: fn(&[u8], &[u8]) -> i32) -> i32 {
+    let uri = match c.str(0) {
+        Ok(u) => u.to_vec(),
+        Err(_) => {
+            error!("{name}: cannot read the sip_uri parameter");
+            return -1;
+        }
+    };
+    match c.str(1) {
+        Ok(o) => f(&uri, o),
+        Err(_) => {
+            error!("{name}: cannot read the owner parameter");
+            -1
+        }
+    }
+}
+
+fn w_add(c: &mut Call) -> i32 {
+    two_strs(c, "ka_add_destination", add)
+}
+
+fn w_del(c: &mut Call) -> i32 {
+    two_strs(c, "ka_del_destination", del)
+}
+
+fn ki_is_alive(_m: &mut Msg, dest: &[u8]) -> i32 {
+    is_alive(dest)
+}
+
+fn ki_add(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
+    add(uri, owner)
+}
+
+fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
+    del(uri, owner)
+}
+
+fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval: i32, cbs: ForeignCallbacks) -> i32 {
+    match table::add(uri, owner, interval, cbs, true) {
+        Ok(()) => 0,
+        Err(e) => {
+            error!("add_destination({}, {}): {e}", shown(uri), shown(owner));
+            -1
+        }
+    }
+}
+
+fn api_state(uri: &[u8]) -> i32 {
+    table::state_of(uri).unwrap_or(-1)
+}
+
+fn api_del(uri: &[u8], owner: &[u8]) -> i32 {
+    del(uri, owner)
+}
+
+fn api_find(uri: &[u8], owner: &[u8]) -> Option<DestView> {
+    table::find_view(uri, owner)
+}

@@ -1,0 +1,261 @@
+//! The keepalive module API (`modules/keepalive/api.h`) that other modules bind to with
+//! `find_export("bind_keepalive")` (drouting does): the C ABI side, over Rust functions.
+
+use std::ffi::{c_int, c_void};
+use std::ptr::NonNull;
+
+use once_cell::sync::OnceCell;
+
+use crate::cfg::Fixup;
+use crate::ffi_guard::guard;
+use crate::kemi::str_bytes;
+use crate::module::Cmd;
+use crate::shm;
+use crate::sys;
+use crate::tm::Reply;
+
+/// Callbacks and `user_attr` given by an API user; stored as plain data (in shm).
+#[derive(Clone, Copy)]
+pub struct ForeignCallbacks {
+    statechanged: sys::ka_statechanged_f,
+    response: sys::ka_response_f,
+    user_attr: usize,
+}
+
+impl ForeignCallbacks {
+    /// No callbacks (registrations made from the config or RPC).
+    pub const NONE: ForeignCallbacks = ForeignCallbacks {
+        statechanged: None,
+        response: None,
+        user_attr: 0,
+    };
+
+    pub fn has_statechanged(&self) -> bool {
+        self.statechanged.is_some()
+    }
+
+    /// Runs the state-changed callback, if any, with `uri` and `state` (0/1/2).
+    pub fn notify_state(&self, uri: &[u8], state: i32) {
+        if let Some(f) = self.statechanged {
+            let mut u = uri.to_vec();
+            let mut s = sys::str_ {
+                s: u.as_mut_ptr().cast(),
+                len: u.len() as c_int,
+            };
+            // SAFETY: a callback the API user registered, with its own user_attr; the uri
+            // lives across the call.
+            unsafe { f(&mut s, state, self.user_attr as *mut c_void) };
+        }
+    }
+
+    /// Runs the response callback, if any, with `uri` and tm's callback parameters.
+    pub fn notify_response(&self, uri: &[u8], reply: &mut Reply) {
+        if let Some(f) = self.response {
+            let mut u = uri.to_vec();
+            let mut s = sys::str_ {
+                s: u.as_mut_ptr().cast(),
+                len: u.len() as c_int,
+            };
+            // SAFETY: as above; tm's params are valid during the tm callback we are in.
+            unsafe { f(&mut s, reply.params, self.user_attr as *mut c_void) };
+        }
+    }
+}
+
+/// A `ka_dest_t` in shm handed to API users by `find_destination` (uri, owner, state and
+/// flags are filled; the rest is zero). Freed with [`DestView::free`].
+#[derive(Clone, Copy)]
+pub struct DestView(NonNull<sys::ka_dest_t>);
+
+// SAFETY: lives in shm; written only under the keepalive table lock.
+unsafe impl Send for DestView {}
+
+impl DestView {
+    pub fn new(uri: &[u8], owner: &[u8], state: i32) -> Option<DestView> {
+        let v = shm::alloc_zeroed(std::mem::size_of::<sys::ka_dest_t>())?.cast::<sys::ka_dest_t>();
+        let u = shm::copy_bytes(uri);
+        let o = shm::copy_bytes(owner);
+        let (Some(u), Some(o)) = (u, o) else {
+            // SAFETY: fresh blocks, not shared.
+            unsafe {
+                for p in [u, o].into_iter().flatten() {
+                    shm::free(p);
+                }
+                shm::free(v.cast());
+            }
+            return None;
+        };
+        // SAFETY: a fresh zeroed ka_dest_t.
+        unsafe {
+            let d = &mut *v.as_ptr();
+            d.uri = sys::str_ {
+                s: u.as_ptr().cast(),
+                len: uri.len() as c_int,
+            };
+            d.owner = sys::str_ {
+                s: o.as_ptr().cast(),
+                len: owner.len() as c_int,
+            };
+            d.state = state;
+        }
+        Some(DestView(v))
+    }
+
+    /// Updates the state API users read.
+    pub fn set_state(&self, state: i32) {
+        // SAFETY: the view is alive until `free`; callers hold the table lock.
+        unsafe { (*self.0.as_ptr()).state = state };
+    }
+
+    /// Frees the view and its strings.
+    pub fn free(self) {
+        // SAFETY: the view and its strings were allocated in `new`; the registration that
+        // owned it is gone, so no one hands it out any more.
+        unsafe {
+            let d = &*self.0.as_ptr();
+            for p in [d.uri.s, d.owner.s] {
+                if let Some(p) = NonNull::new(p.cast::<u8>()) {
+                    shm::free(p);
+                }
+            }
+            shm::free(self.0.cast());
+        }
+    }
+}
+
+/// The module's side of the API.
+pub struct ApiImpl {
+    /// (uri, owner, flags, ping_interval, callbacks) -> 0 ok, -1 error.
+    pub add: fn(&[u8], &[u8], i32, i32, ForeignCallbacks) -> i32,
+    /// uri -> state (0 unknown, 1 up, 2 down) or -1 when not monitored.
+    pub state: fn(&[u8]) -> i32,
+    /// (uri, owner) -> 1 removed, -1 not found.
+    pub del: fn(&[u8], &[u8]) -> i32,
+    /// (uri, owner) -> the registration's view; call with the list locked.
+    pub find: fn(&[u8], &[u8]) -> Option<DestView>,
+    pub lock: fn(),
+    pub unlock: fn(),
+}
+
+static API: OnceCell<ApiImpl> = OnceCell::new();
+
+/// The `bind_keepalive` cmd export (param_no 0, not usable from the config) over `api`.
+pub fn bind_cmd(api: ApiImpl) -> Cmd {
+    let _ = API.set(api);
+    Cmd::new(
+        "bind_keepalive",
+        bind_keepalive as *const (),
+        0,
+        Fixup::None,
+        0,
+    )
+}
+
+fn api() -> Option<&'static ApiImpl> {
+    API.get()
+}
+
+/// # Safety
+/// Called by other modules with a NULL or valid str.
+unsafe fn bytes<'a>(s: *mut sys::str_) -> &'a [u8] {
+    // SAFETY: guaranteed by the caller.
+    unsafe { s.as_ref() }.map_or(&[], |s| {
+        // SAFETY: a valid str from the caller.
+        unsafe { str_bytes(s) }
+    })
+}
+
+unsafe extern "C" fn bind_keepalive(api: *mut sys::keepalive_api_t) -> c_int {
+    guard("bind_keepalive", -1, || {
+        // SAFETY: the caller passes its API struct to fill.
+        let Some(a) = (unsafe { api.as_mut() }) else {
+            ::log::error!("bind_keepalive: NULL API struct");
+            return -1;
+        };
+        a.add_destination = Some(add_destination);
+        a.destination_state = Some(destination_state);
+        a.del_destination = Some(del_destination);
+        a.find_destination = Some(find_destination);
+        a.lock_destination_list = Some(lock_list);
+        a.unlock_destination_list = Some(unlock_list);
+        0
+    })
+}
+
+unsafe extern "C" fn add_destination(
+    uri: *mut sys::str_,
+    owner: *mut sys::str_,
+    flags: c_int,
+    ping_interval: c_int,
+    statechanged: sys::ka_statechanged_f,
+    response: sys::ka_response_f,
+    user_attr: *mut c_void,
+) -> c_int {
+    guard("keepalive add_destination", -1, || {
+        let Some(a) = api() else { return -1 };
+        let cbs = ForeignCallbacks {
+            statechanged,
+            response,
+            user_attr: user_attr as usize,
+        };
+        // SAFETY: the API user passes valid strs (or NULL).
+        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        (a.add)(u, o, flags, ping_interval, cbs)
+    })
+}
+
+unsafe extern "C" fn destination_state(uri: *mut sys::str_) -> sys::ka_state {
+    guard("keepalive destination_state", -1, || {
+        // SAFETY: as above.
+        api().map_or(-1, |a| (a.state)(unsafe { bytes(uri) }))
+    })
+}
+
+unsafe extern "C" fn del_destination(uri: *mut sys::str_, owner: *mut sys::str_) -> c_int {
+    guard("keepalive del_destination", -1, || {
+        // SAFETY: as above.
+        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        api().map_or(-1, |a| (a.del)(u, o))
+    })
+}
+
+unsafe extern "C" fn find_destination(
+    uri: *mut sys::str_,
+    owner: *mut sys::str_,
+    target: *mut *mut sys::ka_dest_t,
+    head: *mut *mut sys::ka_dest_t,
+) -> c_int {
+    guard("keepalive find_destination", 0, || {
+        // SAFETY: as above.
+        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        let found = api().and_then(|a| (a.find)(u, o));
+        // SAFETY: the caller passes NULL or valid out-pointers.
+        unsafe {
+            if let Some(h) = head.as_mut() {
+                *h = std::ptr::null_mut();
+            }
+            if let Some(t) = target.as_mut() {
+                *t = found.map_or(std::ptr::null_mut(), |v| v.0.as_ptr());
+            }
+        }
+        i32::from(found.is_some())
+    })
+}
+
+unsafe extern "C" fn lock_list() -> c_int {
+    guard("keepalive lock_destination_list", 0, || {
+        api().map_or(0, |a| {
+            (a.lock)();
+            1
+        })
+    })
+}
+
+unsafe extern "C" fn unlock_list() -> c_int {
+    guard("keepalive unlock_destination_list", 0, || {
+        api().map_or(0, |a| {
+            (a.unlock)();
+            1
+        })
+    })
+}

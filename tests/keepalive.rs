@@ -1,0 +1,594 @@
+//! keepalive against a real Kamailio: probing a small UAS, state changes, events, cfg
+//! functions, RPC, bad input, cross-process state and Debian's drouting as an API user.
+
+mod common;
+
+use common::uas::{Answer, Uas};
+use common::{port, Config, Kamailio, SipTcp};
+use std::time::{Duration, Instant};
+
+const MODULES: &str = r#"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "xlog.so"
+loadmodule "{MODDIR}/keepalive.so"
+modparam("keepalive", "ping_interval", 1)
+"#;
+
+/// Runs one keepalive function chosen by the request user; reports `$rc` in X-RC.
+const ROUTES: &str = r#"
+request_route {
+    $var(rc) = 0;
+    switch ($rU) {
+    case "alive": ka_is_alive("$hdr(X-Dest)"); $var(rc) = $rc; break;
+    case "isalive": is_alive("$hdr(X-Dest)"); $var(rc) = $rc; break;
+    case "add": ka_add_destination("$hdr(X-Dest)", "$hdr(X-Owner)"); $var(rc) = $rc; break;
+    case "del": ka_del_destination("$hdr(X-Dest)", "$hdr(X-Owner)"); $var(rc) = $rc; break;
+    }
+    append_to_reply("X-RC: $var(rc)\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+event_route[keepalive:dst-up] {
+    xlog("L_ERR", "EV-UP $ru\n");
+}
+event_route[keepalive:dst-down] {
+    xlog("L_ERR", "EV-DOWN $ru\n");
+}
+"#;
+
+fn start(tag: &str, globals: &str, modparams: &str) -> Kamailio {
+    let modules = format!("{MODULES}\n{modparams}");
+    Kamailio::start(
+        tag,
+        Config {
+            globals,
+            modules: &modules,
+            routes: ROUTES,
+        },
+    )
+}
+
+fn rc(c: &mut SipTcp, op: &str, dest: &str, owner: &str) -> i64 {
+    c.request(op, &[("X-Dest", dest), ("X-Owner", owner)])
+        .int("X-RC")
+}
+
+/// Polls ka_is_alive until it returns `want` (true) or `secs` pass (false).
+fn wait_alive(c: &mut SipTcp, dest: &str, want: i64, secs: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if rc(c, "alive", dest, "") == want {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// Polls `keepalive.get` until the destination's state is `want` (true) or `secs` pass.
+fn wait_state(k: &Kamailio, uri: &str, owner: &str, want: &str, secs: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if let Ok(out) = k.rpc(&["keepalive.get", uri, owner]) {
+            if field(&out, uri, "state").as_deref() == Some(want) {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// The value of `field` in the first struct of a kamcmd reply that has `uri: <uri>`.
+fn field(rpc_out: &str, uri: &str, field: &str) -> Option<String> {
+    rpc_out
+        .split('{')
+        .find(|b| b.lines().any(|l| l.trim() == format!("uri: {uri}")))
+        .and_then(|b| {
+            b.lines().find_map(|l| {
+                l.trim()
+                    .strip_prefix(&format!("{field}: "))
+                    .map(str::to_string)
+            })
+        })
+}
+
+#[test]
+fn probing_drives_state_events_and_is_alive() {
+    let up = Uas::start(port(), Answer::Code(200));
+    let k = start(
+        "ka-state",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"127.0.0.1:{}\")",
+            up.port()
+        ),
+    );
+    let uri = format!("sip:127.0.0.1:{}", up.port());
+    let mut c = SipTcp::connect(k.addr());
+    // every written form of the destination is the same destination
+    assert!(
+        wait_state(&k, &uri, "_params", "1", 5),
+        "up after the first 200"
+    );
+    for form in [
+        format!("127.0.0.1:{}", up.port()),
+        format!("SIP:127.0.0.1:{};transport=UDP", up.port()),
+        format!("sip:127.0.0.1:{};lr", up.port()),
+    ] {
+        assert_eq!(rc(&mut c, "alive", &form, ""), 1, "{form}");
+    }
+    assert_eq!(rc(&mut c, "isalive", &uri, ""), 1, "is_alive alias");
+    assert!(k.wait_log(&format!("EV-UP {uri}"), 3));
+    let ping = up.received().into_iter().next().expect("a ping");
+    assert_eq!(ping.method, "OPTIONS");
+    assert_eq!(ping.ruri, uri);
+    assert!(ping.from.contains("sip:keepalive@kamailio.org"));
+
+    up.set(Answer::Code(503));
+    assert!(wait_alive(&mut c, &uri, 2, 5), "down after a 503");
+    assert!(k.wait_log(&format!("EV-DOWN {uri}"), 3));
+    up.set(Answer::Silent);
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(rc(&mut c, "alive", &uri, ""), 2, "still down while silent");
+    up.set(Answer::Code(200));
+    assert!(wait_alive(&mut c, &uri, 1, 5), "up again");
+    assert_eq!(k.log_count(&format!("EV-UP {uri}")), 2);
+    assert_eq!(
+        k.log_count(&format!("EV-DOWN {uri}")),
+        1,
+        "one event per change"
+    );
+
+    let out = k.rpc(&["keepalive.get", &uri, "_params"]).unwrap();
+    assert_eq!(field(&out, &uri, "state").as_deref(), Some("1"));
+    assert_eq!(field(&out, &uri, "last_code").as_deref(), Some("200"));
+    let pings: u64 = field(&out, &uri, "pings").unwrap().parse().unwrap();
+    let replies: u64 = field(&out, &uri, "replies").unwrap().parse().unwrap();
+    assert!(pings >= 5 && replies >= 3, "{out}");
+    assert_ne!(field(&out, &uri, "rtt_avg_us").as_deref(), Some("0"));
+    assert_ne!(field(&out, &uri, "last up").as_deref(), Some("never"));
+    assert_ne!(field(&out, &uri, "last down").as_deref(), Some("never"));
+
+    // unknown, malformed and oversized destinations: -1, Kamailio keeps serving
+    let big = "a".repeat(8192);
+    for bad in [
+        "sip:127.0.0.1:1",
+        "sip:",
+        "127.0.0.1:abc",
+        "tel:+1234",
+        big.as_str(),
+    ] {
+        assert_eq!(
+            rc(&mut c, "alive", bad, ""),
+            -1,
+            "{}",
+            &bad[..bad.len().min(20)]
+        );
+    }
+}
+
+#[test]
+fn cfg_add_del_unknown_state_and_delete_counter() {
+    let silent = Uas::start(port(), Answer::Silent);
+    let k = start(
+        "ka-cfg",
+        "children=4\ntcp_children=4",
+        "modparam(\"keepalive\", \"delete_counter\", 2)",
+    );
+    let uri = format!("sip:127.0.0.1:{}", silent.port());
+    let mut a = SipTcp::connect(k.addr());
+    let mut b = SipTcp::connect(k.addr());
+    assert_eq!(rc(&mut a, "alive", &uri, ""), -1, "not monitored yet");
+    assert_eq!(rc(&mut a, "add", &uri, "cfg"), 1);
+    assert_eq!(
+        rc(&mut a, "add", &uri, "cfg"),
+        1,
+        "adding twice is harmless"
+    );
+    // never probed yet: unknown, reported as up (as the C module) and as state 0 by RPC
+    assert_eq!(rc(&mut b, "alive", &uri, ""), 1);
+    let out = k.rpc(&["keepalive.list"]).unwrap();
+    assert_eq!(field(&out, &uri, "state").as_deref(), Some("0"), "{out}");
+    assert_eq!(field(&out, &uri, "state_name").as_deref(), Some("unknown"));
+
+    // silent: down after the first unanswered ping, probing stops after delete_counter + 1
+    assert!(wait_alive(&mut b, &uri, 2, 5));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let out = k.rpc(&["keepalive.get", &uri, "cfg"]).unwrap();
+        if field(&out, &uri, "probing").as_deref() == Some("stopped") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let pings = |k: &Kamailio| {
+        let out = k.rpc(&["keepalive.get", &uri, "cfg"]).unwrap();
+        field(&out, &uri, "pings").unwrap().parse::<u64>().unwrap()
+    };
+    assert_eq!(
+        pings(&k),
+        3,
+        "delete_counter 2: three unanswered pings, then none"
+    );
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(pings(&k), 3, "no more pings after delete_counter");
+    assert_eq!(rc(&mut a, "alive", &uri, ""), 2, "stays listed as down");
+
+    // re-adding restarts probing
+    silent.set(Answer::Code(200));
+    assert_eq!(rc(&mut a, "add", &uri, "cfg"), 1);
+    assert!(
+        wait_state(&k, &uri, "cfg", "1", 5),
+        "probing restarted by a re-add"
+    );
+
+    // a second owner keeps the destination alive when the first one deletes it
+    assert_eq!(
+        rc(
+            &mut a,
+            "add",
+            &format!("127.0.0.1:{}", silent.port()),
+            "other"
+        ),
+        1
+    );
+    assert_eq!(rc(&mut a, "del", &uri, "cfg"), 1);
+    assert_eq!(rc(&mut b, "alive", &uri, ""), 1);
+    assert_eq!(rc(&mut a, "del", &uri, "cfg"), -1, "already deleted");
+    assert_eq!(rc(&mut a, "del", &uri, "other"), 1);
+    assert_eq!(
+        rc(&mut b, "alive", &uri, ""),
+        -1,
+        "gone with its last owner"
+    );
+    assert_eq!(rc(&mut a, "add", "sip:[::1", "cfg"), -1);
+    assert_eq!(rc(&mut a, "add", &uri, ""), -1, "empty owner");
+    assert_eq!(rc(&mut a, "add", &"x".repeat(8192), "cfg"), -1);
+}
+
+fn shm_used(k: &Kamailio) -> u64 {
+    let out = k.rpc(&["core.shmmem"]).unwrap();
+    out.lines()
+        .find_map(|l| l.trim().strip_prefix("used: "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no used in {out}"))
+}
+
+#[test]
+fn rpc_commands_bad_input_and_no_leak() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    // short tm timers: pings to the unanswered test destinations end quickly
+    let k = start(
+        "ka-rpc",
+        "children=3",
+        "modparam(\"tm\", \"fr_timer\", 1000)\nmodparam(\"tm\", \"wt_timer\", 500)",
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    let mut c = SipTcp::connect(k.addr());
+
+    assert!(k
+        .rpc(&["keepalive.add", &uri, "rpc"])
+        .unwrap()
+        .contains("Ok"));
+    assert!(
+        k.rpc(&["keepalive.add", &uri, "rpc"]).is_ok(),
+        "idempotent add"
+    );
+    // seen by ka_is_alive in the SIP workers (added in the RPC process)
+    assert!(wait_state(&k, &uri, "rpc", "1", 5));
+    assert_eq!(rc(&mut c, "alive", &uri, ""), 1);
+    let out = k.rpc(&["keepalive.list"]).unwrap();
+    assert_eq!(field(&out, &uri, "owner").as_deref(), Some("rpc"));
+
+    for bad in [
+        vec!["keepalive.add"],
+        vec!["keepalive.add", uri.as_str()],
+        vec!["keepalive.add", "sip:bad host", "rpc"],
+        vec!["keepalive.get", &uri],
+        vec!["keepalive.get", &uri, "nobody"],
+        vec!["keepalive.del", "sip:10.9.9.9", "rpc"],
+        vec!["keepalive.del"],
+    ] {
+        assert!(k.rpc(&bad).is_err(), "{bad:?} must fail");
+    }
+    let long = format!("sip:{}", "a".repeat(8192));
+    assert!(k.rpc(&["keepalive.add", &long, "rpc"]).is_err());
+
+    assert!(k
+        .rpc(&["keepalive.del", &uri, "rpc"])
+        .unwrap()
+        .contains("removed"));
+    assert_eq!(rc(&mut c, "alive", &uri, ""), -1);
+    assert!(k.rpc(&["keepalive.flush"]).is_ok());
+    assert!(k.rpc(&["keepalive.flush"]).is_ok(), "flushing twice");
+
+    // many add/del/flush cycles with pings in flight: shm returns to its level
+    let cycle = |n: u16| {
+        for i in 0..n {
+            let d = format!("sip:127.0.0.{}:{}", 2 + i % 200, 5060 + i);
+            k.rpc(&["keepalive.add", &d, "cycle"]).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(700));
+        for i in 0..n / 2 {
+            let d = format!("sip:127.0.0.{}:{}", 2 + i % 200, 5060 + i);
+            k.rpc(&["keepalive.del", &d, "cycle"]).unwrap();
+        }
+        k.rpc(&["keepalive.flush"]).unwrap();
+    };
+    cycle(150);
+    std::thread::sleep(Duration::from_secs(4));
+    let before = shm_used(&k);
+    for _ in 0..3 {
+        cycle(150);
+    }
+    std::thread::sleep(Duration::from_secs(4)); // tm keeps finished transactions a while
+    let after = shm_used(&k);
+    assert!(
+        after <= before + 16 * 1024,
+        "shm grew from {before} to {after} over add/del cycles"
+    );
+    assert!(k.rpc(&["core.version"]).is_ok());
+}
+
+#[test]
+fn hysteresis_alive_codes_and_event_callback_free_routes() {
+    let uas = Uas::start(port(), Answer::Code(404));
+    let k = start(
+        "ka-hyst",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{}\")\n\
+             modparam(\"keepalive\", \"alive_codes\", \"2xx,404\")\n\
+             modparam(\"keepalive\", \"down_after\", 3)\n\
+             modparam(\"keepalive\", \"up_after\", 2)",
+            uas.port()
+        ),
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    let mut c = SipTcp::connect(k.addr());
+    assert!(uas.wait_count(2, 5));
+    assert!(
+        wait_state(&k, &uri, "_params", "1", 3),
+        "404 counts as alive here"
+    );
+    assert!(k.wait_log(&format!("EV-UP {uri}"), 3));
+    uas.set(Answer::Code(500));
+    let n = uas.count();
+    assert!(uas.wait_count(n + 2, 5));
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        rc(&mut c, "alive", &uri, ""),
+        1,
+        "two failures are not enough"
+    );
+    assert!(
+        wait_alive(&mut c, &uri, 2, 4),
+        "down after the third failure"
+    );
+}
+
+#[test]
+fn bad_modparams_refuse_to_start() {
+    for p in [
+        "modparam(\"keepalive\", \"destination\", \"sip:[::1\")",
+        "modparam(\"keepalive\", \"alive_codes\", \"2xx,9\")",
+        "modparam(\"keepalive\", \"ping_interval\", 0)",
+    ] {
+        let cfg = format!(
+            "#!KAMAILIO\nlisten=udp:127.0.0.1:{}\nmpath=\"{}\"\nloadmodule \"tm.so\"\nloadmodule \"{}/keepalive.so\"\n{p}\nrequest_route {{ exit; }}\n",
+            port(),
+            common::stock_modules_dir().display(),
+            common::modules_dir().display()
+        );
+        let dir = common::tempdir::Dir::new("ka-bad");
+        let f = dir.path().join("k.cfg");
+        std::fs::write(&f, cfg).unwrap();
+        let mut child = std::process::Command::new("kamailio")
+            .args(["-DD", "-E", "-f"])
+            .arg(&f)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                break Some(st);
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert!(
+            status.is_some_and(|s| !s.success()),
+            "{p} must stop Kamailio at start-up"
+        );
+    }
+}
+
+/// Writes db_text tables for drouting: gateways 1 and 2, one rule routing prefix 1 to them.
+fn drouting_db(dir: &std::path::Path, gw1: u16, gw2: u16) {
+    let files = [
+        (
+            "version",
+            "id(int,auto) table_name(string) table_version(int) \n\
+             0:dr_gateways:3\n0:dr_groups:2\n0:dr_gw_lists:1\n0:dr_rules:3\n"
+                .to_string(),
+        ),
+        (
+            "dr_gateways",
+            format!(
+                "gwid(int,auto) type(int) address(string) strip(int) pri_prefix(string,null) attrs(string,null) description(string) \n\
+                 1:0:127.0.0.1\\:{gw1}:0:::gw1\n2:0:127.0.0.1\\:{gw2}:0:::gw2\n"
+            ),
+        ),
+        (
+            "dr_rules",
+            "ruleid(int,auto) groupid(string) prefix(string) timerec(string) priority(int) routeid(string) gwlist(string) description(string) \n\
+             1:0:1:20000101T000000:0:0:1,2:rule\n"
+                .to_string(),
+        ),
+        (
+            "dr_gw_lists",
+            "id(int,auto) gwlist(string) description(string) \n".to_string(),
+        ),
+        (
+            "dr_groups",
+            "id(int,auto) username(string) domain(string) groupid(int) description(string) \n"
+                .to_string(),
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+#[test]
+fn drouting_monitors_its_gateways_through_the_api() {
+    let gw1 = Uas::start(port(), Answer::Code(200));
+    let gw2 = Uas::start(port(), Answer::Code(200));
+    let db = common::tempdir::Dir::new("ka-dr-db");
+    drouting_db(db.path(), gw1.port(), gw2.port());
+    let modules = format!(
+        r#"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "db_text.so"
+loadmodule "{{MODDIR}}/keepalive.so"
+loadmodule "drouting.so"
+modparam("keepalive", "ping_interval", 1)
+modparam("drouting", "db_url", "text://{}")
+modparam("drouting", "enable_keepalive", 1)
+"#,
+        db.path().display()
+    );
+    let routes = r#"
+request_route {
+    if (do_routing("0")) {
+        append_to_reply("X-GW: $ru\r\n");
+    } else {
+        append_to_reply("X-GW: none\r\n");
+    }
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+    let k = Kamailio::start(
+        "ka-dr",
+        Config {
+            globals: "children=2",
+            modules: &modules,
+            routes,
+        },
+    );
+    let g1 = format!("sip:127.0.0.1:{}", gw1.port());
+    let g2 = format!("sip:127.0.0.1:{}", gw2.port());
+    assert!(
+        wait_state(&k, &g1, "drouting", "1", 5),
+        "drouting's gateway 1 is monitored"
+    );
+    assert!(wait_state(&k, &g2, "drouting", "1", 5));
+    let mut c = SipTcp::connect(k.addr());
+    let gw = |c: &mut SipTcp| {
+        c.request("123", &[])
+            .header("X-GW")
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(gw(&mut c).contains(&format!("127.0.0.1:{}", gw1.port())));
+
+    gw1.set(Answer::Code(503));
+    assert!(wait_state(&k, &g1, "drouting", "2", 5));
+    assert!(
+        gw(&mut c).contains(&format!("127.0.0.1:{}", gw2.port())),
+        "drouting skips the gateway keepalive reports down"
+    );
+    // a reload frees drouting's gateways and adds them again with new user_attr: the new
+    // ones must learn the current state (the C module leaves them "unknown" = usable)
+    k.rpc(&["drouting.reload"]).unwrap();
+    assert!(
+        gw(&mut c).contains(&format!("127.0.0.1:{}", gw2.port())),
+        "after dr.reload gateway 1 is still known down"
+    );
+    gw2.set(Answer::Silent);
+    assert!(wait_state(&k, &g2, "drouting", "2", 6));
+    assert_eq!(gw(&mut c), "none", "all gateways down");
+    gw1.set(Answer::Code(200));
+    assert!(wait_state(&k, &g1, "drouting", "1", 5));
+    assert!(gw(&mut c).contains(&format!("127.0.0.1:{}", gw1.port())));
+    // the reloads and callbacks left Kamailio healthy
+    for _ in 0..3 {
+        k.rpc(&["drouting.reload"]).unwrap();
+    }
+    assert!(gw(&mut c).contains(&format!("127.0.0.1:{}", gw1.port())));
+}
+
+const KEMI_SCRIPT: &str = r#"
+function ksr_request_route() {
+    var op = KSR.pv.get("$rU");
+    var dest = KSR.pv.get("$hdr(X-Dest)");
+    var rc = 0;
+    if (op == "alive") { rc = KSR.keepalive.is_alive(dest); }
+    else if (op == "add") { rc = KSR.keepalive.add_destination(dest, "kemi"); }
+    else if (op == "del") { rc = KSR.keepalive.del_destination(dest, "kemi"); }
+    KSR.hdr.append_to_reply("X-RC: " + rc + "\r\n");
+    KSR.sl.sl_send_reply(200, "OK");
+}
+
+function ksr_keepalive_event(evname) {
+    KSR.err("KEMI-EVENT " + evname + " " + KSR.pv.get("$ru") + "\n");
+}
+"#;
+
+#[test]
+fn kemi_exports_and_event_callback() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    let dir = common::tempdir::Dir::new("ka-jsdt");
+    let script = dir.path().join("ka.js");
+    std::fs::write(&script, KEMI_SCRIPT).unwrap();
+    let modules = format!(
+        r#"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "app_jsdt.so"
+loadmodule "{{MODDIR}}/keepalive.so"
+modparam("app_jsdt", "load", "{}")
+modparam("keepalive", "ping_interval", 1)
+modparam("keepalive", "event_callback", "ksr_keepalive_event")
+cfgengine "jsdt"
+"#,
+        script.display()
+    );
+    let k = Kamailio::start(
+        "ka-kemi",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: "",
+        },
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    let mut c = SipTcp::connect(k.addr());
+    assert_eq!(rc(&mut c, "alive", &uri, ""), -1);
+    assert_eq!(
+        rc(&mut c, "add", &format!("127.0.0.1:{}", uas.port()), ""),
+        1
+    );
+    assert!(wait_state(&k, &uri, "kemi", "1", 5));
+    assert!(k.wait_log(&format!("KEMI-EVENT keepalive:dst-up {uri}"), 3));
+    uas.set(Answer::Code(503));
+    assert!(wait_alive(&mut c, &uri, 2, 5));
+    assert!(k.wait_log(&format!("KEMI-EVENT keepalive:dst-down {uri}"), 3));
+    assert_eq!(rc(&mut c, "del", &uri, ""), 1);
+    assert_eq!(rc(&mut c, "del", &uri, ""), -1);
+    assert_eq!(rc(&mut c, "alive", &uri, ""), -1);
+}
