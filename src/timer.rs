@@ -29,7 +29,8 @@ pub fn fork(desc: &str, interval_ms: u32, f: fn(u64)) -> Result<(), String> {
             1,
             Some(tick),
             f as *mut c_void,
-            interval_ms as i32,
+            // the header says milliseconds, but 5.6's loop passes it to sleep_us()
+            interval_ms.saturating_mul(1000) as i32,
         )
     };
     if pid < 0 {
