@@ -29,6 +29,7 @@ build: headers
 	$(CARGO) build --release --workspace
 	@mkdir -p build/modules
 	@for m in $(MODULES); do cp target/release/lib$$m.so build/modules/$$m.so; done
+	@mkdir -p build/test-modules && cp target/release/libkaapi.so build/test-modules/kaapi.so
 	@echo "built: $(addprefix build/modules/,$(addsuffix .so,$(MODULES)))"
 
 run: build

@@ -259,3 +259,118 @@ unsafe extern "C" fn unlock_list() -> c_int {
         })
     })
 }
+
+/// A user of the keepalive API (what drouting does in C), for Rust modules and tests:
+/// binds whichever module exports `bind_keepalive` (ours or the C one).
+pub struct Client(sys::keepalive_api_t);
+
+// SAFETY: function pointers filled by the keepalive module; read-only afterwards.
+unsafe impl Send for Client {}
+// SAFETY: as above.
+unsafe impl Sync for Client {}
+
+/// A state-changed callback for [`Client::add`]: (uri, state).
+pub type OnState = fn(&[u8], i32);
+
+unsafe extern "C" fn on_state_tramp(uri: *mut sys::str_, state: c_int, user_attr: *mut c_void) {
+    guard("keepalive state callback", (), || {
+        if user_attr.is_null() {
+            return;
+        }
+        // SAFETY: user_attr is the OnState given to `Client::add`; uri is a valid str.
+        let (f, u) = unsafe {
+            (
+                std::mem::transmute::<*mut c_void, OnState>(user_attr),
+                bytes(uri),
+            )
+        };
+        f(u, state);
+    })
+}
+
+fn str_of(b: &mut [u8]) -> sys::str_ {
+    sys::str_ {
+        s: b.as_mut_ptr().cast(),
+        len: b.len() as c_int,
+    }
+}
+
+impl Client {
+    /// Binds the API through `find_export("bind_keepalive")`; call in mod_init.
+    pub fn bind() -> Result<Client, String> {
+        // SAFETY: looks up a cmd export by name in the loaded modules.
+        let f = unsafe { sys::find_export(c"bind_keepalive".as_ptr().cast_mut(), 0, 0) };
+        let f = f.ok_or("cannot find bind_keepalive: load the keepalive module first")?;
+        // SAFETY: bind_keepalive is exported as a cmd_function but is `int (*)(keepalive_api_t *)`.
+        let bind: unsafe extern "C" fn(*mut sys::keepalive_api_t) -> c_int =
+            unsafe { std::mem::transmute(f) };
+        let mut api = sys::keepalive_api_t::default();
+        // SAFETY: the module fills the struct it is given.
+        if unsafe { bind(&mut api) } < 0 {
+            return Err("bind_keepalive failed".into());
+        }
+        Ok(Client(api))
+    }
+
+    /// add_destination(uri, owner, 0, interval, on_state, NULL, on_state): the API's return.
+    pub fn add(&self, uri: &[u8], owner: &[u8], interval: i32, on_state: Option<OnState>) -> i32 {
+        let Some(add) = self.0.add_destination else {
+            return -1;
+        };
+        let (mut u, mut o) = (uri.to_vec(), owner.to_vec());
+        let (mut us, mut os) = (str_of(&mut u), str_of(&mut o));
+        let cb: sys::ka_statechanged_f = on_state.map(|_| on_state_tramp as _);
+        let attr = on_state.map_or(std::ptr::null_mut(), |f| f as *mut c_void);
+        // SAFETY: valid strs for the call; the callback trampoline matches ka_statechanged_f.
+        unsafe { add(&mut us, &mut os, 0, interval, cb, None, attr) }
+    }
+
+    /// destination_state(uri).
+    pub fn state(&self, uri: &[u8]) -> i32 {
+        let Some(f) = self.0.destination_state else {
+            return -1;
+        };
+        let mut u = uri.to_vec();
+        let mut us = str_of(&mut u);
+        // SAFETY: a valid str for the call.
+        unsafe { f(&mut us) }
+    }
+
+    /// del_destination(uri, owner).
+    pub fn del(&self, uri: &[u8], owner: &[u8]) -> i32 {
+        let Some(f) = self.0.del_destination else {
+            return -1;
+        };
+        let (mut u, mut o) = (uri.to_vec(), owner.to_vec());
+        let (mut us, mut os) = (str_of(&mut u), str_of(&mut o));
+        // SAFETY: valid strs for the call.
+        unsafe { f(&mut us, &mut os) }
+    }
+
+    /// lock_destination_list, find_destination, read (uri, owner, state), unlock.
+    pub fn find(&self, uri: &[u8], owner: &[u8]) -> Option<(Vec<u8>, Vec<u8>, i32)> {
+        let (lock, find, unlock) = (
+            self.0.lock_destination_list?,
+            self.0.find_destination?,
+            self.0.unlock_destination_list?,
+        );
+        let (mut u, mut o) = (uri.to_vec(), owner.to_vec());
+        let (mut us, mut os) = (str_of(&mut u), str_of(&mut o));
+        let mut target: *mut sys::ka_dest_t = std::ptr::null_mut();
+        let mut head: *mut sys::ka_dest_t = std::ptr::null_mut();
+        // SAFETY: the API's own lock protocol; the target is read before unlocking.
+        unsafe {
+            lock();
+            let found = find(&mut us, &mut os, &mut target, &mut head);
+            let out = target.as_ref().filter(|_| found == 1).map(|d| {
+                (
+                    str_bytes(&d.uri).to_vec(),
+                    str_bytes(&d.owner).to_vec(),
+                    d.state,
+                )
+            });
+            unlock();
+            out
+        }
+    }
+}

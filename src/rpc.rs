@@ -94,6 +94,26 @@ impl<'a> Rpc<'a> {
         (n == 1).then(|| unsafe { crate::kemi::str_bytes(&s) }.to_vec())
     }
 
+    /// The next parameter as an integer; `None` if there is none, `Some(Err)` if it is not
+    /// a number.
+    pub fn next_int(&self) -> Option<Result<i64, ()>> {
+        let scan = self.api.scan?;
+        let mut v: libc::c_int = 0;
+        // SAFETY: "*d" reads one optional int parameter into `v`.
+        let n = unsafe {
+            scan(
+                self.ctx,
+                c"*d".as_ptr() as *mut c_char,
+                &mut v as *mut libc::c_int,
+            )
+        };
+        match n {
+            1 => Some(Ok(i64::from(v))),
+            0 => None,
+            _ => Some(Err(())),
+        }
+    }
+
     /// Adds a top-level struct to the reply.
     pub fn add_struct(&'a self) -> Option<RpcStruct<'a>> {
         let add = self.api.add?;

@@ -245,6 +245,24 @@ fn cfg_add_del_unknown_state_and_delete_counter() {
         -1,
         "gone with its last owner"
     );
+    // sips: destinations are found by ka_is_alive (the C module never matches them); without
+    // a TLS module the ping cannot be sent, which counts as a failure
+    let sips = format!("sips:127.0.0.1:{}", silent.port());
+    assert_eq!(rc(&mut a, "add", &sips, "cfg"), 1);
+    assert_eq!(rc(&mut b, "alive", &sips, ""), 1, "unknown yet");
+    assert!(
+        wait_alive(&mut b, &sips, 2, 5),
+        "a sips: destination changes state"
+    );
+    assert_eq!(
+        rc(
+            &mut b,
+            "alive",
+            &format!("SIPS:127.0.0.1:{}", silent.port()),
+            ""
+        ),
+        2
+    );
     assert_eq!(rc(&mut a, "add", "sip:[::1", "cfg"), -1);
     assert_eq!(rc(&mut a, "add", &uri, ""), -1, "empty owner");
     assert_eq!(rc(&mut a, "add", &"x".repeat(8192), "cfg"), -1);
@@ -591,4 +609,166 @@ cfgengine "jsdt"
     assert_eq!(rc(&mut c, "del", &uri, ""), 1);
     assert_eq!(rc(&mut c, "del", &uri, ""), -1);
     assert_eq!(rc(&mut c, "alive", &uri, ""), -1);
+}
+
+#[test]
+fn probe_timeout_and_remove_unreachable() {
+    let silent = Uas::start(port(), Answer::Silent);
+    let k = start(
+        "ka-ptimeout",
+        "",
+        "modparam(\"keepalive\", \"ping_interval\", 5)\n\
+         modparam(\"keepalive\", \"probe_timeout\", 300)\n\
+         modparam(\"keepalive\", \"delete_counter\", 1)\n\
+         modparam(\"keepalive\", \"remove_unreachable\", 1)",
+    );
+    let uri = format!("sip:127.0.0.1:{}", silent.port());
+    k.rpc(&["keepalive.add", &uri, "rpc"]).unwrap();
+    assert!(silent.wait_count(1, 3));
+    let first = Instant::now();
+    assert!(wait_state(&k, &uri, "rpc", "2", 3));
+    assert!(
+        first.elapsed() < Duration::from_millis(1500),
+        "down after probe_timeout (300 ms), not at the next ping (5 s): {:?}",
+        first.elapsed()
+    );
+    let out = k.rpc(&["keepalive.get", &uri, "rpc"]).unwrap();
+    assert_eq!(field(&out, &uri, "timeouts").as_deref(), Some("1"));
+    // the second failure passes delete_counter (1): probing stops and the destination goes
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && k.rpc(&["keepalive.get", &uri, "rpc"]).is_ok() {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(k.rpc(&["keepalive.get", &uri, "rpc"]).is_err(), "removed");
+    assert!(!k.rpc(&["keepalive.list"]).unwrap().contains(&uri));
+    assert!(k.wait_log("removed unreachable destination", 1));
+}
+
+#[test]
+fn pings_spread_over_the_interval_and_list_pages() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    let k = start(
+        "ka-spread",
+        "",
+        "modparam(\"keepalive\", \"ping_interval\", 2)",
+    );
+    let n = 100;
+    for i in 0..n {
+        let d = format!("sip:u{i}@127.0.0.1:{}", uas.port());
+        k.rpc(&["keepalive.add", &d, "spread"]).unwrap();
+    }
+    std::thread::sleep(Duration::from_secs(5));
+    uas.clear();
+    let start = Instant::now();
+    std::thread::sleep(Duration::from_secs(2));
+    let got: Vec<_> = uas
+        .received()
+        .into_iter()
+        .filter(|r| r.at.duration_since(start) < Duration::from_secs(2))
+        .collect();
+    for i in 0..n {
+        let d = format!("sip:u{i}@127.0.0.1:{}", uas.port());
+        assert!(
+            got.iter().any(|r| r.ruri == d),
+            "{d} pinged in every 2 s interval"
+        );
+    }
+    let mut buckets = [0usize; 20];
+    for r in &got {
+        buckets[(r.at.duration_since(start).as_millis() / 100).min(19) as usize] += 1;
+    }
+    let max = *buckets.iter().max().unwrap();
+    assert!(
+        max <= 15,
+        "100 pings per 2 s go out about 5 per 100 ms, not in bursts: {buckets:?}"
+    );
+
+    let page = k.rpc(&["keepalive.list", "10", "5"]).unwrap();
+    assert_eq!(page.matches("uri: ").count(), 5);
+    let all = k.rpc(&["keepalive.list"]).unwrap();
+    assert_eq!(all.matches("uri: ").count(), n);
+    assert_eq!(
+        k.rpc(&["keepalive.list", "200"])
+            .unwrap()
+            .matches("uri: ")
+            .count(),
+        0
+    );
+    assert!(k.rpc(&["keepalive.list", "x"]).is_err());
+}
+
+#[test]
+fn module_api_every_member() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    let modules = r#"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "{MODDIR}/keepalive.so"
+loadmodule "{TESTMODDIR}/kaapi.so"
+modparam("keepalive", "ping_interval", 1)
+"#;
+    let routes = r#"
+request_route {
+    switch ($rU) {
+    case "add": kaapi_add("$hdr(X-Dest)", "$hdr(X-Owner)"); break;
+    case "del": kaapi_del("$hdr(X-Dest)", "$hdr(X-Owner)"); break;
+    case "find": kaapi_find("$hdr(X-Dest)", "$hdr(X-Owner)"); break;
+    case "state": kaapi_state("$hdr(X-Dest)"); break;
+    }
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+    let k = Kamailio::start(
+        "ka-api",
+        Config {
+            globals: "children=2",
+            modules,
+            routes,
+        },
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    let short = format!("127.0.0.1:{}", uas.port());
+    let mut c = SipTcp::connect(k.addr());
+    let call = |c: &mut SipTcp, op: &str, owner: &str| {
+        c.request(op, &[("X-Dest", short.as_str()), ("X-Owner", owner)]);
+    };
+    call(&mut c, "state", "");
+    assert!(k.wait_log("KAAPI state rc=-1", 2), "not monitored yet");
+    call(&mut c, "add", "mod");
+    assert!(k.wait_log("KAAPI add rc=0", 2), "add_destination returns 0");
+    call(&mut c, "find", "mod");
+    assert!(
+        k.wait_log(&format!("KAAPI find uri={uri} owner=mod state=0"), 2),
+        "unknown first"
+    );
+    assert!(
+        k.wait_log(&format!("KAAPI cb {uri} 1"), 5),
+        "state callback: up"
+    );
+    call(&mut c, "state", "");
+    assert!(k.wait_log("KAAPI state rc=1", 2));
+    call(&mut c, "find", "mod");
+    assert!(k.wait_log(&format!("KAAPI find uri={uri} owner=mod state=1"), 2));
+    call(&mut c, "find", "other");
+    assert!(k.wait_log("KAAPI find none", 2));
+    // re-adding tells the (new) callback the known state at once
+    call(&mut c, "add", "mod");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(k.log_count(&format!("KAAPI cb {uri} 1")), 2);
+    uas.set(Answer::Code(503));
+    assert!(
+        k.wait_log(&format!("KAAPI cb {uri} 2"), 5),
+        "state callback: down"
+    );
+    call(&mut c, "find", "mod");
+    assert!(k.wait_log(&format!("KAAPI find uri={uri} owner=mod state=2"), 2));
+    call(&mut c, "del", "mod");
+    assert!(k.wait_log("KAAPI del rc=1", 2));
+    call(&mut c, "del", "mod");
+    assert!(k.wait_log("KAAPI del rc=-1", 2));
+    call(&mut c, "find", "mod");
+    assert_eq!(k.log_count("KAAPI find none"), 2);
+    assert!(k.rpc(&["core.version"]).is_ok());
 }

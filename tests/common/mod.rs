@@ -22,6 +22,11 @@ pub fn modules_dir() -> PathBuf {
         .unwrap_or_else(|_| root.join("build/modules"))
 }
 
+/// Directory of the test-only fixture modules (`make` puts them in build/test-modules).
+pub fn test_modules_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("build/test-modules")
+}
+
 /// Directory of the installed Kamailio's stock modules.
 pub fn stock_modules_dir() -> PathBuf {
     let out = Command::new("sh")
@@ -82,7 +87,8 @@ pub mod tempdir {
     }
 }
 
-/// What a test config is made of; `{PORT}`, `{MODDIR}`, `{STOCKDIR}` and `{CTL}` are replaced.
+/// What a test config is made of; `{PORT}`, `{MODDIR}`, `{TESTMODDIR}`, `{STOCKDIR}`, `{CTL}`
+/// and `{DIR}` are replaced.
 pub struct Config<'a> {
     pub globals: &'a str,
     pub modules: &'a str,
@@ -122,6 +128,7 @@ impl Kamailio {
         let text = format!("{BASE}{}\n{}\n{}\n", cfg.globals, cfg.modules, cfg.routes)
             .replace("{PORT}", &port.to_string())
             .replace("{MODDIR}", &modules_dir().display().to_string())
+            .replace("{TESTMODDIR}", &test_modules_dir().display().to_string())
             .replace("{STOCKDIR}", &stock_modules_dir().display().to_string())
             .replace("{CTL}", &ctl.display().to_string())
             .replace("{DIR}", &dir.path().display().to_string());

@@ -7,6 +7,7 @@ use kamailio::shm_map::MapGuard;
 use kamailio::timer::monotonic_us;
 use kamailio::tm::{self, Reply};
 use once_cell::sync::OnceCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{self, settings};
 use crate::state;
@@ -14,6 +15,9 @@ use crate::table::{now_unix, table, Dest, Reg};
 
 /// The timer process wakes up this often.
 pub const TICK_MS: u32 = 100;
+
+/// Pings per tick at the steady rate, as measured on the previous tick (timer process only).
+static RATE: AtomicU64 = AtomicU64::new(0);
 
 /// What a probe came to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -171,8 +175,8 @@ fn token(idx: u32, seq: u32) -> u64 {
     (u64::from(idx) << 32) | u64::from(seq)
 }
 
-/// Timer process: sends the pings that are due, at most a share of the table per tick so
-/// that pings spread over the interval, and fails probes that ran out of time.
+/// Timer process: sends the pings that are due, at most the steady rate (plus one) per tick
+/// so that pings spread evenly over the interval, and fails probes that ran out of time.
 pub fn tick(now_ms: u64) {
     let s = settings();
     let now_us = monotonic_us();
@@ -182,15 +186,16 @@ pub fn tick(now_ms: u64) {
     let mut sends: Vec<(Vec<u8>, u64)> = Vec::new();
     {
         let mut dests = table().dests.lock();
-        let n = dests.len() as u64;
-        // twice the steady rate, so a burst of additions is caught up within half an interval
-        let budget =
-            (n * 2 * u64::from(TICK_MS) / u64::from(s.interval_ms.max(1))).max(32) as usize;
+        // the steady rate (measured on the previous tick) plus one: a burst of additions is
+        // spread over one interval instead of going out in one tick
+        let budget = f64::from_bits(RATE.load(Ordering::Relaxed)).ceil() as usize + 1;
+        let mut rate = 0.0;
         let timeout_ms = u64::from(s.probe_timeout_ms);
         dests.for_each_mut(|idx, d| {
             if d.stopped {
                 return;
             }
+            rate += f64::from(TICK_MS) / f64::from(d.interval_ms.max(1));
             let late = d.in_flight
                 && ((timeout_ms > 0 && now_us.saturating_sub(d.sent_at_us) >= timeout_ms * 1000)
                     || now_ms >= d.next_due_ms);
@@ -203,6 +208,7 @@ pub fn tick(now_ms: u64) {
                 due.push((idx, d.ping_seq));
             }
         });
+        RATE.store(rate.to_bits(), Ordering::Relaxed);
         for idx in expired {
             after.push(record(&mut dests, idx, Outcome::Timeout));
         }

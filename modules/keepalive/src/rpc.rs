@@ -13,8 +13,11 @@ fn ctime(t: i64) -> String {
     kamailio::timer::ctime(t)
 }
 
-fn add_entry(rpc: &Rpc, e: &Entry) {
-    let Some(st) = rpc.add_struct() else { return };
+/// Adds one entry; false when the transport refuses more (reply size limit).
+fn add_entry(rpc: &Rpc, e: &Entry) -> bool {
+    let Some(st) = rpc.add_struct() else {
+        return false;
+    };
     let d = &e.dest;
     st.str("uri", &e.uri)
         .str("owner", &e.owner)
@@ -32,6 +35,19 @@ fn add_entry(rpc: &Rpc, e: &Entry) {
         .int("last_code", i64::from(d.last_code))
         .int("rtt_last_us", i64::from(d.rtt_last_us))
         .int("rtt_avg_us", i64::from(d.rtt_avg_us));
+    true
+}
+
+fn add_entries(rpc: &Rpc, all: &[Entry]) {
+    for (n, e) in all.iter().enumerate() {
+        if !add_entry(rpc, e) {
+            log::warn!(
+                "RPC reply full after {n} of {} destinations (raise the ctl module's binrpc_max_body_size)",
+                all.len()
+            );
+            return;
+        }
+    }
 }
 
 /// Reads the two parameters (uri, owner) every command but list and flush takes.
@@ -58,9 +74,41 @@ fn fault(rpc: &Rpc, e: &Error) {
     rpc.fault(code, &e.to_string());
 }
 
+/// An optional non-negative integer parameter; `Err` after a fault reply.
+fn opt_count(rpc: &Rpc, name: &str) -> Result<Option<usize>, ()> {
+    // a parameter that is there but not a number fails the integer scan: read it as text
+    let v = rpc.next_int().or_else(|| {
+        rpc.next_str()
+            .map(|t| String::from_utf8_lossy(&t).trim().parse().map_err(|_| ()))
+    });
+    match v {
+        None => Ok(None),
+        Some(v) => match v.ok().and_then(|v| usize::try_from(v).ok()) {
+            Some(n) => Ok(Some(n)),
+            None => {
+                log::error!("RPC keepalive.list: {name} must be a non-negative number");
+                rpc.fault(400, &format!("{name} must be a non-negative number"));
+                Err(())
+            }
+        },
+    }
+}
+
+/// `keepalive.list [offset [limit]]`: all registrations, or a page of them (RPC transports
+/// limit the size of one reply: binrpc/kamcmd stops at about 16,000 entries).
 pub fn list(rpc: &Rpc) {
+    let Ok(offset) = opt_count(rpc, "offset") else {
+        return;
+    };
+    let Ok(limit) = opt_count(rpc, "limit") else {
+        return;
+    };
     match table::snapshot(None) {
-        Ok(all) => all.iter().for_each(|e| add_entry(rpc, e)),
+        Ok(all) => {
+            let from = offset.unwrap_or(0).min(all.len());
+            let to = limit.map_or(all.len(), |l| from.saturating_add(l).min(all.len()));
+            add_entries(rpc, &all[from..to]);
+        }
         Err(e) => fault(rpc, &e),
     }
 }
@@ -97,7 +145,7 @@ pub fn get(rpc: &Rpc) {
         return;
     };
     match table::snapshot(Some((&uri, &owner))) {
-        Ok(all) => all.iter().for_each(|e| add_entry(rpc, e)),
+        Ok(all) => add_entries(rpc, &all),
         Err(e) => fault(rpc, &e),
     }
 }
