@@ -8,7 +8,7 @@ KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
 APT_PACKAGES := kamailio dpkg-dev clang libclang-dev iproute2 procps
 
-.PHONY: all deps headers build run test unit lint install uninstall clean
+.PHONY: all deps headers build run test bench unit lint install uninstall clean
 
 all: build
 
@@ -40,6 +40,10 @@ unit: headers
 
 test: build
 	$(CARGO) test --release --workspace -- --test-threads=2
+
+# Side-by-side benchmark against the package's C modules (BENCH_QUICK=1: under 2 minutes).
+bench: build
+	$(CARGO) run --release -p kamailio-bench
 
 lint: headers
 	$(CARGO) fmt --all --check

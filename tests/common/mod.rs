@@ -111,17 +111,22 @@ modparam("ctl", "binrpc", "unix:{CTL}")
 
 impl Kamailio {
     pub fn start(tag: &str, cfg: Config) -> Kamailio {
-        Self::launch(tag, cfg, false)
+        Self::launch(tag, cfg, false, 64)
+    }
+
+    /// Like `start`, with `shm_mb` MB of shared memory.
+    pub fn start_with_shm(tag: &str, cfg: Config, shm_mb: u32) -> Kamailio {
+        Self::launch(tag, cfg, false, shm_mb)
     }
 
     /// Starts Kamailio in a network namespace of its own (with its loopback up), so a test
     /// can cut its network (`netns(&["ip", "link", "set", "lo", "down"])`) without touching
     /// the machine's. Clients connect with `SipTcp::connect_in`.
     pub fn start_in_netns(tag: &str, cfg: Config) -> Kamailio {
-        Self::launch(tag, cfg, true)
+        Self::launch(tag, cfg, true, 64)
     }
 
-    fn launch(tag: &str, cfg: Config, netns: bool) -> Kamailio {
+    fn launch(tag: &str, cfg: Config, netns: bool, shm_mb: u32) -> Kamailio {
         let dir = tempdir::Dir::new(tag);
         let port = port();
         let ctl = dir.path().join("ctl.sock");
@@ -153,7 +158,8 @@ impl Kamailio {
         let child = cmd
             .arg("-f")
             .arg(&cfg_path)
-            .args(["-DD", "-E", "-m", "64", "-M", "8"])
+            .args(["-DD", "-E", "-M", "8", "-m"])
+            .arg(shm_mb.to_string())
             .arg("-Y")
             .arg(dir.path())
             .arg("-w")
