@@ -126,3 +126,45 @@ int krs_event_route_lookup(const char *name)
 }
 
 const unsigned int krs_param_use_func = PARAM_USE_FUNC;
+
+/* defined in tcp_main.c, exported by the kamailio binary, declared in no header */
+extern struct tcp_connection **tcpconn_id_hash;
+extern gen_lock_t *tcpconn_lock;
+
+int krs_tcpconn_peek_state(int id)
+{
+	struct tcp_connection *c;
+	int state = KRS_NO_CONN;
+
+	if (tcpconn_id_hash == NULL || id <= 0)
+		return state;
+	TCPCONN_LOCK;
+	for (c = tcpconn_id_hash[tcp_id_hash(id)]; c; c = c->id_next) {
+		if (c->id == id && c->state != S_CONN_BAD) {
+			state = c->state;
+			break;
+		}
+	}
+	TCPCONN_UNLOCK;
+	return state;
+}
+
+int krs_tcpconn_set_lifetime(int id, unsigned int secs)
+{
+	struct tcp_connection *c;
+	int found = -1;
+
+	if (tcpconn_id_hash == NULL || id <= 0)
+		return -1;
+	TCPCONN_LOCK;
+	for (c = tcpconn_id_hash[tcp_id_hash(id)]; c; c = c->id_next) {
+		if (c->id == id && c->state != S_CONN_BAD) {
+			c->lifetime = S_TO_TICKS(secs);
+			c->timeout = get_ticks_raw() + c->lifetime;
+			found = 0;
+			break;
+		}
+	}
+	TCPCONN_UNLOCK;
+	return found;
+}

@@ -15,6 +15,11 @@ void krs_log(int level, const char *mname, int mnlen, const char *func, const ch
 
 /* tcp_conn.h: tcpconn_put() is a macro */
 void krs_tcpconn_put(struct tcp_connection *c);
+/* connection table reads/writes under the table lock without taking a reference (cheaper
+ * than tcpconn_get + tcpconn_put for one field) */
+#define KRS_NO_CONN (-1000)
+int krs_tcpconn_peek_state(int id);
+int krs_tcpconn_set_lifetime(int id, unsigned int secs);
 /* TCP config (cfg framework macro) */
 int krs_tcp_con_lifetime_ticks(void);
 unsigned int krs_s_to_ticks(unsigned int s);

@@ -103,16 +103,22 @@ impl Conn {
     }
 
     pub fn state(&self) -> ConnState {
-        match self.raw().state {
-            sys::S_CONN_OK => ConnState::Ok,
-            sys::S_CONN_INIT => ConnState::Init,
-            sys::S_CONN_EOF => ConnState::Eof,
-            sys::S_CONN_ACCEPT => ConnState::Accept,
-            sys::S_CONN_CONNECT => ConnState::Connect,
-            sys::S_CONN_ERROR => ConnState::Error,
-            sys::S_CONN_BAD => ConnState::Bad,
-            s => ConnState::Other(s as i32),
-        }
+        state_of(self.raw().state as i32)
+    }
+
+    /// The state of connection `id`, read under the table lock without taking a reference
+    /// (cheaper than [`Conn::by_id`] when one field is all that is needed).
+    pub fn peek_state(id: i32) -> Option<ConnState> {
+        // SAFETY: a read of one field under the core's connection-table lock.
+        let s = unsafe { sys::krs_tcpconn_peek_state(id) };
+        (s != sys::KRS_NO_CONN).then(|| state_of(s))
+    }
+
+    /// Sets the lifetime of connection `id` under the table lock, without taking a
+    /// reference; false if there is no such connection.
+    pub fn set_lifetime_by_id(id: i32, secs: u32) -> bool {
+        // SAFETY: two field writes under the core's connection-table lock.
+        unsafe { sys::krs_tcpconn_set_lifetime(id, secs) == 0 }
     }
 
     /// Sets how long the connection may stay idle before the core closes it.
@@ -323,4 +329,17 @@ fn ip_text(ip: &sys::ip_addr) -> String {
     unsafe { std::ffi::CStr::from_ptr(sys::ip_addr2a(&mut ip)) }
         .to_string_lossy()
         .into_owned()
+}
+
+fn state_of(s: i32) -> ConnState {
+    match s {
+        s if s == sys::S_CONN_OK as i32 => ConnState::Ok,
+        s if s == sys::S_CONN_INIT as i32 => ConnState::Init,
+        s if s == sys::S_CONN_EOF as i32 => ConnState::Eof,
+        s if s == sys::S_CONN_ACCEPT as i32 => ConnState::Accept,
+        s if s == sys::S_CONN_CONNECT as i32 => ConnState::Connect,
+        s if s == sys::S_CONN_ERROR as i32 => ConnState::Error,
+        s if s == sys::S_CONN_BAD as i32 => ConnState::Bad,
+        s => ConnState::Other(s),
+    }
 }

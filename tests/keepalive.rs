@@ -417,6 +417,11 @@ fn bad_modparams_refuse_to_start() {
                 break Some(st);
             }
             if Instant::now() > deadline {
+                // TERM lets Kamailio's main process stop its children too
+                let _ = std::process::Command::new("kill")
+                    .args(["-TERM", &child.id().to_string()])
+                    .status();
+                std::thread::sleep(Duration::from_secs(2));
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;

@@ -35,11 +35,11 @@ fn code(r: Result<i32, i32>) -> i32 {
 /// `tcp_conid_state(conid)`: 1 ok, 2 accepting, 3 connecting, -1 no such connection,
 /// -2 EOF, -3 error, -4 bad.
 pub fn conid_state(conid: i32) -> i32 {
-    let Some(c) = Conn::by_id(conid) else {
+    let Some(state) = Conn::peek_state(conid) else {
         debug!("tcp_conid_state: connection id {conid} does not exist");
         return -1;
     };
-    match c.state() {
+    match state {
         ConnState::Ok => 1,
         ConnState::Accept => 2,
         ConnState::Connect => 3,
@@ -122,8 +122,10 @@ pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
             error!("tcp_set_connection_lifetime: invalid lifetime {secs}, must be >= 0");
             return Err(FAIL);
         }
-        find(id, "tcp_set_connection_lifetime")?.set_lifetime(secs as u32);
-        debug!("conid {id}: lifetime set to {secs} s");
+        if !Conn::set_lifetime_by_id(id, secs as u32) {
+            debug!("tcp_set_connection_lifetime: connection id {id} does not exist");
+            return Err(FAIL);
+        }
         Ok(OK)
     })())
 }
