@@ -1,6 +1,5 @@
-//! CPU time of a Kamailio instance: the sum of /proc/PID/schedstat (ns on CPU) over its main
-//! process and every process it forked, so wall-clock noise on the 2 shared cores does not
-//! count.
+//! CPU time of a Kamailio instance from /proc/PID/schedstat (ns on CPU) of its main process
+//! and every process it forked, so wall-clock noise on the 2 shared cores does not count.
 
 use std::fs;
 
@@ -18,24 +17,42 @@ fn parent(pid: u32) -> Option<u32> {
     rest.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Total CPU ns used so far by `main` and its children.
-pub fn instance_ns(main: u32) -> u64 {
-    let mut total = on_cpu_ns(main);
+/// CPU ns used so far by `main` and by each of its children, by pid.
+fn per_process_ns(main: u32) -> Vec<(u32, u64)> {
+    let mut all = vec![(main, on_cpu_ns(main))];
     if let Ok(dir) = fs::read_dir("/proc") {
         for e in dir.flatten() {
             if let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) {
                 if parent(pid) == Some(main) {
-                    total += on_cpu_ns(pid);
+                    all.push((pid, on_cpu_ns(pid)));
                 }
             }
         }
     }
-    total
+    all
 }
 
-/// CPU ns the instance spends while `f` runs.
+/// CPU ns the whole instance spends while `f` runs.
 pub fn measure<T>(main: u32, f: impl FnOnce() -> T) -> (u64, T) {
-    let a = instance_ns(main);
+    let total = |v: Vec<(u32, u64)>| v.iter().map(|(_, ns)| ns).sum::<u64>();
+    let a = total(per_process_ns(main));
     let out = f();
-    (instance_ns(main).saturating_sub(a), out)
+    (total(per_process_ns(main)).saturating_sub(a), out)
+}
+
+/// CPU ns of the one process that worked most while `f` runs (the SIP worker running a cfg
+/// loop), so timers and other background work of the instance do not count.
+pub fn measure_worker<T>(main: u32, f: impl FnOnce() -> T) -> (u64, T) {
+    let before = per_process_ns(main);
+    let out = f();
+    let after = per_process_ns(main);
+    let most = after
+        .iter()
+        .map(|(pid, ns)| {
+            let was = before.iter().find(|(p, _)| p == pid).map_or(0, |(_, n)| *n);
+            ns.saturating_sub(was)
+        })
+        .max()
+        .unwrap_or(0);
+    (most, out)
 }

@@ -30,6 +30,16 @@ pub struct Plan {
     /// probing: destinations and measured seconds
     pub probe_dests: u32,
     pub probe_secs: u64,
+    /// BENCH_ONLY=tcpops,keepalive,probing: the workloads to run (default all)
+    pub only: Option<String>,
+}
+
+impl Plan {
+    fn runs(&self, workload: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|o| o.split(',').any(|w| w == workload))
+    }
 }
 
 fn main() {
@@ -46,6 +56,7 @@ fn main() {
         sip_requests: if quick { 5_000 } else { 10_000 },
         probe_dests: 2_000,
         probe_secs: if quick { 5 } else { 10 },
+        only: std::env::var("BENCH_ONLY").ok(),
     };
     if let Err(e) = side::check_stock() {
         eprintln!("bench: {e}");
@@ -62,9 +73,15 @@ fn main() {
         };
         for side in order {
             eprintln!("round {}/{} {}", round + 1, plan.rounds, side.name());
-            tcpops_load::run(side, &plan, &mut res);
-            keepalive_load::run(side, &plan, &mut res);
-            probing::run(side, &plan, &mut res);
+            if plan.runs("tcpops") {
+                tcpops_load::run(side, &plan, &mut res);
+            }
+            if plan.runs("keepalive") {
+                keepalive_load::run(side, &plan, &mut res);
+            }
+            if plan.runs("probing") {
+                probing::run(side, &plan, &mut res);
+            }
         }
     }
     flatness(&plan, &mut res);
