@@ -114,13 +114,10 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         d.last_down = now;
     }
     let changed = d.streak.record(alive, s.up_after, s.down_after);
-    let mut remove = false;
-    if !alive && s.delete_counter > 0 && d.streak.fail > s.delete_counter && !d.stopped {
-        d.stopped = true;
-        remove = s.remove_unreachable;
-    }
+    let newly_stopped =
+        !alive && s.delete_counter > 0 && d.streak.fail > s.delete_counter && !d.stopped;
+    d.stopped |= newly_stopped;
     let first = d.first_reg;
-    let stopped = d.stopped;
     if let Some(st) = changed {
         dests.set_status(idx, st);
     }
@@ -138,9 +135,7 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         r = reg.next;
     }
     let uri = dests.key(idx);
-    if stopped && changed.is_none() && !remove {
-        log::debug!("probing of {} stopped", String::from_utf8_lossy(&uri));
-    } else if stopped {
+    if newly_stopped {
         log::info!(
             "{} failed more than delete_counter ({}) times: probing stopped",
             String::from_utf8_lossy(&uri),
@@ -151,7 +146,7 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         uri,
         changed,
         cbs,
-        remove: remove && !api_owned,
+        remove: newly_stopped && s.remove_unreachable && !api_owned,
     }
 }
 
