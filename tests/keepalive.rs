@@ -665,21 +665,30 @@ fn pings_spread_over_the_interval_and_list_pages() {
     std::thread::sleep(Duration::from_secs(5));
     uas.clear();
     let start = Instant::now();
-    std::thread::sleep(Duration::from_secs(2));
-    let got: Vec<_> = uas
-        .received()
-        .into_iter()
-        .filter(|r| r.at.duration_since(start) < Duration::from_secs(2))
-        .collect();
+    std::thread::sleep(Duration::from_secs(5));
+    let got = uas.received();
+    // every destination is pinged once per interval: consecutive pings 2 s apart (± a tick)
     for i in 0..n {
         let d = format!("sip:u{i}@127.0.0.1:{}", uas.port());
-        assert!(
-            got.iter().any(|r| r.ruri == d),
-            "{d} pinged in every 2 s interval"
-        );
+        let at: Vec<Duration> = got
+            .iter()
+            .filter(|r| r.ruri == d)
+            .map(|r| r.at.duration_since(start))
+            .collect();
+        assert!(at.len() >= 2, "{d} pinged at {at:?}");
+        for w in at.windows(2) {
+            let gap = w[1] - w[0];
+            assert!(
+                gap >= Duration::from_millis(1700) && gap <= Duration::from_millis(2300),
+                "{d}: pings {gap:?} apart ({at:?})"
+            );
+        }
     }
     let mut buckets = [0usize; 20];
-    for r in &got {
+    for r in got
+        .iter()
+        .filter(|r| r.at.duration_since(start) < Duration::from_secs(2))
+    {
         buckets[(r.at.duration_since(start).as_millis() / 100).min(19) as usize] += 1;
     }
     let max = *buckets.iter().max().unwrap();

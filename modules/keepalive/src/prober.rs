@@ -199,7 +199,13 @@ pub fn tick(now_ms: u64) {
             }
             if now_ms >= d.next_due_ms && due.len() < budget {
                 d.ping_seq = d.ping_seq.wrapping_add(1);
-                d.next_due_ms = now_ms + u64::from(d.interval_ms);
+                // keep the phase (no drift from tick granularity), unless far behind
+                let interval = u64::from(d.interval_ms);
+                d.next_due_ms = if now_ms - d.next_due_ms < interval {
+                    d.next_due_ms + interval
+                } else {
+                    now_ms + interval
+                };
                 due.push((idx, d.ping_seq));
             }
         });
