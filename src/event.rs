@@ -5,6 +5,7 @@ use std::ffi::{c_int, CString};
 use once_cell::sync::OnceCell;
 
 use crate::ffi_guard::guard;
+use crate::kemi::str_over;
 use crate::sys;
 use crate::tcp::{CloseReason, ClosedConn};
 
@@ -30,6 +31,21 @@ pub enum EventTarget {
         callback: Vec<u8>,
         event: &'static str,
     },
+}
+
+impl EventTarget {
+    /// What runs for event `name`: the KEMI function `callback` if one is set (it gets the
+    /// event's name), else the config's `event_route[name]` if it has one.
+    pub fn resolve(name: &'static str, callback: &[u8]) -> Option<EventTarget> {
+        if callback.is_empty() {
+            EventRoute::lookup(name).map(EventTarget::Route)
+        } else {
+            Some(EventTarget::Kemi {
+                callback: callback.to_vec(),
+                event: name,
+            })
+        }
+    }
 }
 
 /// Runs `target` on a faked SIP message that `prepare` fills first (receive info, request
@@ -64,15 +80,9 @@ fn run(target: &EventTarget, prepare: impl FnOnce(&mut sys::sip_msg)) {
                     return;
                 }
                 let mut cb = callback.clone();
-                let mut cbs = sys::str_ {
-                    s: cb.as_mut_ptr().cast(),
-                    len: cb.len() as i32,
-                };
+                let mut cbs = str_over(&mut cb);
                 let mut ev = event.as_bytes().to_vec();
-                let mut evs = sys::str_ {
-                    s: ev.as_mut_ptr().cast(),
-                    len: ev.len() as i32,
-                };
+                let mut evs = str_over(&mut ev);
                 let backup = sys::krs_get_route_type();
                 sys::krs_set_route_type(sys::EVENT_ROUTE as i32);
                 if sys::sr_kemi_route(keng, fmsg, sys::EVENT_ROUTE as i32, &mut cbs, &mut evs) < 0 {

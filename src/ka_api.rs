@@ -9,6 +9,7 @@ use once_cell::sync::OnceCell;
 use crate::cfg::Fixup;
 use crate::ffi_guard::guard;
 use crate::kemi::str_bytes;
+use crate::kemi::str_over;
 use crate::module::Cmd;
 use crate::shm;
 use crate::sys;
@@ -38,10 +39,7 @@ impl ForeignCallbacks {
     pub fn notify_state(&self, uri: &[u8], state: i32) {
         if let Some(f) = self.statechanged {
             let mut u = uri.to_vec();
-            let mut s = sys::str_ {
-                s: u.as_mut_ptr().cast(),
-                len: u.len() as c_int,
-            };
+            let mut s = str_over(&mut u);
             // SAFETY: a callback the API user registered, with its own user_attr; the uri
             // lives across the call.
             unsafe { f(&mut s, state, self.user_attr as *mut c_void) };
@@ -52,10 +50,7 @@ impl ForeignCallbacks {
     pub fn notify_response(&self, uri: &[u8], reply: &mut Reply) {
         if let Some(f) = self.response {
             let mut u = uri.to_vec();
-            let mut s = sys::str_ {
-                s: u.as_mut_ptr().cast(),
-                len: u.len() as c_int,
-            };
+            let mut s = str_over(&mut u);
             // SAFETY: as above; tm's params are valid during the tm callback we are in.
             unsafe { f(&mut s, reply.params, self.user_attr as *mut c_void) };
         }
@@ -288,13 +283,6 @@ unsafe extern "C" fn on_state_tramp(uri: *mut sys::str_, state: c_int, user_attr
     })
 }
 
-fn str_of(b: &mut [u8]) -> sys::str_ {
-    sys::str_ {
-        s: b.as_mut_ptr().cast(),
-        len: b.len() as c_int,
-    }
-}
-
 impl Client {
     /// Binds the API through `find_export("bind_keepalive")`; call in mod_init.
     pub fn bind() -> Result<Client, String> {
@@ -318,7 +306,7 @@ impl Client {
             return -1;
         };
         let (mut u, mut o) = (uri.to_vec(), owner.to_vec());
-        let (mut us, mut os) = (str_of(&mut u), str_of(&mut o));
+        let (mut us, mut os) = (str_over(&mut u), str_over(&mut o));
         let cb: sys::ka_statechanged_f = on_state.map(|_| on_state_tramp as _);
         let attr = on_state.map_or(std::ptr::null_mut(), |f| f as *mut c_void);
         // SAFETY: valid strs for the call; the callback trampoline matches ka_statechanged_f.
@@ -331,7 +319,7 @@ impl Client {
             return -1;
         };
         let mut u = uri.to_vec();
-        let mut us = str_of(&mut u);
+        let mut us = str_over(&mut u);
         // SAFETY: a valid str for the call.
         unsafe { f(&mut us) }
     }
@@ -342,7 +330,7 @@ impl Client {
             return -1;
         };
         let (mut u, mut o) = (uri.to_vec(), owner.to_vec());
-        let (mut us, mut os) = (str_of(&mut u), str_of(&mut o));
+        let (mut us, mut os) = (str_over(&mut u), str_over(&mut o));
         // SAFETY: valid strs for the call.
         unsafe { f(&mut us, &mut os) }
     }
@@ -355,7 +343,7 @@ impl Client {
             self.0.unlock_destination_list?,
         );
         let (mut u, mut o) = (uri.to_vec(), owner.to_vec());
-        let (mut us, mut os) = (str_of(&mut u), str_of(&mut o));
+        let (mut us, mut os) = (str_over(&mut u), str_over(&mut o));
         let mut target: *mut sys::ka_dest_t = std::ptr::null_mut();
         let mut head: *mut sys::ka_dest_t = std::ptr::null_mut();
         // SAFETY: the API's own lock protocol; the target is read before unlocking.

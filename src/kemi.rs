@@ -16,6 +16,14 @@ pub unsafe fn str_bytes<'a>(s: &sys::str_) -> &'a [u8] {
     }
 }
 
+/// A core `str` over a Rust buffer, for handing it to C for the duration of a call.
+pub(crate) fn str_over(b: &mut [u8]) -> sys::str_ {
+    sys::str_ {
+        s: b.as_mut_ptr().cast(),
+        len: b.len() as std::ffi::c_int,
+    }
+}
+
 /// The bytes behind a KEMI `str*` argument.
 ///
 /// # Safety

@@ -9,6 +9,7 @@ use std::ffi::{c_int, c_void};
 use once_cell::sync::OnceCell;
 
 use crate::ffi_guard::guard;
+use crate::kemi::str_over;
 use crate::sys;
 
 struct Binds(sys::tm_binds);
@@ -52,13 +53,6 @@ pub fn load(on_reply: ReplyHandler) -> Result<(), String> {
         .map_err(|_| "tm API already loaded".to_string())
 }
 
-fn str_of(b: &mut [u8]) -> sys::str_ {
-    sys::str_ {
-        s: b.as_mut_ptr().cast(),
-        len: b.len() as c_int,
-    }
-}
-
 /// Sends a stateful request outside any dialog (R-URI and To = `ruri`); `token` comes back
 /// to the [`ReplyHandler`] when it completes. Holds no lock: tm may complete the request
 /// (and run the handler) inside this call.
@@ -68,10 +62,10 @@ pub fn send_request(method: &[u8], ruri: &[u8], from: &[u8], token: u64) -> Resu
     let (mut m, mut r, mut t, mut f) =
         (method.to_vec(), ruri.to_vec(), ruri.to_vec(), from.to_vec());
     let (mut ms, mut rs, mut ts, mut fs) = (
-        str_of(&mut m),
-        str_of(&mut r),
-        str_of(&mut t),
-        str_of(&mut f),
+        str_over(&mut m),
+        str_over(&mut r),
+        str_over(&mut t),
+        str_over(&mut f),
     );
     let mut uac = sys::uac_req_t {
         method: &mut ms,

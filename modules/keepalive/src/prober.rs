@@ -1,7 +1,7 @@
 //! Probing: the timer process sends OPTIONS pings spread over each interval; replies and
 //! timeouts (in whatever process tm completes them) update the shared state.
 
-use kamailio::event::{self, EventRoute, EventTarget};
+use kamailio::event::{self, EventTarget};
 use kamailio::ka_api::ForeignCallbacks;
 use kamailio::shm_map::MapGuard;
 use kamailio::timer::monotonic_us;
@@ -38,16 +38,7 @@ static TARGETS: OnceCell<Targets> = OnceCell::new();
 pub fn init() -> Result<(), String> {
     tm::load(on_reply)?;
     let cb = config::EVENT_CALLBACK.get();
-    let target = |name: &'static str| {
-        if cb.is_empty() {
-            EventRoute::lookup(name).map(EventTarget::Route)
-        } else {
-            Some(EventTarget::Kemi {
-                callback: cb.to_vec(),
-                event: name,
-            })
-        }
-    };
+    let target = |name: &'static str| EventTarget::resolve(name, cb);
     let _ = TARGETS.set(Targets {
         up: target("keepalive:dst-up"),
         down: target("keepalive:dst-down"),

@@ -1,7 +1,7 @@
 //! The `tcp:closed`, `tcp:timeout` and `tcp:reset` events, run in TCP main when the core
 //! reports a closed connection.
 
-use kamailio::event::{self, EventRoute, EventTarget};
+use kamailio::event::{self, EventTarget};
 use kamailio::module::{IntParam, StrParam};
 use kamailio::tcp::{CloseReason, ClosedConn};
 use once_cell::sync::OnceCell;
@@ -37,16 +37,7 @@ pub fn init() -> Result<(), String> {
         return Ok(());
     }
     let cb = EVENT_CALLBACK.get();
-    let target = |name: &'static str| {
-        if cb.is_empty() {
-            EventRoute::lookup(name).map(EventTarget::Route)
-        } else {
-            Some(EventTarget::Kemi {
-                callback: cb.to_vec(),
-                event: name,
-            })
-        }
-    };
+    let target = |name: &'static str| EventTarget::resolve(name, cb);
     let _ = TARGETS.set(Targets {
         closed: target("tcp:closed"),
         timeout: target("tcp:timeout"),
