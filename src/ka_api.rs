@@ -31,8 +31,9 @@ impl ForeignCallbacks {
         user_attr: 0,
     };
 
-    pub fn has_statechanged(&self) -> bool {
-        self.statechanged.is_some()
+    /// True if there is nothing to call (nor any user data to keep).
+    pub fn is_none(&self) -> bool {
+        self.statechanged.is_none() && self.response.is_none() && self.user_attr == 0
     }
 
     /// Runs the state-changed callback, if any, with `uri` and `state` (0/1/2).

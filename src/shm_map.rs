@@ -2,13 +2,16 @@
 //!
 //! - Writers (insert, remove, value access) hold the map's [`ShmLock`] through a [`MapGuard`].
 //! - Readers of a record's `status` (an `i32` kept next to the value) go lock-free: a seqlock
-//!   over the slot array and the keys, retried a bounded number of times, then the lock.
-//!   Keys up to [`INLINE_KEY`] bytes are compared lock-free; longer keys take the lock.
-//! - Slots are open-addressed (linear probing) `u64`s holding a hash tag and a record index.
-//!   Records live in chunks that are never freed while the server runs, and a grown slot
-//!   array is kept (not freed), so a lock-free reader only ever reads memory that stays
-//!   valid; a stale read is caught by the sequence check. Grown arrays add up to less than
-//!   the current one; removed records are reused.
+//!   over the slot array, the records' key fields and the key arena, retried a bounded
+//!   number of times, then the lock.
+//! - Slots are open-addressed (linear probing) `u32`s holding a 10-bit hash tag and a 22-bit
+//!   record index, at most 5/8 full.
+//! - Keys live in an arena of 8-byte words, in blocks of exactly the key's size; freed blocks
+//!   go to a free list per size and are reused.
+//! - Records and arena chunks are never freed while the server runs, and a grown slot array
+//!   is kept (not freed), so a lock-free reader only ever reads memory that stays valid; a
+//!   stale read is caught by the sequence check. Grown arrays add up to less than the
+//!   current one; removed records are reused.
 //! - The hash seed is chosen in `mod_init` and stored in shm, so every process hashes alike.
 
 use std::cell::UnsafeCell;
@@ -20,27 +23,43 @@ use std::sync::atomic::{fence, AtomicI32, AtomicPtr, AtomicU32, AtomicU64, Order
 use crate::lock::{ShmLock, ShmLockGuard};
 use crate::shm;
 
-/// Keys up to this length are compared without the lock.
-pub const INLINE_KEY: usize = 40;
-const KEY_WORDS: usize = INLINE_KEY / 8;
-/// Records per chunk, and chunks at most: the map holds up to `CHUNK * MAX_CHUNKS` records.
+/// Longest key the map takes.
+pub const MAX_KEY: usize = 512;
+const KEY_CLASSES: usize = MAX_KEY / 8;
+/// Records per chunk, and chunks at most: the map holds up to `CHUNK * MAX_CHUNKS` records,
+/// whose indices fit in `IDX_BITS`.
 const CHUNK: usize = 1024;
 const MAX_CHUNKS: usize = 4096;
-const EMPTY: u64 = 0;
-const TOMB: u64 = u64::MAX;
+const IDX_BITS: u32 = 22;
+const IDX_MASK: u32 = (1 << IDX_BITS) - 1;
+/// Key arena: words per chunk and chunks at most (256 MiB of keys).
+const ARENA_CHUNK: usize = 8192;
+const MAX_ARENA_CHUNKS: usize = 4096;
+const EMPTY: u32 = 0;
+const TOMB: u32 = u32::MAX;
 /// Lock-free attempts before a reader falls back to the lock.
 const READ_RETRIES: usize = 64;
+
+// Record indices fit their slot bits; a key block fits one arena chunk; arena word indices
+// fit a u32.
+const _: () = assert!(CHUNK * MAX_CHUNKS <= IDX_MASK as usize + 1);
+const _: () = assert!(KEY_CLASSES <= ARENA_CHUNK);
+const _: () = assert!(ARENA_CHUNK * MAX_ARENA_CHUNKS <= u32::MAX as usize);
+
+thread_local! {
+    /// The map whose lock this process (thread) holds through [`ShmMap::hold`], by header
+    /// address; 0 = none.
+    static HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 #[repr(C)]
 struct Record<V> {
     /// 0 = free.
     key_len: AtomicU32,
+    /// First arena word of the key; the next free record (index + 1) while free.
+    key_at: AtomicU32,
     gen: AtomicU32,
     status: AtomicI32,
-    next_free: UnsafeCell<u32>,
-    key: [AtomicU64; KEY_WORDS],
-    /// Whole key when longer than INLINE_KEY (lock held to read it).
-    long_key: UnsafeCell<*mut u8>,
     value: UnsafeCell<V>,
 }
 
@@ -48,17 +67,17 @@ struct Record<V> {
 struct Slots {
     mask: u64,
     retired_next: *mut Slots,
-    // followed by mask + 1 AtomicU64
+    // followed by mask + 1 AtomicU32
 }
 
 impl Slots {
-    fn slot(&self, i: u64) -> &AtomicU64 {
+    fn slot(&self, i: u64) -> &AtomicU32 {
         // SAFETY: a Slots block is allocated with mask + 1 slots right after the header and
         // i is always masked.
         unsafe {
             &*(self as *const Slots)
                 .add(1)
-                .cast::<AtomicU64>()
+                .cast::<AtomicU32>()
                 .add((i & self.mask) as usize)
         }
     }
@@ -74,7 +93,13 @@ struct Header {
     tombs: UnsafeCell<u32>,
     used: UnsafeCell<u32>,
     free_head: UnsafeCell<u32>,
+    /// Arena words handed out so far (the bump pointer).
+    arena_used: UnsafeCell<u32>,
+    /// Free key blocks per size in words (first word index + 1; the block's first word
+    /// links to the next).
+    key_free: [UnsafeCell<u32>; KEY_CLASSES],
     chunks: [AtomicPtr<u8>; MAX_CHUNKS],
+    arena: [AtomicPtr<AtomicU64>; MAX_ARENA_CHUNKS],
 }
 
 /// A handle to a map in shm; copy it freely (all processes see the same map).
@@ -95,17 +120,25 @@ unsafe impl<V: Copy + Send> Send for ShmMap<V> {}
 // SAFETY: as above.
 unsafe impl<V: Copy + Send> Sync for ShmMap<V> {}
 
-/// The map is full (record limit) or shm is exhausted.
+/// The map is full (record limit), shm is exhausted, or the key is empty or longer than
+/// [`MAX_KEY`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MapFull;
 
-fn hash(seed: u64, key: &[u8]) -> u64 {
+/// Word `j` of a key: 8 bytes, little-endian, the last one padded with zeroes.
+fn key_word(key: &[u8], j: usize) -> u64 {
+    let c = &key[j * 8..key.len().min(j * 8 + 8)];
+    let mut b = [0u8; 8];
+    b[..c.len()].copy_from_slice(c);
+    u64::from_le_bytes(b)
+}
+
+/// Hash of a key of `len` bytes given as its words (so the arena copy hashes alike).
+fn hash_words(seed: u64, len: usize, words: impl Iterator<Item = u64>) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = seed ^ (key.len() as u64).wrapping_mul(K);
-    for c in key.chunks(8) {
-        let mut w = [0u8; 8];
-        w[..c.len()].copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    let mut h = seed ^ (len as u64).wrapping_mul(K);
+    for w in words {
+        h = (h ^ w).wrapping_mul(K);
         h ^= h >> 31;
     }
     h ^= h >> 33;
@@ -113,20 +146,21 @@ fn hash(seed: u64, key: &[u8]) -> u64 {
     h ^ (h >> 33)
 }
 
-/// Slot value for a record: a non-zero tag from the hash's high half and the index.
-fn slot_value(h: u64, idx: u32) -> u64 {
-    let tag = ((h >> 32) as u32 | 1) & 0x7fff_ffff;
-    (u64::from(tag) << 32) | u64::from(idx)
+fn hash(seed: u64, key: &[u8]) -> u64 {
+    hash_words(
+        seed,
+        key.len(),
+        (0..key.len().div_ceil(8)).map(|j| key_word(key, j)),
+    )
 }
 
-fn key_words(key: &[u8]) -> [u64; KEY_WORDS] {
-    let mut w = [0u64; KEY_WORDS];
-    for (i, c) in key.chunks(8).take(KEY_WORDS).enumerate() {
-        let mut b = [0u8; 8];
-        b[..c.len()].copy_from_slice(c);
-        w[i] = u64::from_le_bytes(b);
-    }
-    w
+/// The tag a hash gives in its slots: 1..=1022, so a slot is never EMPTY or TOMB.
+fn tag(h: u64) -> u32 {
+    ((h >> 54) as u32 % 1022) + 1
+}
+
+fn slot_value(h: u64, idx: u32) -> u32 {
+    (tag(h) << IDX_BITS) | idx
 }
 
 fn random_seed() -> u64 {
@@ -145,7 +179,7 @@ fn random_seed() -> u64 {
 }
 
 fn alloc_slots(cap: u64) -> Option<NonNull<Slots>> {
-    let size = size_of::<Slots>() + cap as usize * size_of::<AtomicU64>();
+    let size = size_of::<Slots>() + cap as usize * size_of::<AtomicU32>();
     let p = shm::alloc_zeroed(size)?.cast::<Slots>();
     // SAFETY: a fresh zeroed block big enough for the header; zero slots are EMPTY.
     unsafe { (*p.as_ptr()).mask = cap - 1 };
@@ -192,9 +226,33 @@ impl<V: Copy + Send> ShmMap<V> {
         Some(unsafe { &*chunk.cast::<Record<V>>().add(idx as usize % CHUNK) })
     }
 
-    /// The map's lock, for C APIs that lock and unlock the list in separate calls.
-    pub fn raw_lock(&self) -> ShmLock {
-        self.h().lock
+    /// The `words` arena words from `at`; `None` if out of range (a stale read).
+    fn block(&self, at: u32, words: usize) -> Option<&[AtomicU64]> {
+        let (c, off) = (at as usize / ARENA_CHUNK, at as usize % ARENA_CHUNK);
+        if off + words > ARENA_CHUNK {
+            return None;
+        }
+        let chunk = self.h().arena.get(c)?.load(Ordering::Acquire);
+        if chunk.is_null() {
+            return None;
+        }
+        // SAFETY: a published arena chunk holds ARENA_CHUNK words and is never freed while
+        // the server runs; off + words is within it.
+        Some(unsafe { std::slice::from_raw_parts(chunk.add(off), words) })
+    }
+
+    /// True if record `r` holds `key` (any stale read is caught by the caller's seqlock).
+    fn key_eq(&self, r: &Record<V>, key: &[u8]) -> bool {
+        if r.key_len.load(Ordering::Relaxed) as usize != key.len() {
+            return false;
+        }
+        let words = key.len().div_ceil(8);
+        self.block(r.key_at.load(Ordering::Relaxed), words)
+            .is_some_and(|b| {
+                b.iter()
+                    .enumerate()
+                    .all(|(j, w)| w.load(Ordering::Relaxed) == key_word(key, j))
+            })
     }
 
     /// Takes the lock and gives access to the records.
@@ -202,63 +260,82 @@ impl<V: Copy + Send> ShmMap<V> {
         let h = self.h();
         MapGuard {
             map: *self,
-            _g: h.lock.lock(),
+            _g: Some(h.lock.lock()),
         }
     }
 
-    /// The status of `key`'s record, without taking the lock for keys up to [`INLINE_KEY`]
-    /// bytes; `None` if absent. Allocates nothing.
+    /// Takes the lock for a C API that locks and unlocks in separate calls (the keepalive
+    /// API's lock_list); [`ShmMap::lock_unless_held`] then works inside it.
+    pub fn hold(&self) {
+        self.h().lock.acquire();
+        HELD.with(|h| h.set(self.hdr.as_ptr() as usize));
+    }
+
+    /// Releases the lock taken with [`ShmMap::hold`].
+    pub fn release_hold(&self) {
+        HELD.with(|h| h.set(0));
+        self.h().lock.release();
+    }
+
+    /// Like [`ShmMap::lock`], but when this process holds the lock through
+    /// [`ShmMap::hold`], gives access under that hold instead of deadlocking.
+    pub fn lock_unless_held(&self) -> MapGuard<'_, V> {
+        if HELD.with(|h| h.get()) == self.hdr.as_ptr() as usize {
+            MapGuard {
+                map: *self,
+                _g: None,
+            }
+        } else {
+            self.lock()
+        }
+    }
+
+    /// The status of `key`'s record without taking the lock (unless writers keep it busy);
+    /// `None` if absent. Allocates nothing.
     pub fn status(&self, key: &[u8]) -> Option<i32> {
-        if key.is_empty() || key.len() > INLINE_KEY {
-            return self.status_locked(key);
+        if key.is_empty() || key.len() > MAX_KEY {
+            return None;
         }
         let h = self.h();
         let hv = hash(h.seed, key);
-        let want = slot_value(hv, 0) >> 32;
-        let words = key_words(key);
         for _ in 0..READ_RETRIES {
             let s1 = h.seq.load(Ordering::Acquire);
             if s1 & 1 == 1 {
                 std::hint::spin_loop();
                 continue;
             }
-            let found = self.probe_lockfree(hv, want, key.len() as u32, &words);
+            // SAFETY: slot arrays are never freed while the server runs.
+            let slots = unsafe { &*h.slots.load(Ordering::Acquire) };
+            let found = self
+                .probe(slots, hv, key)
+                .map(|(_, r)| r.status.load(Ordering::Relaxed));
             fence(Ordering::Acquire);
             if h.seq.load(Ordering::Relaxed) == s1 {
                 return found;
             }
         }
-        self.status_locked(key)
+        let g = self.lock();
+        g.find(key).map(|i| g.status(i))
     }
 
-    fn probe_lockfree(&self, hv: u64, tag: u64, len: u32, words: &[u64; KEY_WORDS]) -> Option<i32> {
-        // SAFETY: slot arrays are never freed while the server runs.
-        let slots = unsafe { &*self.h().slots.load(Ordering::Acquire) };
+    /// Finds `key` in `slots`: its record index and record.
+    fn probe(&self, slots: &Slots, hv: u64, key: &[u8]) -> Option<(u32, &Record<V>)> {
+        let tag = tag(hv);
         let mut i = hv;
         for _ in 0..=slots.mask {
             let v = slots.slot(i).load(Ordering::Relaxed);
             if v == EMPTY {
                 return None;
             }
-            if v != TOMB && v >> 32 == tag {
-                let r = self.record(v as u32)?;
-                if r.key_len.load(Ordering::Relaxed) == len
-                    && r.key
-                        .iter()
-                        .zip(words)
-                        .all(|(a, b)| a.load(Ordering::Relaxed) == *b)
-                {
-                    return Some(r.status.load(Ordering::Relaxed));
+            if v != TOMB && v >> IDX_BITS == tag {
+                let idx = v & IDX_MASK;
+                if let Some(r) = self.record(idx).filter(|r| self.key_eq(r, key)) {
+                    return Some((idx, r));
                 }
             }
             i = i.wrapping_add(1);
         }
         None
-    }
-
-    fn status_locked(&self, key: &[u8]) -> Option<i32> {
-        let g = self.lock();
-        g.find(key).map(|i| g.status(i))
     }
 
     /// The status of the record at `idx` (lock-free).
@@ -272,7 +349,8 @@ impl<V: Copy + Send> ShmMap<V> {
 /// Access to a locked map; the lock is released when dropped.
 pub struct MapGuard<'a, V> {
     map: ShmMap<V>,
-    _g: ShmLockGuard<'a>,
+    /// `None` inside a [`ShmMap::hold`].
+    _g: Option<ShmLockGuard<'a>>,
 }
 
 impl<V: Copy + Send> MapGuard<'_, V> {
@@ -289,6 +367,26 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         unsafe { &*self.h().slots.load(Ordering::Relaxed) }
     }
 
+    /// The key words of the record at `idx` (lock held, so the block is the record's).
+    fn key_block(&self, idx: u32) -> (usize, &[AtomicU64]) {
+        let r = self.rec(idx);
+        let len = r.key_len.load(Ordering::Relaxed) as usize;
+        let b = self
+            .map
+            .block(r.key_at.load(Ordering::Relaxed), len.div_ceil(8))
+            .expect("a live record's key block");
+        (len, b)
+    }
+
+    fn hash_of(&self, idx: u32) -> u64 {
+        let (len, b) = self.key_block(idx);
+        hash_words(
+            self.h().seed,
+            len,
+            b.iter().map(|w| w.load(Ordering::Relaxed)),
+        )
+    }
+
     /// Number of records.
     pub fn len(&self) -> usize {
         // SAFETY: counters change only under the lock, which we hold.
@@ -299,56 +397,19 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         self.len() == 0
     }
 
-    fn key_matches(&self, r: &Record<V>, key: &[u8]) -> bool {
-        if r.key_len.load(Ordering::Relaxed) as usize != key.len() {
-            return false;
-        }
-        if key.len() <= INLINE_KEY {
-            let w = key_words(key);
-            return r
-                .key
-                .iter()
-                .zip(&w)
-                .all(|(a, b)| a.load(Ordering::Relaxed) == *b);
-        }
-        // SAFETY: long_key holds key_len bytes when key_len > INLINE_KEY; lock held.
-        let lk = unsafe { *r.long_key.get() };
-        // SAFETY: as above.
-        !lk.is_null() && unsafe { std::slice::from_raw_parts(lk, key.len()) } == key
-    }
-
     /// The index of `key`'s record.
     pub fn find(&self, key: &[u8]) -> Option<u32> {
-        if key.is_empty() {
+        if key.is_empty() || key.len() > MAX_KEY {
             return None;
         }
         let hv = hash(self.h().seed, key);
-        let tag = slot_value(hv, 0) >> 32;
-        let slots = self.slots();
-        let mut i = hv;
-        for _ in 0..=slots.mask {
-            let v = slots.slot(i).load(Ordering::Relaxed);
-            if v == EMPTY {
-                return None;
-            }
-            if v != TOMB && v >> 32 == tag && self.key_matches(self.rec(v as u32), key) {
-                return Some(v as u32);
-            }
-            i = i.wrapping_add(1);
-        }
-        None
+        self.map.probe(self.slots(), hv, key).map(|(i, _)| i)
     }
 
     /// The key of the record at `idx`.
     pub fn key(&self, idx: u32) -> Vec<u8> {
-        let r = self.rec(idx);
-        let len = r.key_len.load(Ordering::Relaxed) as usize;
-        if len > INLINE_KEY {
-            // SAFETY: long_key holds len bytes; lock held.
-            return unsafe { std::slice::from_raw_parts(*r.long_key.get(), len) }.to_vec();
-        }
-        let mut out: Vec<u8> = r
-            .key
+        let (len, b) = self.key_block(idx);
+        let mut out: Vec<u8> = b
             .iter()
             .flat_map(|w| w.load(Ordering::Relaxed).to_le_bytes())
             .collect();
@@ -402,7 +463,7 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         // SAFETY: lock held.
         let used = unsafe { *self.h().used.get() };
         for i in 0..used {
-            if self.rec(i).key_len.load(Ordering::Relaxed) != 0 {
+            if self.is_live(i) {
                 f(i, self.get_mut(i));
             }
         }
@@ -412,9 +473,19 @@ impl<V: Copy + Send> MapGuard<'_, V> {
     pub fn indices(&self) -> Vec<u32> {
         // SAFETY: lock held.
         let used = unsafe { *self.h().used.get() };
-        (0..used)
-            .filter(|&i| self.rec(i).key_len.load(Ordering::Relaxed) != 0)
-            .collect()
+        (0..used).filter(|&i| self.is_live(i)).collect()
+    }
+
+    /// Changes whenever a record is inserted or removed, and on [`MapGuard::bump_version`]:
+    /// lets a process keep its own view of the map (a schedule) until the map changes.
+    pub fn version(&self) -> u64 {
+        self.h().seq.load(Ordering::Relaxed)
+    }
+
+    /// Changes [`MapGuard::version`] (after a change to values that others keep a view of).
+    pub fn bump_version(&self) {
+        self.write_begin();
+        self.write_end();
     }
 
     fn write_begin(&self) {
@@ -434,37 +505,27 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         if let Some(i) = self.find(key) {
             return Ok((i, false));
         }
-        if key.is_empty() || key.len() > u32::MAX as usize {
+        if key.is_empty() || key.len() > MAX_KEY {
             return Err(MapFull);
         }
         self.make_room()?;
-        let long_key = if key.len() > INLINE_KEY {
-            shm::copy_bytes(key).ok_or(MapFull)?.as_ptr()
-        } else {
-            std::ptr::null_mut()
-        };
-        let idx = match self.alloc_record() {
-            Some(i) => i,
-            None => {
-                if let Some(p) = NonNull::new(long_key) {
-                    // SAFETY: just allocated, not shared.
-                    unsafe { shm::free(p) };
-                }
-                return Err(MapFull);
-            }
+        let words = key.len().div_ceil(8);
+        let at = self.alloc_block(words).ok_or(MapFull)?;
+        let Some(idx) = self.alloc_record() else {
+            self.free_block(at, words);
+            return Err(MapFull);
         };
         let hv = hash(self.h().seed, key);
         self.write_begin();
+        let block = self.map.block(at, words).expect("a fresh key block");
+        for (j, w) in block.iter().enumerate() {
+            w.store(key_word(key, j), Ordering::Relaxed);
+        }
         let r = self.rec(idx);
-        // SAFETY: lock held; the record is free, so no one else uses value or long_key.
-        unsafe {
-            *r.value.get() = value;
-            *r.long_key.get() = long_key;
-        }
-        for (a, b) in r.key.iter().zip(key_words(key)) {
-            a.store(b, Ordering::Relaxed);
-        }
+        // SAFETY: lock held; the record is free, so no one else uses its value.
+        unsafe { *r.value.get() = value };
         r.status.store(0, Ordering::Relaxed);
+        r.key_at.store(at, Ordering::Relaxed);
         r.key_len.store(key.len() as u32, Ordering::Relaxed);
         let slots = self.slots();
         let mut i = hv;
@@ -488,13 +549,16 @@ impl<V: Copy + Send> MapGuard<'_, V> {
 
     /// Removes the record at `idx`, returning its value.
     pub fn remove(&mut self, idx: u32) -> Option<V> {
-        let r = self.map.record(idx)?;
-        if r.key_len.load(Ordering::Relaxed) == 0 {
+        if !self.is_live(idx) {
             return None;
         }
-        let key = self.key(idx);
-        let hv = hash(self.h().seed, &key);
+        let hv = self.hash_of(idx);
         let want = slot_value(hv, idx);
+        let r = self.rec(idx);
+        let (at, words) = (
+            r.key_at.load(Ordering::Relaxed),
+            (r.key_len.load(Ordering::Relaxed) as usize).div_ceil(8),
+        );
         let slots = self.slots();
         let mut i = hv;
         self.write_begin();
@@ -514,22 +578,15 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         r.key_len.store(0, Ordering::Relaxed);
         r.gen.fetch_add(1, Ordering::Relaxed);
         r.status.store(0, Ordering::Relaxed);
-        for w in &r.key {
-            w.store(0, Ordering::Relaxed);
-        }
-        self.write_end();
+        self.free_block(at, words);
         // SAFETY: lock held; the record is no longer reachable from the slots.
-        let (value, long_key) = unsafe {
-            let lk = std::mem::replace(&mut *r.long_key.get(), std::ptr::null_mut());
-            *r.next_free.get() = *self.h().free_head.get();
+        let value = unsafe {
+            r.key_at.store(*self.h().free_head.get(), Ordering::Relaxed);
             *self.h().free_head.get() = idx + 1;
             *self.h().live.get() -= 1;
-            (*r.value.get(), lk)
+            *r.value.get()
         };
-        if let Some(p) = NonNull::new(long_key) {
-            // SAFETY: only this record referenced it, and only under the lock.
-            unsafe { shm::free(p) };
-        }
+        self.write_end();
         Some(value)
     }
 
@@ -540,7 +597,7 @@ impl<V: Copy + Send> MapGuard<'_, V> {
             let head = *h.free_head.get();
             if head != 0 {
                 let idx = head - 1;
-                *h.free_head.get() = *self.rec(idx).next_free.get();
+                *h.free_head.get() = self.rec(idx).key_at.load(Ordering::Relaxed);
                 return Some(idx);
             }
             let idx = *h.used.get();
@@ -557,39 +614,85 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         }
     }
 
-    /// Keeps the slot array at most 3/4 full (live + tombstones): grows it when live records
-    /// pass half of it, else clears the tombstones in place.
+    /// A key block of `words` words (1..=KEY_CLASSES): a freed one of that size, else the
+    /// next words of the arena (a block never spans two chunks).
+    fn alloc_block(&mut self, words: usize) -> Option<u32> {
+        let h = self.h();
+        // SAFETY: lock held for the free lists and the bump pointer.
+        unsafe {
+            let head = *h.key_free[words - 1].get();
+            if head != 0 {
+                let at = head - 1;
+                let first = &self.map.block(at, 1)?[0];
+                *h.key_free[words - 1].get() = first.load(Ordering::Relaxed) as u32;
+                return Some(at);
+            }
+            let mut at = *h.arena_used.get() as usize;
+            let room = ARENA_CHUNK - at % ARENA_CHUNK;
+            if room < words {
+                // the chunk's tail becomes a free block of its size
+                self.free_block(at as u32, room);
+                at += room;
+            }
+            let c = at / ARENA_CHUNK;
+            if c >= MAX_ARENA_CHUNKS {
+                return None;
+            }
+            if h.arena[c].load(Ordering::Relaxed).is_null() {
+                let p = shm::alloc_zeroed(ARENA_CHUNK * size_of::<AtomicU64>())?;
+                h.arena[c].store(p.as_ptr().cast(), Ordering::Release);
+            }
+            *h.arena_used.get() = (at + words) as u32;
+            Some(at as u32)
+        }
+    }
+
+    /// Puts a key block on the free list of its size.
+    fn free_block(&self, at: u32, words: usize) {
+        let h = self.h();
+        if let Some(first) = self.map.block(at, 1) {
+            // SAFETY: lock held for the free lists.
+            unsafe {
+                let list = h.key_free[words - 1].get();
+                first[0].store(u64::from(*list), Ordering::Relaxed);
+                *list = at + 1;
+            }
+        }
+    }
+
+    /// Keeps the slot array at most 5/8 full of records and 3/4 full with tombstones:
+    /// doubles it when the records pass 5/8, else clears the tombstones in place.
     fn make_room(&mut self) -> Result<(), MapFull> {
         let cap = self.slots().mask + 1;
         // SAFETY: lock held.
         let (live, tombs) = unsafe { (*self.h().live.get() as u64, *self.h().tombs.get() as u64) };
-        if (live + tombs + 1) * 4 <= cap * 3 {
+        let grow = (live + 1) * 8 > cap * 5;
+        if !grow && (live + tombs + 1) * 4 <= cap * 3 {
             return Ok(());
         }
-        let new_cap = if (live + 1) * 2 > cap { cap * 2 } else { cap };
         let old = self.h().slots.load(Ordering::Relaxed);
-        let target = if new_cap == cap {
-            old
+        let target = if grow {
+            alloc_slots(cap * 2).ok_or(MapFull)?.as_ptr()
         } else {
-            alloc_slots(new_cap).ok_or(MapFull)?.as_ptr()
+            old
         };
         self.write_begin();
         // SAFETY: `target` is a slot array owned by this map; lock held.
         let t = unsafe { &*target };
-        if new_cap == cap {
+        if !grow {
             for i in 0..cap {
                 t.slot(i).store(EMPTY, Ordering::Relaxed);
             }
         }
         for idx in self.indices() {
-            let hv = hash(self.h().seed, &self.key(idx));
+            let hv = self.hash_of(idx);
             let mut i = hv;
             while t.slot(i).load(Ordering::Relaxed) != EMPTY {
                 i = i.wrapping_add(1);
             }
             t.slot(i).store(slot_value(hv, idx), Ordering::Relaxed);
         }
-        if new_cap != cap {
+        if grow {
             // SAFETY: the new array is not yet visible; the old one is kept (readers may still
             // be in it) on the retired list.
             unsafe { (*target).retired_next = old };
@@ -615,20 +718,19 @@ mod tests {
 
     #[test]
     fn slot_values_are_never_empty_or_tomb() {
-        for h in [0u64, u64::MAX, 1 << 32, 0xffff_ffff_0000_0000] {
-            for idx in [0u32, 1, CHUNK as u32 * MAX_CHUNKS as u32 - 1] {
+        for h in [0u64, u64::MAX, 1 << 54, 0xffc0_0000_0000_0000] {
+            for idx in [0u32, 1, IDX_MASK] {
                 let v = slot_value(h, idx);
                 assert!(v != EMPTY && v != TOMB);
-                assert_eq!(v as u32, idx);
+                assert_eq!(v & IDX_MASK, idx);
+                assert_eq!(v >> IDX_BITS, tag(h));
             }
         }
     }
 
     #[test]
     fn key_words_pad_with_zeroes() {
-        let w = key_words(b"abcdefghi");
-        assert_eq!(w[0], u64::from_le_bytes(*b"abcdefgh"));
-        assert_eq!(w[1], u64::from(b'i'));
-        assert_eq!(w[2..], [0, 0, 0]);
+        assert_eq!(key_word(b"abcdefghi", 0), u64::from_le_bytes(*b"abcdefgh"));
+        assert_eq!(key_word(b"abcdefghi", 1), u64::from(b'i'));
     }
 }

@@ -325,15 +325,28 @@ fn rpc_commands_bad_input_and_no_leak() {
     assert!(k.rpc(&["keepalive.flush"]).is_ok(), "flushing twice");
 
     // many add/del/flush cycles with pings in flight: shm returns to its level
-    let cycle = |n: u16| {
+    // keys of several lengths, so freed key blocks of each size are reused
+    let dest = |i: u16| match i % 3 {
+        0 => format!("sip:127.0.0.{}:{}", 2 + i % 200, 5060 + i),
+        1 => format!(
+            "sip:u{i}@127.0.0.{}:{};transport=tcp",
+            2 + i % 200,
+            5060 + i
+        ),
+        _ => format!(
+            "sip:a-rather-long-user-name-{i}@127.0.0.{}:{};transport=tcp",
+            2 + i % 200,
+            5060 + i
+        ),
+    };
+    let mut cycle = |n: u16| {
         for i in 0..n {
-            let d = format!("sip:127.0.0.{}:{}", 2 + i % 200, 5060 + i);
-            k.rpc(&["keepalive.add", &d, "cycle"]).unwrap();
+            k.rpc(&["keepalive.add", &dest(i), "cycle"]).unwrap();
         }
+        assert_eq!(rc(&mut c, "alive", &dest(n - 1), ""), 1);
         std::thread::sleep(Duration::from_millis(700));
         for i in 0..n / 2 {
-            let d = format!("sip:127.0.0.{}:{}", 2 + i % 200, 5060 + i);
-            k.rpc(&["keepalive.del", &d, "cycle"]).unwrap();
+            k.rpc(&["keepalive.del", &dest(i), "cycle"]).unwrap();
         }
         k.rpc(&["keepalive.flush"]).unwrap();
     };
@@ -771,6 +784,21 @@ request_route {
     call(&mut c, "add", "mod");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(k.log_count(&format!("KAAPI cb {uri} 1")), 2);
+    // a registration made without callbacks (RPC) is found through the API, and takes
+    // callbacks when its owner adds it through the API
+    k.rpc(&["keepalive.add", &uri, "plain"]).unwrap();
+    call(&mut c, "find", "plain");
+    assert!(k.wait_log(&format!("KAAPI find uri={uri} owner=plain state=1"), 2));
+    call(&mut c, "add", "plain");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(k.log_count(&format!("KAAPI cb {uri} 1")), 3);
+    let list = k.rpc(&["keepalive.list"]).unwrap();
+    assert_eq!(list.matches("plain").count(), 1, "one registration: {list}");
+    call(&mut c, "del", "plain");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(k.log_count("KAAPI del rc=1"), 1);
+    assert!(k.rpc(&["keepalive.get", &uri, "plain"]).is_err());
+    assert!(k.rpc(&["keepalive.get", &uri, "mod"]).is_ok());
     uas.set(Answer::Code(503));
     assert!(
         k.wait_log(&format!("KAAPI cb {uri} 2"), 5),

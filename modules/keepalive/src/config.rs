@@ -45,8 +45,12 @@ pub fn settings() -> &'static Settings {
 }
 
 fn positive(name: &str, v: i32, min: i32) -> Result<u32, String> {
-    if v < min {
-        return Err(format!("{name} must be at least {min} (got {v})"));
+    ranged(name, v, min, i32::MAX)
+}
+
+fn ranged(name: &str, v: i32, min: i32, max: i32) -> Result<u32, String> {
+    if v < min || v > max {
+        return Err(format!("{name} must be from {min} to {max} (got {v})"));
     }
     Ok(v as u32)
 }
@@ -56,7 +60,8 @@ pub fn init() -> Result<(), String> {
     let from = PING_FROM.get();
     let codes = String::from_utf8_lossy(ALIVE_CODES.get()).to_string();
     let s = Settings {
-        interval_ms: positive("ping_interval", PING_INTERVAL.get(), 1)? * 1000,
+        // kept in ms as a u32
+        interval_ms: ranged("ping_interval", PING_INTERVAL.get(), 1, 4_294_967)? * 1000,
         delete_counter: positive("delete_counter", DELETE_COUNTER.get(), 0)?,
         ping_from: if from.is_empty() {
             b"sip:keepalive@kamailio.org".to_vec()
@@ -64,7 +69,7 @@ pub fn init() -> Result<(), String> {
             from.to_vec()
         },
         down_after: positive("down_after", DOWN_AFTER.get(), 1)?,
-        up_after: positive("up_after", UP_AFTER.get(), 1)?,
+        up_after: ranged("up_after", UP_AFTER.get(), 1, u16::MAX.into())?,
         alive: Codes::parse(if codes.is_empty() { "2xx" } else { &codes })
             .map_err(|e| format!("alive_codes: {e}"))?,
         probe_timeout_ms: positive("probe_timeout", PROBE_TIMEOUT.get(), 0)?,

@@ -31,8 +31,8 @@ fn definition() -> ModuleDef {
                 state: api_state,
                 del: api_del,
                 find: api_find,
-                lock: || table::table().dests.raw_lock().acquire(),
-                unlock: || table::table().dests.raw_lock().release(),
+                lock: table::api_lock,
+                unlock: table::api_unlock,
             }),
         ],
         params: vec![

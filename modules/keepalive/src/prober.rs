@@ -7,7 +7,9 @@ use kamailio::shm_map::MapGuard;
 use kamailio::timer::monotonic_us;
 use kamailio::tm::{self, Reply};
 use once_cell::sync::OnceCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use crate::config::{self, settings};
 use crate::state;
@@ -15,9 +17,6 @@ use crate::table::{now_unix, table, Dest, Reg};
 
 /// The timer process wakes up this often.
 pub const TICK_MS: u32 = 100;
-
-/// Pings per tick at the steady rate, as measured on the previous tick (timer process only).
-static RATE: AtomicU64 = AtomicU64::new(0);
 
 /// What a probe came to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -88,12 +87,12 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     d.in_flight = false;
     let alive = match outcome {
         Outcome::Reply(code) => {
-            d.replies += 1;
-            d.last_code = code;
+            d.replies = d.replies.wrapping_add(1);
+            d.last_code = code.clamp(0, 999) as u16;
             s.alive.contains(code)
         }
         Outcome::Timeout => {
-            d.timeouts += 1;
+            d.timeouts = d.timeouts.wrapping_add(1);
             d.last_code = 408;
             false
         }
@@ -161,46 +160,133 @@ fn token(idx: u32, seq: u32) -> u64 {
     (u64::from(idx) << 32) | u64::from(seq)
 }
 
+/// What the timer process has to do for a destination, and when.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Job {
+    /// Send the next ping (the previous one counts as failed if still unanswered).
+    Ping,
+    /// Fail ping `seq` if it is still unanswered (`probe_timeout`).
+    Expire(u32),
+}
+
+/// The timer process's schedule: jobs in time order, made from the table and remade when
+/// destinations come or go, so a tick touches only the destinations that are due.
+#[derive(Default)]
+struct Schedule {
+    /// The table's version the jobs were made from.
+    version: u64,
+    /// (due ms, record index, record generation, job)
+    jobs: BinaryHeap<Reverse<(u64, u32, u32, Job)>>,
+    /// Pings per tick at the steady rate.
+    rate: f64,
+}
+
+thread_local! {
+    static SCHEDULE: RefCell<Schedule> = RefCell::new(Schedule {
+        version: u64::MAX,
+        ..Schedule::default()
+    });
+}
+
+impl Schedule {
+    /// Remakes the jobs from the table: each probed destination's next ping and the
+    /// deadline of its ping in flight.
+    fn remake(&mut self, dests: &mut MapGuard<Dest>, now_ms: u64, now_us: u32, timeout_us: u32) {
+        self.jobs.clear();
+        self.rate = 0.0;
+        self.version = dests.version();
+        let mut jobs = Vec::with_capacity(dests.len() * 2);
+        let gens: Vec<(u32, u32)> = dests
+            .indices()
+            .into_iter()
+            .map(|i| (i, dests.gen(i)))
+            .collect();
+        for (idx, gen) in gens {
+            let d = dests.get(idx);
+            if d.stopped {
+                continue;
+            }
+            self.rate += f64::from(TICK_MS) / f64::from(d.interval_ms.max(1));
+            jobs.push(Reverse((d.next_due_ms, idx, gen, Job::Ping)));
+            if d.in_flight && timeout_us > 0 {
+                let left = timeout_us.saturating_sub(now_us.wrapping_sub(d.sent_at_us));
+                jobs.push(Reverse((
+                    now_ms + u64::from(left / 1000),
+                    idx,
+                    gen,
+                    Job::Expire(d.ping_seq),
+                )));
+            }
+        }
+        self.jobs = BinaryHeap::from(jobs);
+    }
+}
+
 /// Timer process: sends the pings that are due, at most the steady rate (plus one) per tick
 /// so that pings spread evenly over the interval, and fails probes that ran out of time.
 pub fn tick(now_ms: u64) {
+    SCHEDULE.with(|sch| run_due(&mut sch.borrow_mut(), now_ms));
+}
+
+fn run_due(sch: &mut Schedule, now_ms: u64) {
     let s = settings();
-    let now_us = monotonic_us();
+    // the low 32 bits, as kept in Dest::sent_at_us (differences wrap correctly)
+    let now_us = monotonic_us() as u32;
+    let timeout_us = s.probe_timeout_ms.saturating_mul(1000);
     let mut due: Vec<(u32, u32)> = Vec::new();
     let mut expired: Vec<u32> = Vec::new();
     let mut after = Vec::new();
     let mut sends: Vec<(Vec<u8>, u64)> = Vec::new();
     {
         let mut dests = table().dests.lock();
-        // the steady rate (measured on the previous tick) plus one: a burst of additions is
-        // spread over one interval instead of going out in one tick
-        let budget = f64::from_bits(RATE.load(Ordering::Relaxed)).ceil() as usize + 1;
-        let mut rate = 0.0;
-        let timeout_ms = u64::from(s.probe_timeout_ms);
-        dests.for_each_mut(|idx, d| {
-            if d.stopped {
-                return;
+        if dests.version() != sch.version {
+            sch.remake(&mut dests, now_ms, now_us, timeout_us);
+        }
+        // the steady rate plus one: a burst of additions is spread over one interval
+        // instead of going out in one tick
+        let budget = sch.rate.ceil() as usize + 1;
+        while let Some(&Reverse((at, idx, gen, job))) = sch.jobs.peek() {
+            if at > now_ms || (job == Job::Ping && due.len() >= budget) {
+                break;
             }
-            rate += f64::from(TICK_MS) / f64::from(d.interval_ms.max(1));
-            let late = d.in_flight
-                && ((timeout_ms > 0 && now_us.saturating_sub(d.sent_at_us) >= timeout_ms * 1000)
-                    || now_ms >= d.next_due_ms);
-            if late {
-                expired.push(idx);
+            sch.jobs.pop();
+            if !dests.is_current(idx, gen) {
+                continue;
             }
-            if now_ms >= d.next_due_ms && due.len() < budget {
-                d.ping_seq = d.ping_seq.wrapping_add(1);
-                // keep the phase (no drift from tick granularity), unless far behind
-                let interval = u64::from(d.interval_ms);
-                d.next_due_ms = if now_ms - d.next_due_ms < interval {
-                    d.next_due_ms + interval
-                } else {
-                    now_ms + interval
-                };
-                due.push((idx, d.ping_seq));
+            let d = dests.get_mut(idx);
+            match job {
+                Job::Expire(seq) => {
+                    if d.in_flight && d.ping_seq == seq {
+                        expired.push(idx);
+                    }
+                }
+                Job::Ping if d.stopped => {}
+                // not due after all (moved since the job was made): keep it for later
+                Job::Ping if d.next_due_ms > now_ms => {
+                    sch.jobs.push(Reverse((d.next_due_ms, idx, gen, Job::Ping)));
+                }
+                Job::Ping => {
+                    if d.in_flight {
+                        expired.push(idx);
+                    }
+                    d.ping_seq = d.ping_seq.wrapping_add(1);
+                    // keep the phase (no drift from tick granularity), unless far behind
+                    let interval = u64::from(d.interval_ms);
+                    d.next_due_ms = if now_ms - d.next_due_ms < interval {
+                        d.next_due_ms + interval
+                    } else {
+                        now_ms + interval
+                    };
+                    sch.jobs.push(Reverse((d.next_due_ms, idx, gen, Job::Ping)));
+                    if timeout_us > 0 {
+                        let expire = now_ms + u64::from(timeout_us / 1000);
+                        sch.jobs
+                            .push(Reverse((expire, idx, gen, Job::Expire(d.ping_seq))));
+                    }
+                    due.push((idx, d.ping_seq));
+                }
             }
-        });
-        RATE.store(rate.to_bits(), Ordering::Relaxed);
+        }
         for idx in expired {
             after.push(record(&mut dests, idx, Outcome::Timeout));
         }
@@ -212,7 +298,7 @@ pub fn tick(now_ms: u64) {
             }
             d.in_flight = true;
             d.sent_at_us = now_us;
-            d.pings += 1;
+            d.pings = d.pings.wrapping_add(1);
             d.last_checked = unix;
             sends.push((dests.key(idx), token(idx, seq)));
         }
@@ -255,9 +341,7 @@ fn finish(tok: u64, outcome: Outcome, reply: Option<&mut Reply>) {
             return;
         }
         if matches!(outcome, Outcome::Reply(_)) {
-            let rtt = monotonic_us()
-                .saturating_sub(d.sent_at_us)
-                .min(u64::from(u32::MAX)) as u32;
+            let rtt = (monotonic_us() as u32).wrapping_sub(d.sent_at_us);
             d.rtt_last_us = rtt;
             d.rtt_avg_us = if d.rtt_avg_us == 0 {
                 rtt

@@ -21,9 +21,9 @@ fn add_entry(rpc: &Rpc, e: &Entry) -> bool {
     let d = &e.dest;
     st.str("uri", &e.uri)
         .str("owner", &e.owner)
-        .str("last checked", &ctime(d.last_checked))
-        .str("last up", &ctime(d.last_up))
-        .str("last down", &ctime(d.last_down))
+        .str("last checked", &ctime(i64::from(d.last_checked)))
+        .str("last up", &ctime(i64::from(d.last_up)))
+        .str("last down", &ctime(i64::from(d.last_down)))
         .int("state", i64::from(e.state))
         .str("state_name", state::name(e.state))
         .str("probing", if d.stopped { "stopped" } else { "active" })

@@ -5,12 +5,13 @@ pub const UNKNOWN: i32 = 0;
 pub const UP: i32 = 1;
 pub const DOWN: i32 = 2;
 
-/// Consecutive results and the state they led to.
+/// Consecutive results and the state they led to (8 bytes: it is kept per destination).
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct Streak {
-    pub state: i32,
-    pub ok: u32,
     pub fail: u32,
+    /// Saturates at 65,535 (`up_after` is at most that).
+    pub ok: u16,
+    state: u8,
 }
 
 impl Streak {
@@ -21,19 +22,24 @@ impl Streak {
         let next = if alive {
             self.ok = self.ok.saturating_add(1);
             self.fail = 0;
-            (self.ok >= up_after.max(1)).then_some(UP)
+            (u32::from(self.ok) >= up_after.max(1)).then_some(UP)
         } else {
             self.fail = self.fail.saturating_add(1);
             self.ok = 0;
             (self.fail >= down_after.max(1)).then_some(DOWN)
         };
         match next {
-            Some(s) if s != self.state => {
-                self.state = s;
+            Some(s) if s != self.state() => {
+                self.state = s as u8;
                 Some(s)
             }
             _ => None,
         }
+    }
+
+    /// The state: [`UNKNOWN`], [`UP`] or [`DOWN`].
+    pub fn state(&self) -> i32 {
+        i32::from(self.state)
     }
 }
 
@@ -65,7 +71,7 @@ mod tests {
         let mut s = Streak::default();
         assert_eq!(s.record(false, 2, 3), None);
         assert_eq!(s.record(false, 2, 3), None);
-        assert_eq!(s.state, UNKNOWN);
+        assert_eq!(s.state(), UNKNOWN);
         assert_eq!(s.record(false, 2, 3), Some(DOWN));
         assert_eq!(s.record(true, 2, 3), None);
         assert_eq!(

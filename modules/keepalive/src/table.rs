@@ -1,8 +1,12 @@
 //! The destination table in shm: one probed destination per canonical URI, each with the
 //! registrations (owner, callbacks) that asked for it.
+//!
+//! Memory per destination is kept small: the first registration without callbacks (from
+//! the config, RPC or `destination`, the common case) is inline in [`Dest`] as an interned
+//! owner; only API registrations and further owners get a [`Reg`] record.
 
 use kamailio::ka_api::{DestView, ForeignCallbacks};
-use kamailio::shm_map::ShmMap;
+use kamailio::shm_map::{MapGuard, ShmMap};
 use kamailio::timer::monotonic_ms;
 use once_cell::sync::OnceCell;
 
@@ -15,31 +19,34 @@ pub const FIRST_PING_MS: u64 = 500;
 /// A probed destination (plain data in shm; its status lives in the map record).
 #[derive(Clone, Copy, Default)]
 pub struct Dest {
-    pub interval_ms: u32,
     pub next_due_ms: u64,
-    pub in_flight: bool,
+    pub interval_ms: u32,
     pub ping_seq: u32,
-    pub sent_at_us: u64,
-    pub streak: Streak,
-    pub stopped: bool,
-    pub pings: u64,
-    pub replies: u64,
-    pub timeouts: u64,
-    pub last_code: i32,
+    /// Low 32 bits of the monotonic µs clock when the ping in flight went out.
+    pub sent_at_us: u32,
+    pub pings: u32,
+    pub replies: u32,
+    pub timeouts: u32,
     pub rtt_last_us: u32,
     pub rtt_avg_us: u32,
-    pub last_checked: i64,
-    pub last_up: i64,
-    pub last_down: i64,
-    /// First registration (index + 1; 0 = none) and how many there are.
+    /// Unix seconds; 0 = never.
+    pub last_checked: u32,
+    pub last_up: u32,
+    pub last_down: u32,
+    pub streak: Streak,
+    /// The inline registration's owner (index in the owner map + 1; 0 = none).
+    pub owner: u32,
+    /// Registrations with a record: first index + 1 (0 = none), linked by `Reg::next`.
     pub first_reg: u32,
-    pub nregs: u32,
+    pub last_code: u16,
+    pub in_flight: bool,
+    pub stopped: bool,
 }
 
-/// One owner's registration of a destination.
+/// A registration that needs its own record: made through the module API (callbacks,
+/// `ka_dest_t` view), or a further owner of a destination.
 #[derive(Clone, Copy)]
 pub struct Reg {
-    pub dest: u32,
     pub next: u32,
     pub cbs: ForeignCallbacks,
     pub view: Option<DestView>,
@@ -50,6 +57,8 @@ pub struct Reg {
 pub struct Table {
     pub dests: ShmMap<Dest>,
     pub regs: ShmMap<Reg>,
+    /// Interned owner names of inline registrations, with their reference counts.
+    owners: ShmMap<u32>,
 }
 
 static TABLE: OnceCell<Table> = OnceCell::new();
@@ -58,6 +67,7 @@ pub fn init() -> Result<(), String> {
     let t = Table {
         dests: ShmMap::new()?,
         regs: ShmMap::new()?,
+        owners: ShmMap::new()?,
     };
     let _ = TABLE.set(t);
     Ok(())
@@ -67,13 +77,24 @@ pub fn table() -> &'static Table {
     TABLE.get().expect("keepalive table made in mod_init")
 }
 
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+/// The API's lock_list: holds the destination list lock until [`api_unlock`].
+pub fn api_lock() {
+    table().dests.hold();
 }
 
-/// Key of a registration: destination key, NUL, owner.
+/// The API's unlock_list.
+pub fn api_unlock() {
+    table().dests.release_hold();
+}
+
+/// Unix time in seconds (as stored in [`Dest`]).
+pub fn now_unix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as u32)
+}
+
+/// Key of a registration record: destination key, NUL, owner.
 fn reg_key(dest: &[u8], owner: &[u8]) -> Vec<u8> {
     let mut k = Vec::with_capacity(dest.len() + 1 + owner.len());
     k.extend_from_slice(dest);
@@ -109,6 +130,104 @@ fn check_owner(owner: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where a registration lives.
+enum RegAt {
+    Inline,
+    Record(u32),
+}
+
+/// The maps locked in order (destinations, registrations, owners).
+struct Locked<'a> {
+    dests: MapGuard<'a, Dest>,
+    regs: MapGuard<'a, Reg>,
+    owners: MapGuard<'a, u32>,
+}
+
+impl Locked<'_> {
+    fn new(t: &Table) -> Locked<'_> {
+        let dests = t.dests.lock();
+        Locked {
+            dests,
+            regs: t.regs.lock(),
+            owners: t.owners.lock(),
+        }
+    }
+
+    /// `owner`'s registration of destination `idx` (whose key is `key`).
+    fn find_reg(&self, idx: u32, key: &[u8], owner: &[u8]) -> Option<RegAt> {
+        let inline = self.dests.get(idx).owner;
+        if inline != 0 && self.owners.find(owner) == Some(inline - 1) {
+            return Some(RegAt::Inline);
+        }
+        self.regs.find(&reg_key(key, owner)).map(RegAt::Record)
+    }
+
+    /// Makes a registration record for destination `idx` and links it first.
+    fn add_record(&mut self, idx: u32, key: &[u8], owner: &[u8], reg: Reg) -> Result<u32, Error> {
+        let next = self.dests.get(idx).first_reg;
+        let (r, _) = self
+            .regs
+            .insert(&reg_key(key, owner), Reg { next, ..reg })
+            .map_err(|_| Error::Full)?;
+        self.dests.get_mut(idx).first_reg = r + 1;
+        Ok(r)
+    }
+
+    /// Unlinks and removes registration record `r` of destination `idx`.
+    fn remove_record(&mut self, idx: u32, r: u32) {
+        let next = self.regs.get(r).next;
+        let d = self.dests.get_mut(idx);
+        if d.first_reg == r + 1 {
+            d.first_reg = next;
+        } else {
+            let mut cur = d.first_reg;
+            while cur != 0 {
+                if self.regs.get(cur - 1).next == r + 1 {
+                    self.regs.get_mut(cur - 1).next = next;
+                    break;
+                }
+                cur = self.regs.get(cur - 1).next;
+            }
+        }
+        if let Some(v) = self.regs.remove(r).and_then(|r| r.view) {
+            v.free();
+        }
+    }
+
+    /// Interns `owner` for an inline registration: its index + 1.
+    fn owner_ref(&mut self, owner: &[u8]) -> Result<u32, Error> {
+        let (o, _) = self.owners.insert(owner, 0).map_err(|_| Error::Full)?;
+        *self.owners.get_mut(o) += 1;
+        Ok(o + 1)
+    }
+
+    /// Drops the inline registration of destination `idx`.
+    fn clear_inline(&mut self, idx: u32) {
+        let o = std::mem::take(&mut self.dests.get_mut(idx).owner);
+        if o != 0 {
+            let refs = self.owners.get_mut(o - 1);
+            *refs -= 1;
+            if *refs == 0 {
+                self.owners.remove(o - 1);
+            }
+        }
+    }
+
+    /// Moves the inline registration of destination `idx` into a record (to give it
+    /// callbacks or a view); returns the record.
+    fn inline_to_record(&mut self, idx: u32, key: &[u8], owner: &[u8]) -> Result<u32, Error> {
+        let reg = Reg {
+            next: 0,
+            cbs: ForeignCallbacks::NONE,
+            view: None,
+            api: false,
+        };
+        let r = self.add_record(idx, key, owner, reg)?;
+        self.clear_inline(idx);
+        Ok(r)
+    }
+}
+
 /// Adds (or refreshes) `owner`'s registration of `uri`. Re-adding replaces the owner's
 /// callbacks and restarts probing if it had stopped. A new registrant of a destination
 /// whose state is known is told that state at once.
@@ -122,21 +241,22 @@ pub fn add(
     let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
     check_owner(owner)?;
     let key = canon.as_bytes();
-    let t = table();
     let interval_ms = if interval_s > 0 {
-        interval_s as u32 * 1000
+        (interval_s as u32).min(u32::MAX / 1000) * 1000
     } else {
         crate::config::settings().interval_ms
     };
     let now = monotonic_ms();
     let known_state;
     {
-        let mut dests = t.dests.lock();
-        let (idx, created) = dests
+        let mut l = Locked::new(table());
+        let (idx, created) = l
+            .dests
             .insert(key, Dest::default())
             .map_err(|_| Error::Full)?;
-        let gen = dests.gen(idx);
-        let d = dests.get_mut(idx);
+        let gen = l.dests.gen(idx);
+        let d = l.dests.get_mut(idx);
+        let restarted = !created && d.stopped;
         if created {
             d.interval_ms = interval_ms;
             d.ping_seq = gen << 16;
@@ -146,31 +266,43 @@ pub fn add(
             d.streak.fail = 0;
             d.next_due_ms = now + FIRST_PING_MS;
         }
-        known_state = d.streak.state;
-        let rkey = reg_key(key, owner);
-        let mut regs = t.regs.lock();
-        if let Some(r) = regs.find(&rkey) {
-            let reg = regs.get_mut(r);
-            reg.cbs = cbs;
-            reg.api |= api;
-        } else {
-            let reg = Reg {
-                dest: idx,
-                next: d.first_reg,
-                cbs,
-                view: None,
-                api,
-            };
-            let Ok((r, _)) = regs.insert(&rkey, reg) else {
-                drop(regs);
-                if created {
-                    dests.remove(idx);
-                }
-                return Err(Error::Full);
-            };
-            let d = dests.get_mut(idx);
-            d.first_reg = r + 1;
-            d.nregs += 1;
+        known_state = d.streak.state();
+        if restarted {
+            // the timer process remakes its schedule
+            l.dests.bump_version();
+        }
+        let plain = !api && cbs.is_none();
+        let added = match l.find_reg(idx, key, owner) {
+            Some(RegAt::Inline) if plain => Ok(()),
+            Some(RegAt::Inline) => l.inline_to_record(idx, key, owner).map(|r| {
+                let reg = l.regs.get_mut(r);
+                reg.cbs = cbs;
+                reg.api = api;
+            }),
+            Some(RegAt::Record(r)) => {
+                let reg = l.regs.get_mut(r);
+                reg.cbs = cbs;
+                reg.api |= api;
+                Ok(())
+            }
+            None if plain && l.dests.get(idx).owner == 0 => {
+                l.owner_ref(owner).map(|o| l.dests.get_mut(idx).owner = o)
+            }
+            None => {
+                let reg = Reg {
+                    next: 0,
+                    cbs,
+                    view: None,
+                    api,
+                };
+                l.add_record(idx, key, owner, reg).map(|_| ())
+            }
+        };
+        if let Err(e) = added {
+            if created {
+                l.dests.remove(idx);
+            }
+            return Err(e);
         }
     }
     if known_state != state::UNKNOWN {
@@ -183,76 +315,65 @@ pub fn add(
 pub fn del(uri: &[u8], owner: &[u8]) -> Result<(), Error> {
     let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
     let key = canon.as_bytes();
-    let t = table();
-    let mut dests = t.dests.lock();
-    let idx = dests.find(key).ok_or(Error::NotFound)?;
-    let mut regs = t.regs.lock();
-    let r = regs.find(&reg_key(key, owner)).ok_or(Error::NotFound)?;
-    // unlink r from the destination's list
-    let next = regs.get(r).next;
-    let d = dests.get_mut(idx);
-    if d.first_reg == r + 1 {
-        d.first_reg = next;
-    } else {
-        let mut cur = d.first_reg;
-        while cur != 0 {
-            if regs.get(cur - 1).next == r + 1 {
-                regs.get_mut(cur - 1).next = next;
-                break;
-            }
-            cur = regs.get(cur - 1).next;
-        }
+    let mut l = Locked::new(table());
+    let idx = l.dests.find(key).ok_or(Error::NotFound)?;
+    match l.find_reg(idx, key, owner).ok_or(Error::NotFound)? {
+        RegAt::Inline => l.clear_inline(idx),
+        RegAt::Record(r) => l.remove_record(idx, r),
     }
-    d.nregs = d.nregs.saturating_sub(1);
-    let last = d.nregs == 0;
-    if let Some(v) = regs.remove(r).and_then(|r| r.view) {
-        v.free();
-    }
-    if last {
-        dests.remove(idx);
+    let d = l.dests.get(idx);
+    if d.owner == 0 && d.first_reg == 0 {
+        l.dests.remove(idx);
     }
     Ok(())
 }
 
 /// Removes every destination and registration.
 pub fn flush() -> usize {
-    let t = table();
-    let mut dests = t.dests.lock();
-    let mut regs = t.regs.lock();
-    for r in regs.indices() {
-        if let Some(v) = regs.remove(r).and_then(|r| r.view) {
+    let mut l = Locked::new(table());
+    for r in l.regs.indices() {
+        if let Some(v) = l.regs.remove(r).and_then(|r| r.view) {
             v.free();
         }
     }
-    let all = dests.indices();
+    for o in l.owners.indices() {
+        l.owners.remove(o);
+    }
+    let all = l.dests.indices();
     for &i in &all {
-        dests.remove(i);
+        l.dests.remove(i);
     }
     all.len()
 }
 
 /// State of `uri`: 0 unknown, 1 up, 2 down; `None` when not monitored or malformed.
-/// Lock-free and allocation-free for canonical forms up to 40 bytes.
+/// Lock-free and allocation-free.
 pub fn state_of(uri: &[u8]) -> Option<i32> {
     let canon = Canonical::parse(uri).ok()?;
     table().dests.status(canon.as_bytes())
 }
 
 /// The API's find_destination: the registration's `ka_dest_t` view (made on first use).
-/// The caller holds the list lock (as with the C module), so only the registrations'
-/// own lock is taken here.
+/// Works whether or not the caller holds the list lock (as C callers do).
 pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<DestView> {
     let canon = Canonical::parse(uri).ok()?;
     let key = canon.as_bytes();
     let t = table();
-    let mut regs = t.regs.lock();
-    let r = regs.find(&reg_key(key, owner))?;
-    if let Some(v) = regs.get(r).view {
+    let mut l = Locked {
+        dests: t.dests.lock_unless_held(),
+        regs: t.regs.lock(),
+        owners: t.owners.lock(),
+    };
+    let idx = l.dests.find(key)?;
+    let r = match l.find_reg(idx, key, owner)? {
+        RegAt::Inline => l.inline_to_record(idx, key, owner).ok()?,
+        RegAt::Record(r) => r,
+    };
+    if let Some(v) = l.regs.get(r).view {
         return Some(v);
     }
-    let state = t.dests.status_at(regs.get(r).dest);
-    let v = DestView::new(key, owner, state)?;
-    regs.get_mut(r).view = Some(v);
+    let v = DestView::new(key, owner, l.dests.status(idx))?;
+    l.regs.get_mut(r).view = Some(v);
     Some(v)
 }
 
@@ -266,31 +387,33 @@ pub struct Entry {
 
 /// A snapshot of the table (one entry per registration), optionally for one (uri, owner).
 pub fn snapshot(only: Option<(&[u8], &[u8])>) -> Result<Vec<Entry>, Error> {
-    let t = table();
-    let dests = t.dests.lock();
-    let regs = t.regs.lock();
-    let wanted = match only {
-        Some((uri, owner)) => {
-            let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
-            let r = regs
-                .find(&reg_key(canon.as_bytes(), owner))
-                .ok_or(Error::NotFound)?;
-            vec![r]
-        }
-        None => regs.indices(),
+    let l = Locked::new(table());
+    let entry = |idx: u32, owner: &[u8]| Entry {
+        uri: String::from_utf8_lossy(&l.dests.key(idx)).into_owned(),
+        owner: String::from_utf8_lossy(owner).into_owned(),
+        state: l.dests.status(idx),
+        dest: *l.dests.get(idx),
     };
-    Ok(wanted
-        .into_iter()
-        .map(|r| {
-            let rk = regs.key(r);
-            let cut = rk.iter().position(|&b| b == 0).unwrap_or(rk.len());
-            let di = regs.get(r).dest;
-            Entry {
-                uri: String::from_utf8_lossy(&rk[..cut]).into_owned(),
-                owner: String::from_utf8_lossy(rk.get(cut + 1..).unwrap_or(&[])).into_owned(),
-                state: dests.status(di),
-                dest: *dests.get(di),
-            }
-        })
-        .collect())
+    if let Some((uri, owner)) = only {
+        let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
+        let idx = l.dests.find(canon.as_bytes()).ok_or(Error::NotFound)?;
+        l.find_reg(idx, canon.as_bytes(), owner)
+            .ok_or(Error::NotFound)?;
+        return Ok(vec![entry(idx, owner)]);
+    }
+    let mut out = Vec::with_capacity(l.dests.len());
+    for idx in l.dests.indices() {
+        let d = l.dests.get(idx);
+        if d.owner != 0 {
+            out.push(entry(idx, &l.owners.key(d.owner - 1)));
+        }
+        let mut r = d.first_reg;
+        while r != 0 {
+            let rk = l.regs.key(r - 1);
+            let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
+            out.push(entry(idx, &rk[cut..]));
+            r = l.regs.get(r - 1).next;
+        }
+    }
+    Ok(out)
 }
