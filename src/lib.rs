@@ -23,6 +23,7 @@ pub mod process;
 pub mod pv;
 pub mod rpc;
 pub(crate) mod shm;
+pub mod shm_cache;
 pub mod shm_map;
 pub mod tcp;
 pub mod timer;

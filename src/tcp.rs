@@ -4,8 +4,30 @@
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
 
+use once_cell::sync::OnceCell;
+
 use crate::process;
+use crate::shm_cache::ShmCache;
 use crate::sys;
+
+/// Keepalive settings (`Some((idle, count, interval))`, or `None` for off).
+pub type Keepalive = Option<(i32, i32, i32)>;
+
+/// The keepalive settings last applied through [`Conn::apply_keepalive`], per connection (by
+/// id and address), shared by all processes.
+static APPLIED: OnceCell<ShmCache<Keepalive>> = OnceCell::new();
+
+/// Connections whose applied keepalive settings are remembered (more only evict older ones).
+const APPLIED_SLOTS: usize = 16_384;
+
+/// Remembers the keepalive settings [`Conn::apply_keepalive`] applies, so that repeating
+/// them costs no socket calls; call in mod_init (before the fork).
+pub fn remember_keepalive() -> Result<(), String> {
+    if APPLIED.get().is_none() {
+        let _ = APPLIED.set(ShmCache::new(APPLIED_SLOTS)?);
+    }
+    Ok(())
+}
 
 /// A connection's state as the core sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +56,22 @@ impl std::fmt::Display for FdError {
         match self {
             FdError::Request(e) => write!(f, "fd request to tcp main failed: {e}"),
             FdError::NoSocket => write!(f, "the connection has no socket in this process"),
+        }
+    }
+}
+
+/// Why keepalive settings could not be applied.
+#[derive(Debug)]
+pub enum KeepaliveError {
+    Fd(FdError),
+    Socket(std::io::Error),
+}
+
+impl std::fmt::Display for KeepaliveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeepaliveError::Fd(e) => e.fmt(f),
+            KeepaliveError::Socket(e) => write!(f, "setsockopt failed: {e}"),
         }
     }
 }
@@ -155,6 +193,34 @@ impl Conn {
         origin(self.raw()).1
     }
 
+    /// Sets (or, with `None`, turns off) TCP keepalive on the connection's socket; see
+    /// [`Conn::with_socket`] for `current`. When these very settings were already applied to
+    /// this connection through this function (by any process, see [`remember_keepalive`]),
+    /// nothing is done and `Ok(false)` returned: the core sets keepalive options only when a
+    /// connection is made, so they are still in force. `Ok(true)`: the socket was changed.
+    pub fn apply_keepalive(&self, current: bool, ka: Keepalive) -> Result<bool, KeepaliveError> {
+        let (key, tag) = (
+            self.raw().id as u32 as u64 + 1,
+            self.0.as_ptr() as usize as u64,
+        );
+        let applied = APPLIED.get();
+        if applied.and_then(|a| a.get(key, tag)) == Some(ka) {
+            return Ok(false);
+        }
+        let r = self
+            .with_socket(current, |fd| set_keepalive(fd, ka))
+            .map_err(KeepaliveError::Fd)
+            .and_then(|r| r.map_err(KeepaliveError::Socket));
+        if let Some(a) = applied {
+            match r {
+                Ok(()) => a.put(key, tag, ka),
+                // partly applied, perhaps: unknown from now on
+                Err(_) => a.forget(key),
+            }
+        }
+        r.map(|()| true)
+    }
+
     /// Runs `f` with the connection's socket. `current` says the connection is the one the
     /// message being processed came over, whose socket this process already holds. Otherwise
     /// the socket is borrowed from TCP main for the call (or used directly inside TCP main).
@@ -252,7 +318,7 @@ fn send_to_tcp_main(
 }
 
 /// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing.
-pub fn set_keepalive(fd: BorrowedFd, params: Option<(i32, i32, i32)>) -> std::io::Result<()> {
+fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let set = |level, opt, v: i32| {
         // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.

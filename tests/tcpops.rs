@@ -135,6 +135,33 @@ fn keepalive_enable_disable_sets_kernel_options() {
         "idle 30 s"
     );
 
+    // Repeating the settings last applied costs no socket calls; any change in between, from
+    // this process or another, is applied again.
+    let ka41 = [("X-Idle", "41"), ("X-Cnt", "3"), ("X-Intvl", "5")];
+    let a_id = a
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    assert_eq!(rc(&mut a, "ka3", &ka41), 1);
+    let unchanged =
+        format!("keepalive on conid {a_id}: idle=41 cnt=3 intvl=5 (socket changed: false)");
+    assert_eq!(k.log_count(&unchanged), 0, "30 s was in force: applied");
+    assert_eq!(rc(&mut a, "ka3", &ka41), 1);
+    assert_eq!(k.log_count(&unchanged), 1, "the same again: skipped");
+    assert!(ss_until(k.port, a_port, |s| s.contains("timer:(keepalive,4")).0);
+    let mut b = SipTcp::connect(k.addr());
+    assert_eq!(rc(&mut b, "kd1", &[("X-Conid", &a_id)]), 1);
+    assert!(
+        ss_until(k.port, a_port, no_ka).0,
+        "turned off from B's process"
+    );
+    assert_eq!(rc(&mut a, "ka3", &ka41), 1);
+    assert!(
+        ss_until(k.port, a_port, |s| s.contains("timer:(keepalive,4")).0,
+        "on again after B turned it off"
+    );
+    assert_eq!(k.log_count(&unchanged), 1);
+
     // Several connections, spread over the TCP readers: each enabled from connection A,
     // which needs the fd of a connection another process owns.
     let mut others: Vec<SipTcp> = (0..5).map(|_| SipTcp::connect(k.addr())).collect();

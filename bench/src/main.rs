@@ -65,6 +65,14 @@ fn main() {
     let mut res = Results::default();
     let started = std::time::Instant::now();
     for round in 0..plan.rounds {
+        if plan.runs("tcpops") {
+            eprintln!(
+                "round {}/{} tcpops (C and ours side by side)",
+                round + 1,
+                plan.rounds
+            );
+            tcpops_load::run(&plan, &mut res);
+        }
         // C, ours, ours, C, ... so drift over time hits both sides alike
         let order = if round % 2 == 0 {
             [Side::C, Side::Ours]
@@ -73,9 +81,6 @@ fn main() {
         };
         for side in order {
             eprintln!("round {}/{} {}", round + 1, plan.rounds, side.name());
-            if plan.runs("tcpops") {
-                tcpops_load::run(side, &plan, &mut res);
-            }
             if plan.runs("keepalive") {
                 keepalive_load::run(side, &plan, &mut res);
             }

@@ -16,6 +16,12 @@ use ops::FAIL;
 
 kamailio::module!(definition);
 
+/// mod_init: the shared record of applied keepalive settings, and the event routes.
+fn init() -> Result<(), String> {
+    kamailio::tcp::remember_keepalive()?;
+    events::init()
+}
+
 fn definition() -> ModuleDef {
     let req_reply = routes::REQUEST | routes::ONREPLY;
     ModuleDef {
@@ -141,7 +147,7 @@ fn definition() -> ModuleDef {
             kemi!("tcp_close_connection", ki_close, ()),
             kemi!("tcp_close_connection_id", ki_close_id, (con: Int)),
         ],
-        init: events::init,
+        init,
         ..ModuleDef::new("tcpops")
     }
 }

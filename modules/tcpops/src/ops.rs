@@ -1,7 +1,7 @@
 //! The operations behind the cfg functions and KEMI exports, each written once.
 //! Every function returns the documented cfg code: 1 success, negative failure, never 0.
 
-use kamailio::tcp::{self, Conn, ConnState};
+use kamailio::tcp::{Conn, ConnState};
 use kamailio::Msg;
 use log::{debug, error, warn};
 
@@ -75,16 +75,10 @@ pub fn keepalive_enable(
         }
         let c = find(id, "tcp_keepalive_enable")?;
         let current = msg.rcv_conid() == Some(id);
-        match c.with_socket(current, |fd| {
-            tcp::set_keepalive(fd, Some((idle, count, interval)))
-        }) {
-            Ok(Ok(())) => {
-                debug!("keepalive enabled on conid {id}: idle={idle} cnt={count} intvl={interval}");
+        match c.apply_keepalive(current, Some((idle, count, interval))) {
+            Ok(changed) => {
+                debug!("keepalive on conid {id}: idle={idle} cnt={count} intvl={interval} (socket changed: {changed})");
                 Ok(OK)
-            }
-            Ok(Err(e)) => {
-                error!("tcp_keepalive_enable: setsockopt on conid {id} failed: {e}");
-                Err(FAIL)
             }
             Err(e) => {
                 error!("tcp_keepalive_enable: conid {id}: {e}");
@@ -100,12 +94,8 @@ pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
         let id = target_conid(msg, conid, "tcp_keepalive_disable")?;
         let c = find(id, "tcp_keepalive_disable")?;
         let current = msg.rcv_conid() == Some(id);
-        match c.with_socket(current, |fd| tcp::set_keepalive(fd, None)) {
-            Ok(Ok(())) => Ok(OK),
-            Ok(Err(e)) => {
-                warn!("tcp_keepalive_disable: setsockopt on conid {id} failed: {e}");
-                Err(FAIL)
-            }
+        match c.apply_keepalive(current, None) {
+            Ok(_) => Ok(OK),
             Err(e) => {
                 error!("tcp_keepalive_disable: conid {id}: {e}");
                 Err(FAIL)
