@@ -111,10 +111,19 @@ impl Conn {
     /// The connection to a remote `host:port` (resolved like the core resolves SIP hosts),
     /// if one exists. The lookup does not extend the connection's lifetime.
     pub fn by_host(host: &[u8], port: u16) -> Option<Conn> {
-        let mut host_buf = host.to_vec();
+        // the core takes a mutable str: a copy, on the stack for any DNS name
+        let mut stack = [0u8; 256];
+        let mut heap = Vec::new();
+        let buf: &mut [u8] = if host.len() <= stack.len() {
+            stack[..host.len()].copy_from_slice(host);
+            &mut stack[..host.len()]
+        } else {
+            heap.extend_from_slice(host);
+            &mut heap
+        };
         let mut h = sys::str_ {
-            s: host_buf.as_mut_ptr().cast(),
-            len: host_buf.len() as i32,
+            s: buf.as_mut_ptr().cast(),
+            len: buf.len() as i32,
         };
         // SAFETY: plain C data; all-zero is an empty address.
         let mut su: sys::sockaddr_union = unsafe { std::mem::zeroed() };

@@ -15,8 +15,12 @@ use crate::config::{self, settings};
 use crate::state;
 use crate::table::{now_unix, table, Dest, Reg};
 
-/// The timer process wakes up this often.
-pub const TICK_MS: u32 = 100;
+/// The timer process wakes up this often (the granularity of `probe_timeout`). A tick with
+/// nothing due costs a lock and a look at the schedule.
+pub const TICK_MS: u32 = 10;
+
+/// Pings go out in batches on this grid: a ping goes out at most this late.
+pub const BATCH_MS: u32 = 100;
 
 /// What a probe came to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -160,25 +164,23 @@ fn token(idx: u32, seq: u32) -> u64 {
     (u64::from(idx) << 32) | u64::from(seq)
 }
 
-/// What the timer process has to do for a destination, and when.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Job {
-    /// Send the next ping (the previous one counts as failed if still unanswered).
-    Ping,
-    /// Fail ping `seq` if it is still unanswered (`probe_timeout`).
-    Expire(u32),
-}
-
-/// The timer process's schedule: jobs in time order, made from the table and remade when
-/// destinations come or go, so a tick touches only the destinations that are due.
+/// The timer process's schedule, made from the table and remade when destinations come or
+/// go, so a tick touches only the destinations that are due.
 #[derive(Default)]
 struct Schedule {
-    /// The table's version the jobs were made from.
+    /// The table's version the schedule was made from.
     version: u64,
-    /// (due ms, record index, record generation, job)
-    jobs: BinaryHeap<Reverse<(u64, u32, u32, Job)>>,
-    /// Pings per tick at the steady rate.
+    /// Next pings: (due ms, record index, record generation).
+    pings: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    /// Deadlines of pings in flight (`probe_timeout`): (ms, index, generation, ping seq).
+    deadlines: BinaryHeap<Reverse<(u64, u32, u32, u32)>>,
+    /// Pings per ms at the steady rate.
     rate: f64,
+    /// Pings that may go out now: the steady rate accrues them, so a burst of additions is
+    /// spread over one interval instead of going out at once.
+    tokens: f64,
+    /// The last batch: pings due up to this time went out then.
+    batch_ms: u64,
 }
 
 thread_local! {
@@ -189,13 +191,13 @@ thread_local! {
 }
 
 impl Schedule {
-    /// Remakes the jobs from the table: each probed destination's next ping and the
+    /// Remakes the schedule from the table: each probed destination's next ping and the
     /// deadline of its ping in flight.
     fn remake(&mut self, dests: &mut MapGuard<Dest>, now_ms: u64, now_us: u32, timeout_us: u32) {
-        self.jobs.clear();
         self.rate = 0.0;
         self.version = dests.version();
-        let mut jobs = Vec::with_capacity(dests.len() * 2);
+        let mut pings = Vec::with_capacity(dests.len());
+        let mut deadlines = Vec::new();
         let gens: Vec<(u32, u32)> = dests
             .indices()
             .into_iter()
@@ -206,24 +208,35 @@ impl Schedule {
             if d.stopped {
                 continue;
             }
-            self.rate += f64::from(TICK_MS) / f64::from(d.interval_ms.max(1));
-            jobs.push(Reverse((d.next_due_ms, idx, gen, Job::Ping)));
+            self.rate += 1.0 / f64::from(d.interval_ms.max(1));
+            pings.push(Reverse((d.next_due_ms, idx, gen)));
             if d.in_flight && timeout_us > 0 {
                 let left = timeout_us.saturating_sub(now_us.wrapping_sub(d.sent_at_us));
-                jobs.push(Reverse((
+                deadlines.push(Reverse((
                     now_ms + u64::from(left / 1000),
                     idx,
                     gen,
-                    Job::Expire(d.ping_seq),
+                    d.ping_seq,
                 )));
             }
         }
-        self.jobs = BinaryHeap::from(jobs);
+        self.pings = BinaryHeap::from(pings);
+        self.deadlines = BinaryHeap::from(deadlines);
+        // a new rate starts with a full bucket: what is due now goes out now
+        self.tokens = self.token_cap();
+    }
+
+    /// Tokens kept at most: two batches' worth plus one.
+    fn token_cap(&self) -> f64 {
+        self.rate * f64::from(2 * BATCH_MS) + 1.0
     }
 }
 
-/// Timer process: sends the pings that are due, at most the steady rate (plus one) per tick
-/// so that pings spread evenly over the interval, and fails probes that ran out of time.
+/// Timer process: fails probes that ran out of time and, on the fixed grid of [`BATCH_MS`],
+/// sends the pings that are due by then, at most at the steady rate (so a burst of
+/// additions spreads over one interval). Pings go out in batches (cheaper for everyone
+/// than one at a time), and on a fixed grid each destination's pings stay exactly one
+/// interval apart.
 pub fn tick(now_ms: u64) {
     SCHEDULE.with(|sch| run_due(&mut sch.borrow_mut(), now_ms));
 }
@@ -242,49 +255,63 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
         if dests.version() != sch.version {
             sch.remake(&mut dests, now_ms, now_us, timeout_us);
         }
-        // the steady rate plus one: a burst of additions is spread over one interval
-        // instead of going out in one tick
-        let budget = sch.rate.ceil() as usize + 1;
-        while let Some(&Reverse((at, idx, gen, job))) = sch.jobs.peek() {
-            if at > now_ms || (job == Job::Ping && due.len() >= budget) {
+        while let Some(&Reverse((at, idx, gen, seq))) = sch.deadlines.peek() {
+            if at > now_ms {
                 break;
             }
-            sch.jobs.pop();
-            if !dests.is_current(idx, gen) {
-                continue;
+            sch.deadlines.pop();
+            if dests.is_current(idx, gen) {
+                let d = dests.get(idx);
+                if d.in_flight && d.ping_seq == seq {
+                    expired.push(idx);
+                }
             }
-            let d = dests.get_mut(idx);
-            match job {
-                Job::Expire(seq) => {
-                    if d.in_flight && d.ping_seq == seq {
-                        expired.push(idx);
-                    }
+        }
+        let batch = now_ms - now_ms % u64::from(BATCH_MS);
+        if batch > sch.batch_ms {
+            // tokens accrue a little faster than the steady rate (rounding and late ticks
+            // never hold a due ping back)
+            let elapsed = (batch - sch.batch_ms).min(u64::from(BATCH_MS) * 100);
+            sch.batch_ms = batch;
+            sch.tokens = (sch.tokens + sch.rate * 1.1 * elapsed as f64).min(sch.token_cap());
+            while let Some(&Reverse((at, idx, gen))) = sch.pings.peek() {
+                if at > batch || sch.tokens < 1.0 {
+                    break;
                 }
-                Job::Ping if d.stopped => {}
-                // not due after all (moved since the job was made): keep it for later
-                Job::Ping if d.next_due_ms > now_ms => {
-                    sch.jobs.push(Reverse((d.next_due_ms, idx, gen, Job::Ping)));
+                sch.pings.pop();
+                if !dests.is_current(idx, gen) {
+                    continue;
                 }
-                Job::Ping => {
-                    if d.in_flight {
-                        expired.push(idx);
-                    }
-                    d.ping_seq = d.ping_seq.wrapping_add(1);
-                    // keep the phase (no drift from tick granularity), unless far behind
-                    let interval = u64::from(d.interval_ms);
-                    d.next_due_ms = if now_ms - d.next_due_ms < interval {
-                        d.next_due_ms + interval
-                    } else {
-                        now_ms + interval
-                    };
-                    sch.jobs.push(Reverse((d.next_due_ms, idx, gen, Job::Ping)));
-                    if timeout_us > 0 {
-                        let expire = now_ms + u64::from(timeout_us / 1000);
-                        sch.jobs
-                            .push(Reverse((expire, idx, gen, Job::Expire(d.ping_seq))));
-                    }
-                    due.push((idx, d.ping_seq));
+                let d = dests.get_mut(idx);
+                if d.stopped {
+                    continue;
                 }
+                if d.next_due_ms > batch {
+                    // moved since the schedule was made: keep it for later
+                    sch.pings.push(Reverse((d.next_due_ms, idx, gen)));
+                    continue;
+                }
+                if d.in_flight && !expired.contains(&idx) {
+                    // the previous ping is still unanswered when the next is due
+                    expired.push(idx);
+                }
+                d.ping_seq = d.ping_seq.wrapping_add(1);
+                // on time: keep the phase; held back (a burst of additions): take the phase
+                // of the batch it went out with, so a burst stays spread
+                let interval = u64::from(d.interval_ms);
+                d.next_due_ms = if batch - d.next_due_ms < u64::from(BATCH_MS) {
+                    d.next_due_ms + interval
+                } else {
+                    batch + interval
+                };
+                sch.pings.push(Reverse((d.next_due_ms, idx, gen)));
+                if timeout_us > 0 {
+                    let deadline = now_ms + u64::from(timeout_us / 1000);
+                    sch.deadlines
+                        .push(Reverse((deadline, idx, gen, d.ping_seq)));
+                }
+                due.push((idx, d.ping_seq));
+                sch.tokens -= 1.0;
             }
         }
         for idx in expired {
