@@ -20,3 +20,16 @@ pub fn rank() -> i32 {
 pub fn is_tcp_main() -> bool {
     rank() == sys::PROC_TCP_MAIN
 }
+
+/// This process's pid as Kamailio's process table knows it (no system call).
+pub fn pid() -> i32 {
+    // SAFETY: `pt` and `process_no` are the core's globals, set before the fork and updated
+    // in each child by the core; `process_no` indexes this process's entry.
+    unsafe {
+        if sys::pt.is_null() {
+            libc::getpid()
+        } else {
+            (*sys::pt.add(sys::process_no as usize)).pid
+        }
+    }
+}

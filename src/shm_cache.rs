@@ -1,6 +1,12 @@
-//! A small direct-mapped cache in shared memory: a fixed number of slots, each holding the
-//! latest entry whose key maps to it, guarded by one [`ShmLock`]. Entries are plain `Copy`
-//! data; a newer entry replaces whatever shares its slot, so the cache never grows.
+//! A small direct-mapped record in shared memory of the outcome of operations with side
+//! effects (e.g. socket options applied to a connection), so that repeating an operation
+//! whose outcome is known can be skipped. A fixed number of slots, each holding the latest
+//! key that maps to it, guarded by one [`ShmLock`]; a newer key replaces an older one, so
+//! the record never grows.
+//!
+//! An operation runs between [`ShmCache::begin`] and [`ShmCache::end`], outside the lock. When
+//! two operations on the same key overlap, their side effects may interleave, so the key's
+//! value is dropped rather than recorded.
 
 use std::marker::PhantomData;
 use std::mem::size_of;
@@ -16,6 +22,12 @@ struct Entry<V> {
     key: u64,
     /// Tells a reused key apart (e.g. the address of the object the key named).
     tag: u64,
+    /// Operations on this key under way.
+    pending: u32,
+    /// Operations overlapped since `pending` was last 0: the outcome is unknown.
+    conflict: bool,
+    /// `value` holds the outcome of the last operation.
+    known: bool,
     value: V,
 }
 
@@ -44,7 +56,7 @@ unsafe impl<V: Copy + Send> Send for ShmCache<V> {}
 // SAFETY: as above.
 unsafe impl<V: Copy + Send> Sync for ShmCache<V> {}
 
-impl<V: Copy + Send> ShmCache<V> {
+impl<V: Copy + Send + PartialEq> ShmCache<V> {
     /// Allocates a cache of `slots` (rounded up to a power of two) entries in shm; call in
     /// mod_init, before the fork.
     pub fn new(slots: usize) -> Result<ShmCache<V>, String> {
@@ -81,23 +93,50 @@ impl<V: Copy + Send> ShmCache<V> {
         f(e)
     }
 
-    /// The value stored for (`key`, `tag`), if it is still there.
-    pub fn get(&self, key: u64, tag: u64) -> Option<V> {
-        self.with_slot(key, |e| (e.key == key && e.tag == tag).then_some(e.value))
-    }
-
-    /// Stores `value` for (`key`, `tag`) (`key` must not be 0), replacing the slot's entry.
-    pub fn put(&self, key: u64, tag: u64, value: V) {
-        if key != 0 {
-            self.with_slot(key, |e| *e = Entry { key, tag, value });
-        }
-    }
-
-    /// Drops the entry of `key`, if any.
-    pub fn forget(&self, key: u64) {
+    /// Before an operation that would give `value` on (`key`, `tag`): true if it is known to
+    /// have given `value` already and none is under way (skip it); else the operation is
+    /// registered and must be followed by [`ShmCache::end`]. `key` must not be 0.
+    pub fn begin(&self, key: u64, tag: u64, value: V) -> bool {
         self.with_slot(key, |e| {
-            if e.key == key {
-                e.key = 0;
+            if e.key == key && e.tag == tag {
+                if e.pending == 0 && e.known && e.value == value {
+                    return true;
+                }
+                e.conflict |= e.pending > 0;
+                e.pending += 1;
+            } else {
+                // a newer key takes the slot (an operation under way on the old one just
+                // finds its entry gone)
+                *e = Entry {
+                    key,
+                    tag,
+                    pending: 1,
+                    conflict: false,
+                    known: false,
+                    value,
+                };
+            }
+            false
+        })
+    }
+
+    /// After the operation registered by [`ShmCache::begin`]: records `value` as its outcome
+    /// (`None`: failed, the outcome is unknown), unless operations on the key overlapped.
+    pub fn end(&self, key: u64, tag: u64, outcome: Option<V>) {
+        self.with_slot(key, |e| {
+            if e.key != key || e.tag != tag || e.pending == 0 {
+                return;
+            }
+            e.pending -= 1;
+            match outcome {
+                Some(v) if !e.conflict => {
+                    e.value = v;
+                    e.known = true;
+                }
+                _ => e.known = false,
+            }
+            if e.pending == 0 {
+                e.conflict = false;
             }
         });
     }

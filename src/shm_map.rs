@@ -627,13 +627,9 @@ impl<V: Copy + Send> MapGuard<'_, V> {
                 *h.key_free[words - 1].get() = first.load(Ordering::Relaxed) as u32;
                 return Some(at);
             }
-            let mut at = *h.arena_used.get() as usize;
-            let room = ARENA_CHUNK - at % ARENA_CHUNK;
-            if room < words {
-                // the chunk's tail becomes a free block of its size
-                self.free_block(at as u32, room);
-                at += room;
-            }
+            let used = *h.arena_used.get() as usize;
+            let room = ARENA_CHUNK - used % ARENA_CHUNK;
+            let at = if room < words { used + room } else { used };
             let c = at / ARENA_CHUNK;
             if c >= MAX_ARENA_CHUNKS {
                 return None;
@@ -641,6 +637,10 @@ impl<V: Copy + Send> MapGuard<'_, V> {
             if h.arena[c].load(Ordering::Relaxed).is_null() {
                 let p = shm::alloc_zeroed(ARENA_CHUNK * size_of::<AtomicU64>())?;
                 h.arena[c].store(p.as_ptr().cast(), Ordering::Release);
+            }
+            if at != used {
+                // the previous chunk's tail becomes a free block of its size
+                self.free_block(used as u32, room);
             }
             *h.arena_used.get() = (at + words) as u32;
             Some(at as u32)

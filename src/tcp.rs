@@ -202,43 +202,39 @@ impl Conn {
         origin(self.raw()).1
     }
 
-    /// Sets (or, with `None`, turns off) TCP keepalive on the connection's socket; see
-    /// [`Conn::with_socket`] for `current`. When these very settings were already applied to
+    /// Sets (or, with `None`, turns off) TCP keepalive on the connection's socket (see
+    /// [`Conn::with_socket`]). When these very settings were already applied to
     /// this connection through this function (by any process, see [`remember_keepalive`]),
     /// nothing is done and `Ok(false)` returned: the core sets keepalive options only when a
     /// connection is made, so they are still in force. `Ok(true)`: the socket was changed.
-    pub fn apply_keepalive(&self, current: bool, ka: Keepalive) -> Result<bool, KeepaliveError> {
+    pub fn apply_keepalive(&self, ka: Keepalive) -> Result<bool, KeepaliveError> {
         let (key, tag) = (
             self.raw().id as u32 as u64 + 1,
             self.0.as_ptr() as usize as u64,
         );
         let applied = APPLIED.get();
-        if applied.and_then(|a| a.get(key, tag)) == Some(ka) {
+        if applied.is_some_and(|a| a.begin(key, tag, ka)) {
             return Ok(false);
         }
         let r = self
-            .with_socket(current, |fd| set_keepalive(fd, ka))
+            .with_socket(|fd| set_keepalive(fd, ka))
             .map_err(KeepaliveError::Fd)
             .and_then(|r| r.map_err(KeepaliveError::Socket));
         if let Some(a) = applied {
-            match r {
-                Ok(()) => a.put(key, tag, ka),
-                // partly applied, perhaps: unknown from now on
-                Err(_) => a.forget(key),
-            }
+            // a failure may have applied part of the settings: unknown from now on
+            a.end(key, tag, r.is_ok().then_some(ka));
         }
         r.map(|()| true)
     }
 
-    /// Runs `f` with the connection's socket. `current` says the connection is the one the
-    /// message being processed came over, whose socket this process already holds. Otherwise
-    /// the socket is borrowed from TCP main for the call (or used directly inside TCP main).
-    pub fn with_socket<R>(
-        &self,
-        current: bool,
-        f: impl FnOnce(BorrowedFd) -> R,
-    ) -> Result<R, FdError> {
-        if process::is_tcp_main() || current {
+    /// Runs `f` with the connection's socket: the one this process holds when it is the TCP
+    /// reader handling the connection (as the core decides when it sends) or TCP main;
+    /// otherwise a copy borrowed from TCP main for the call.
+    pub fn with_socket<R>(&self, f: impl FnOnce(BorrowedFd) -> R) -> Result<R, FdError> {
+        // `fd` is the reader's own copy, valid only in that reader (not, e.g., in a
+        // failure_route that a timer process runs for a message that came over it)
+        let reader = self.raw().reader_pid == process::pid();
+        if process::is_tcp_main() || reader {
             let fd = if process::is_tcp_main() {
                 self.raw().s
             } else {
@@ -248,7 +244,7 @@ impl Conn {
                 return Err(FdError::NoSocket);
             }
             // SAFETY: the fd is open in this process for the duration of the call: TCP main
-            // owns `s`; the reader handling the current message owns `fd`.
+            // owns `s`; the reader handling the connection owns `fd`.
             return Ok(f(unsafe { BorrowedFd::borrow_raw(fd) }));
         }
         let fd = self.request_fd()?;
@@ -275,7 +271,13 @@ impl Conn {
             return Err(FdError::Request(std::io::Error::last_os_error()));
         }
         // SAFETY: the fd was just received and is owned by us alone.
-        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        if echoed != self.raw_mut() {
+            return Err(FdError::Request(std::io::Error::other(
+                "TCP main answered for another connection",
+            )));
+        }
+        Ok(fd)
     }
 
     /// Asks TCP main to close the connection. Not possible inside TCP main itself.

@@ -472,3 +472,47 @@ fn unanswered_keepalives_raise_tcp_timeout() {
     assert_eq!(k.log_count("EV-"), 1, "one event only, the timeout");
     assert!(k.rpc(&["core.version"]).is_ok(), "kamailio keeps serving");
 }
+
+#[test]
+fn keepalive_enable_in_a_failure_route_run_by_a_timer_process() {
+    // tm runs failure_route in its timer process, which holds no copy of the request's
+    // connection ($conid): the socket must come from TCP main (not the reader's fd number)
+    let unused = common::port();
+    let routes = format!(
+        r#"
+request_route {{
+    t_on_failure("KA");
+    $du = "sip:127.0.0.1:{unused}";
+    t_relay();
+    exit;
+}}
+failure_route[KA] {{
+    $var(cid) = $conid;
+    tcp_keepalive_enable("$var(cid)", "45", "3", "5");
+    xlog("L_ERR", "FR-KA rc=$rc\n");
+    t_reply("503", "Unreachable");
+}}
+"#
+    );
+    let k = Kamailio::start(
+        "ka-failure",
+        Config {
+            globals: "tcp_children=2\nchildren=2\ntcp_keepalive=no",
+            modules: &format!(
+                "loadmodule \"tm.so\"\nmodparam(\"tm\", \"fr_timer\", 500)\n{MODULES}"
+            ),
+            routes: &routes,
+        },
+    );
+    let mut a = SipTcp::connect(k.addr());
+    let port = a.local_port();
+    let no_ka = |s: &str| !s.is_empty() && !s.contains("keepalive");
+    assert!(ss_until(k.port, port, no_ka).0, "no keepalive before");
+    a.request("fwd", &[]);
+    assert!(k.wait_log("FR-KA rc=1", 5), "{}", k.log_text());
+    let (ok, ss) = ss_until(k.port, port, |s| s.contains("timer:(keepalive,4"));
+    assert!(
+        ok,
+        "keepalive with idle 45 s on the request's connection: {ss}"
+    );
+}

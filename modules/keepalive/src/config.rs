@@ -72,7 +72,8 @@ pub fn init() -> Result<(), String> {
         up_after: ranged("up_after", UP_AFTER.get(), 1, u16::MAX.into())?,
         alive: Codes::parse(if codes.is_empty() { "2xx" } else { &codes })
             .map_err(|e| format!("alive_codes: {e}"))?,
-        probe_timeout_ms: positive("probe_timeout", PROBE_TIMEOUT.get(), 0)?,
+        // compared as wrapping µs in a u32
+        probe_timeout_ms: ranged("probe_timeout", PROBE_TIMEOUT.get(), 0, 3_600_000)?,
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
     };
     let _ = SETTINGS.set(s);

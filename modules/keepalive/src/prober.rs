@@ -222,8 +222,8 @@ impl Schedule {
         }
         self.pings = BinaryHeap::from(pings);
         self.deadlines = BinaryHeap::from(deadlines);
-        // a new rate starts with a full bucket: what is due now goes out now
-        self.tokens = self.token_cap();
+        // what is due goes out at once (at least one ping), at most at the new rate
+        self.tokens = self.tokens.max(1.0).min(self.token_cap());
     }
 
     /// Tokens kept at most: two batches' worth plus one.
@@ -252,7 +252,10 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
     let mut sends: Vec<(Vec<u8>, u64)> = Vec::new();
     {
         let mut dests = table().dests.lock();
-        if dests.version() != sch.version {
+        let batch = now_ms - now_ms % u64::from(BATCH_MS);
+        // remade at most once per batch (a stale schedule is safe: every entry is checked
+        // against the record), so steady additions cost one scan per batch
+        if batch > sch.batch_ms && dests.version() != sch.version {
             sch.remake(&mut dests, now_ms, now_us, timeout_us);
         }
         while let Some(&Reverse((at, idx, gen, seq))) = sch.deadlines.peek() {
@@ -267,7 +270,6 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
                 }
             }
         }
-        let batch = now_ms - now_ms % u64::from(BATCH_MS);
         if batch > sch.batch_ms {
             // tokens accrue a little faster than the steady rate (rounding and late ticks
             // never hold a due ping back)
@@ -291,7 +293,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
                     sch.pings.push(Reverse((d.next_due_ms, idx, gen)));
                     continue;
                 }
-                if d.in_flight && !expired.contains(&idx) {
+                if d.in_flight {
                     // the previous ping is still unanswered when the next is due
                     expired.push(idx);
                 }
@@ -314,6 +316,9 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
                 sch.tokens -= 1.0;
             }
         }
+        // a deadline and the next ping may both have found the same ping unanswered
+        expired.sort_unstable();
+        expired.dedup();
         for idx in expired {
             after.push(record(&mut dests, idx, Outcome::Timeout));
         }

@@ -74,8 +74,7 @@ pub fn keepalive_enable(
             return Err(FAIL);
         }
         let c = find(id, "tcp_keepalive_enable")?;
-        let current = msg.rcv_conid() == Some(id);
-        match c.apply_keepalive(current, Some((idle, count, interval))) {
+        match c.apply_keepalive(Some((idle, count, interval))) {
             Ok(changed) => {
                 debug!("keepalive on conid {id}: idle={idle} cnt={count} intvl={interval} (socket changed: {changed})");
                 Ok(OK)
@@ -93,8 +92,7 @@ pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
     code((|| {
         let id = target_conid(msg, conid, "tcp_keepalive_disable")?;
         let c = find(id, "tcp_keepalive_disable")?;
-        let current = msg.rcv_conid() == Some(id);
-        match c.apply_keepalive(current, None) {
+        match c.apply_keepalive(None) {
             Ok(_) => Ok(OK),
             Err(e) => {
                 error!("tcp_keepalive_disable: conid {id}: {e}");
