@@ -337,13 +337,6 @@ impl<V: Copy + Send> ShmMap<V> {
         }
         None
     }
-
-    /// The status of the record at `idx` (lock-free).
-    pub fn status_at(&self, idx: u32) -> i32 {
-        self.record(idx)
-            .map(|r| r.status.load(Ordering::Relaxed))
-            .unwrap_or(0)
-    }
 }
 
 /// Access to a locked map; the lock is released when dropped.
@@ -456,17 +449,6 @@ impl<V: Copy + Send> MapGuard<'_, V> {
     pub fn get_mut(&mut self, idx: u32) -> &mut V {
         // SAFETY: as in `get`; &mut self makes this the only borrow.
         unsafe { &mut *self.rec(idx).value.get() }
-    }
-
-    /// Runs `f` on every record (index and value) without allocating.
-    pub fn for_each_mut(&mut self, mut f: impl FnMut(u32, &mut V)) {
-        // SAFETY: lock held.
-        let used = unsafe { *self.h().used.get() };
-        for i in 0..used {
-            if self.is_live(i) {
-                f(i, self.get_mut(i));
-            }
-        }
     }
 
     /// Indices of all records.

@@ -145,19 +145,12 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
 }
 
 fn remove_unreachable(uri: &[u8]) {
-    let owners: Vec<String> = crate::table::snapshot(None)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|e| e.uri.as_bytes() == uri)
-        .map(|e| e.owner)
-        .collect();
-    for o in owners {
-        let _ = crate::table::del(uri, o.as_bytes());
+    if crate::table::remove(uri) {
+        log::info!(
+            "removed unreachable destination {}",
+            String::from_utf8_lossy(uri)
+        );
     }
-    log::info!(
-        "removed unreachable destination {}",
-        String::from_utf8_lossy(uri)
-    );
 }
 
 fn token(idx: u32, seq: u32) -> u64 {
@@ -193,17 +186,13 @@ thread_local! {
 impl Schedule {
     /// Remakes the schedule from the table: each probed destination's next ping and the
     /// deadline of its ping in flight.
-    fn remake(&mut self, dests: &mut MapGuard<Dest>, now_ms: u64, now_us: u32, timeout_us: u32) {
+    fn remake(&mut self, dests: &MapGuard<Dest>, now_ms: u64, now_us: u32, timeout_us: u32) {
         self.rate = 0.0;
         self.version = dests.version();
         let mut pings = Vec::with_capacity(dests.len());
         let mut deadlines = Vec::new();
-        let gens: Vec<(u32, u32)> = dests
-            .indices()
-            .into_iter()
-            .map(|i| (i, dests.gen(i)))
-            .collect();
-        for (idx, gen) in gens {
+        for idx in dests.indices() {
+            let gen = dests.gen(idx);
             let d = dests.get(idx);
             if d.stopped {
                 continue;
@@ -256,7 +245,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
         // remade at most once per batch (a stale schedule is safe: every entry is checked
         // against the record), so steady additions cost one scan per batch
         if batch > sch.batch_ms && dests.version() != sch.version {
-            sch.remake(&mut dests, now_ms, now_us, timeout_us);
+            sch.remake(&dests, now_ms, now_us, timeout_us);
         }
         while let Some(&Reverse((at, idx, gen, seq))) = sch.deadlines.peek() {
             if at > now_ms {

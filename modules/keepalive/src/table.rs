@@ -328,6 +328,23 @@ pub fn del(uri: &[u8], owner: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Removes `uri` with all its registrations; false if it is not monitored.
+pub fn remove(uri: &[u8]) -> bool {
+    let Ok(canon) = Canonical::parse(uri) else {
+        return false;
+    };
+    let mut l = Locked::new(table());
+    let Some(idx) = l.dests.find(canon.as_bytes()) else {
+        return false;
+    };
+    l.clear_inline(idx);
+    while let Some(r) = l.dests.get(idx).first_reg.checked_sub(1) {
+        l.remove_record(idx, r);
+    }
+    l.dests.remove(idx);
+    true
+}
+
 /// Removes every destination and registration.
 pub fn flush() -> usize {
     let mut l = Locked::new(table());
