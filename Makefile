@@ -6,7 +6,7 @@ MODULES      := tcpops keepalive
 CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
-APT_PACKAGES := kamailio dpkg-dev clang libclang-dev iproute2 procps
+APT_PACKAGES := kamailio kamailio-lua-modules dpkg-dev clang libclang-dev iproute2 procps
 
 .PHONY: all deps headers build run test bench unit lint install uninstall clean
 
@@ -29,7 +29,7 @@ build: headers
 	$(CARGO) build --release --workspace
 	@mkdir -p build/modules
 	@for m in $(MODULES); do cp target/release/lib$$m.so build/modules/$$m.so; done
-	@mkdir -p build/test-modules && cp target/release/libkaapi.so build/test-modules/kaapi.so
+	@mkdir -p build/test-modules && for f in kaapi tcphold; do cp target/release/lib$$f.so build/test-modules/$$f.so; done
 	@echo "built: $(addprefix build/modules/,$(addsuffix .so,$(MODULES)))"
 
 run: build

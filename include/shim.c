@@ -25,19 +25,24 @@ void krs_log(int level, const char *mname, int mnlen, const char *func, const ch
 	LOG_FX(DEFAULT_FACILITY, level, NULL, "", func, "%.*s\n", msglen, msg);
 }
 
-void krs_tcpconn_put(struct tcp_connection *c)
+int krs_tcpconn_unref(struct tcp_connection *c)
 {
-	tcpconn_put(c);
+	int n = atomic_get(&c->refcnt);
+
+	/* decrement unless ours is the last reference: the last holder must free the
+	 * connection, and tcpconn_put() (a plain decrement) would leak it */
+	while (n > 1) {
+		int seen = mb_atomic_cmpxchg(&c->refcnt, n, n - 1);
+		if (seen == n)
+			return 0;
+		n = seen;
+	}
+	return 1;
 }
 
 int krs_tcp_con_lifetime_ticks(void)
 {
 	return cfg_get(tcp, tcp_cfg, con_lifetime);
-}
-
-unsigned int krs_s_to_ticks(unsigned int s)
-{
-	return S_TO_TICKS(s);
 }
 
 void krs_su2ip_addr(struct ip_addr *ip, union sockaddr_union *su)

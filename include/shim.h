@@ -13,8 +13,9 @@ int krs_log_enabled(int level, const char *mname, int mnlen);
 void krs_log(int level, const char *mname, int mnlen, const char *func, const char *msg,
 		int msglen);
 
-/* tcp_conn.h: tcpconn_put() is a macro */
-void krs_tcpconn_put(struct tcp_connection *c);
+/* drops a reference taken by tcpconn_get() and returns 0, unless it is the last one: then
+ * it returns 1 and leaves the count as it is (tcpconn_put() is a plain decrement) */
+int krs_tcpconn_unref(struct tcp_connection *c);
 /* connection table reads/writes under the table lock without taking a reference (cheaper
  * than tcpconn_get + tcpconn_put for one field) */
 #define KRS_NO_CONN (-1000)
@@ -22,7 +23,6 @@ int krs_tcpconn_peek_state(int id);
 int krs_tcpconn_set_lifetime(int id, unsigned int secs);
 /* TCP config (cfg framework macro) */
 int krs_tcp_con_lifetime_ticks(void);
-unsigned int krs_s_to_ticks(unsigned int s);
 /* ip_addr.h inline helpers */
 void krs_su2ip_addr(struct ip_addr *ip, union sockaddr_union *su);
 unsigned short krs_su_getport(union sockaddr_union *su);

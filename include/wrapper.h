@@ -10,6 +10,7 @@
 #include "core/pass_fd.h"
 #include "core/mod_fix.h"
 #include "core/pvar.h"
+#include "core/pvapi.h"
 #include "core/route.h"
 #include "core/action.h"
 #include "core/fmsg.h"

@@ -27,10 +27,16 @@ impl EventRoute {
 #[derive(Debug, Clone)]
 pub enum EventTarget {
     Route(EventRoute),
-    Kemi {
-        callback: Vec<u8>,
-        event: &'static str,
-    },
+    Kemi(KemiCallback),
+}
+
+/// A KEMI function run for an event, with the event's name as its argument. Both names are
+/// kept NUL-terminated: engines such as app_lua read the function name as a C string,
+/// whatever length its `str` says.
+#[derive(Debug, Clone)]
+pub struct KemiCallback {
+    callback: CString,
+    event: CString,
 }
 
 impl EventTarget {
@@ -38,12 +44,46 @@ impl EventTarget {
     /// event's name), else the config's `event_route[name]` if it has one.
     pub fn resolve(name: &'static str, callback: &[u8]) -> Option<EventTarget> {
         if callback.is_empty() {
-            EventRoute::lookup(name).map(EventTarget::Route)
-        } else {
-            Some(EventTarget::Kemi {
-                callback: callback.to_vec(),
-                event: name,
-            })
+            return EventRoute::lookup(name).map(EventTarget::Route);
+        }
+        match (CString::new(callback), CString::new(name)) {
+            (Ok(callback), Ok(event)) => Some(EventTarget::Kemi(KemiCallback { callback, event })),
+            _ => {
+                ::log::error!("event callback name contains a NUL byte: not run for {name}");
+                None
+            }
+        }
+    }
+}
+
+impl KemiCallback {
+    /// Runs the callback on `fmsg` through the config's KEMI engine.
+    fn run(&self, fmsg: *mut sys::sip_msg) {
+        // SAFETY: reads the core's pointer to the engine set at start-up.
+        let keng = unsafe { sys::sr_kemi_eng_get() };
+        if keng.is_null() {
+            ::log::debug!("event callback set, but no KEMI engine");
+            return;
+        }
+        // mutable copies, NUL included, that the engine may hold across the call
+        let mut cb = self.callback.as_bytes_with_nul().to_vec();
+        let mut ev = self.event.as_bytes_with_nul().to_vec();
+        let (cb_len, ev_len) = (cb.len() - 1, ev.len() - 1);
+        let mut cbs = str_over(&mut cb[..cb_len]);
+        let mut evs = str_over(&mut ev[..ev_len]);
+        // SAFETY: the engine, the message and both strings (NUL-terminated beyond their
+        // length) are valid across the call; the route type is restored afterwards.
+        unsafe {
+            let backup = sys::krs_get_route_type();
+            sys::krs_set_route_type(sys::EVENT_ROUTE as i32);
+            if sys::sr_kemi_route(keng, fmsg, sys::EVENT_ROUTE as i32, &mut cbs, &mut evs) < 0 {
+                ::log::error!(
+                    "error running KEMI event callback {} for {}",
+                    self.callback.to_string_lossy(),
+                    self.event.to_string_lossy()
+                );
+            }
+            sys::krs_set_route_type(backup);
         }
     }
 }
@@ -70,32 +110,10 @@ fn run(target: &EventTarget, prepare: impl FnOnce(&mut sys::sip_msg)) {
         EventTarget::Route(rt) => unsafe {
             sys::krs_run_event_route(rt.0, fmsg);
         },
-        EventTarget::Kemi { callback, event } => {
-            // SAFETY: the KEMI engine pointer is the core's; both strings live across the
-            // call; the route type is restored afterwards.
-            unsafe {
-                let keng = sys::sr_kemi_eng_get();
-                if keng.is_null() {
-                    ::log::debug!("event callback set, but no KEMI engine");
-                    return;
-                }
-                let mut cb = callback.clone();
-                let mut cbs = str_over(&mut cb);
-                let mut ev = event.as_bytes().to_vec();
-                let mut evs = str_over(&mut ev);
-                let backup = sys::krs_get_route_type();
-                sys::krs_set_route_type(sys::EVENT_ROUTE as i32);
-                if sys::sr_kemi_route(keng, fmsg, sys::EVENT_ROUTE as i32, &mut cbs, &mut evs) < 0 {
-                    ::log::error!(
-                        "error running KEMI event callback {} for {event}",
-                        String::from_utf8_lossy(callback)
-                    );
-                }
-                sys::krs_set_route_type(backup);
-            }
-        }
+        EventTarget::Kemi(cb) => cb.run(fmsg),
     }
-    // SAFETY: a request URI set by `prepare` (or by the route) is a pkg block of this message.
+    // whatever ran (or did not), a request URI set by `prepare` or by the route is freed
+    // SAFETY: such a URI is a pkg block of this message.
     unsafe {
         if !(*fmsg).new_uri.s.is_null() {
             sys::krs_pkg_free((*fmsg).new_uri.s.cast());

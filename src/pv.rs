@@ -1,8 +1,6 @@
 //! Pseudo-variables: writing a variable named by a cfg parameter, and exporting a
 //! module's own `$name(key)` variables.
 
-use std::cell::RefCell;
-
 use crate::msg::Msg;
 use crate::sys;
 
@@ -64,10 +62,25 @@ pub type PvParse = fn(&[u8]) -> Option<i32>;
 /// Reads the variable with the parsed key id.
 pub type PvGet = for<'m> fn(Option<&mut Msg<'m>>, i32, &mut dyn FnMut(PvValue));
 
-thread_local! {
-    /// Process-local copy of the last string value handed to the core (valid until the next
-    /// read in this process, as the core's own static buffers are).
-    static STR_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+/// Copies a string value into the next slot of the core's ring of PV print buffers (as the
+/// core's own variables do), so that one expression may hold several values at once: a
+/// transformation over two `$tcp(...)` reads sees both. `None` if it does not fit.
+fn ring_copy(s: &[u8]) -> Option<sys::str_> {
+    // SAFETY: the core's ring buffer API; each slot holds pv_get_buffer_size() bytes and
+    // stays valid until the ring comes round again.
+    let (buf, size) = unsafe { (sys::pv_get_buffer(), sys::pv_get_buffer_size()) };
+    if buf.is_null() || s.len() >= usize::try_from(size).unwrap_or(0) {
+        return None;
+    }
+    // SAFETY: the slot has room for `s` and a NUL (checked above).
+    unsafe {
+        std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), s.len());
+        *buf.add(s.len()) = 0;
+    }
+    Some(sys::str_ {
+        s: buf,
+        len: s.len() as i32,
+    })
 }
 
 /// Called by trampolines from [`crate::pv!`]: parses `$name(key)`.
@@ -127,22 +140,19 @@ pub unsafe fn get(
         let mut m = unsafe { Msg::from_raw(msg) };
         let mut rc = -1;
         getter(m.as_mut(), id, &mut |v| {
-            // SAFETY: msg/param/res come from the core; string values are copied into a
-            // process-local buffer that outlives the core's use of `res`.
+            // SAFETY: msg/param/res come from the core; string values are copied into the
+            // core's PV ring buffer, which outlives the core's use of `res`.
             rc = unsafe {
                 match v {
                     PvValue::Null => sys::pv_get_null(msg, param, res),
                     PvValue::Int(i) => sys::pv_get_sintval(msg, param, res, i as _),
-                    PvValue::Str(s) => STR_BUF.with(|b| {
-                        let mut b = b.borrow_mut();
-                        b.clear();
-                        b.extend_from_slice(s);
-                        let mut st = sys::str_ {
-                            s: b.as_mut_ptr().cast(),
-                            len: b.len() as i32,
-                        };
-                        sys::pv_get_strval(msg, param, res, &mut st)
-                    }),
+                    PvValue::Str(s) => match ring_copy(s) {
+                        Some(mut st) => sys::pv_get_strval(msg, param, res, &mut st),
+                        None => {
+                            ::log::error!("${what}: value of {} bytes too long", s.len());
+                            sys::pv_get_null(msg, param, res)
+                        }
+                    },
                 }
             };
         });

@@ -3,6 +3,7 @@
 
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 
 use once_cell::sync::OnceCell;
 
@@ -28,6 +29,21 @@ pub fn remember_keepalive() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Whether the core runs TCP at all (`disable_tcp=no`). With TCP disabled the core never
+/// creates its connection table or its lock: every lookup here then finds nothing.
+fn enabled() -> bool {
+    // SAFETY: a plain read of a core global set while parsing the config, before the fork.
+    unsafe { sys::tcp_disable == 0 }
+}
+
+/// The longest lifetime the core can represent, in seconds: its `MAX_TCP_CON_LIFETIME`
+/// (2^31 - 1 ticks, about 4.25 years). A longer one would wrap when converted to ticks, or
+/// look expired at once to the core's signed tick comparison.
+pub const MAX_LIFETIME_S: u32 = {
+    let ticks = (1u64 << (std::mem::size_of::<sys::ticks_t>() * 8 - 1)) - 1;
+    (ticks / sys::TIMER_TICKS_HZ as u64) as u32
+};
 
 /// A connection's state as the core sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,13 +96,40 @@ impl std::fmt::Display for KeepaliveError {
 pub struct Conn(NonNull<sys::tcp_connection>);
 
 impl Drop for Conn {
+    /// Drops our reference. Normally another holder (TCP main, while the connection is in
+    /// its table) remains. When TCP main has already taken the connection out of its table
+    /// and dropped its own reference, ours is the last: then the connection must be freed,
+    /// which only the core's (static) code does correctly, so the reference is handed to TCP
+    /// main with `CONN_EOF`, whose handler frees an unhashed connection on its last reference.
     fn drop(&mut self) {
-        // SAFETY: we hold one reference, taken by tcpconn_get.
-        unsafe { sys::krs_tcpconn_put(self.0.as_ptr()) }
+        let c = self.0.as_ptr();
+        // SAFETY: we hold one reference, taken by tcpconn_get; the shim decrements it unless
+        // it is the last one, atomically.
+        if unsafe { sys::krs_tcpconn_unref(c) } == 0 {
+            return;
+        }
+        // The last holder: nobody else can find the connection any more (it is unhashed).
+        if process::is_tcp_main() {
+            // TCP main drops its table reference only in its own destroy path, never while
+            // our code runs in it: not reachable. Leaking beats freeing it half-way.
+            ::log::error!("BUG: last reference to an unhashed connection in TCP main: leaked");
+            return;
+        }
+        if let Err(e) = send_to_tcp_main(c, sys::CONN_EOF as libc::c_long) {
+            ::log::error!(
+                "cannot hand the last reference of a closed connection to TCP main ({}): leaked",
+                e.map_or_else(|| "no channel to TCP main".to_string(), |e| e.to_string())
+            );
+        }
     }
 }
 
 impl Conn {
+    /// Whether the core runs TCP (`disable_tcp=no`); without it no connection is ever found.
+    pub fn tcp_enabled() -> bool {
+        enabled()
+    }
+
     fn raw(&self) -> &sys::tcp_connection {
         // SAFETY: the reference we hold keeps the shm structure alive.
         unsafe { self.0.as_ref() }
@@ -96,9 +139,9 @@ impl Conn {
         self.0.as_ptr()
     }
 
-    /// The connection with this id (`$conid`), if it exists.
+    /// The connection with this id (`$conid`), if it exists (never with TCP disabled).
     pub fn by_id(id: i32) -> Option<Conn> {
-        if id <= 0 {
+        if id <= 0 || !enabled() {
             return None;
         }
         // SAFETY: a lookup by id only; the core returns a referenced connection or NULL.
@@ -109,8 +152,12 @@ impl Conn {
     }
 
     /// The connection to a remote `host:port` (resolved like the core resolves SIP hosts),
-    /// if one exists. The lookup does not extend the connection's lifetime.
+    /// if one exists (never with TCP disabled). As in the C module, finding a connection
+    /// refreshes its idle timeout to the global `tcp_connection_lifetime`.
     pub fn by_host(host: &[u8], port: u16) -> Option<Conn> {
+        if !enabled() {
+            return None;
+        }
         // the core takes a mutable str: a copy, on the stack for any DNS name
         let mut stack = [0u8; 256];
         let mut heap = Vec::new();
@@ -140,9 +187,13 @@ impl Conn {
             sys::krs_su2ip_addr(&mut ip, &mut su);
             sys::krs_su_getport(&mut su)
         };
+        // SAFETY: a cfg framework read of the TCP group, valid in every process.
+        let lifetime = unsafe { sys::krs_tcp_con_lifetime_ticks() };
         // SAFETY: a lookup by address; the core returns a referenced connection or NULL.
-        NonNull::new(unsafe { sys::tcpconn_get(0, &mut ip, port as i32, std::ptr::null_mut(), 0) })
-            .map(Conn)
+        NonNull::new(unsafe {
+            sys::tcpconn_get(0, &mut ip, port as i32, std::ptr::null_mut(), lifetime as _)
+        })
+        .map(Conn)
     }
 
     pub fn id(&self) -> i32 {
@@ -156,39 +207,46 @@ impl Conn {
     /// The state of connection `id`, read under the table lock without taking a reference
     /// (cheaper than [`Conn::by_id`] when one field is all that is needed).
     pub fn peek_state(id: i32) -> Option<ConnState> {
-        // SAFETY: a read of one field under the core's connection-table lock.
+        if !enabled() {
+            return None;
+        }
+        // SAFETY: a read of one field under the core's connection-table lock, which exists
+        // since TCP is enabled.
         let s = unsafe { sys::krs_tcpconn_peek_state(id) };
         (s != sys::KRS_NO_CONN).then(|| state_of(s))
     }
 
     /// Sets the lifetime of connection `id` under the table lock, without taking a
-    /// reference; false if there is no such connection.
+    /// reference; false if there is no such connection. Lifetimes above [`MAX_LIFETIME_S`]
+    /// are clamped to it.
     pub fn set_lifetime_by_id(id: i32, secs: u32) -> bool {
-        // SAFETY: two field writes under the core's connection-table lock.
-        unsafe { sys::krs_tcpconn_set_lifetime(id, secs) == 0 }
-    }
-
-    /// Sets how long the connection may stay idle before the core closes it.
-    pub fn set_lifetime(&self, secs: u32) {
-        let c = self.raw_mut();
-        // SAFETY: plain field writes into the shared connection, as the core's own readers do;
-        // the core re-reads `timeout` on its next timer run.
-        unsafe {
-            let ticks = sys::krs_s_to_ticks(secs);
-            (*c).lifetime = ticks;
-            (*c).timeout = sys::get_ticks_raw().wrapping_add(ticks);
+        if !enabled() {
+            return false;
         }
+        // SAFETY: two field writes under the core's connection-table lock (which exists
+        // since TCP is enabled); the clamped value cannot overflow when made ticks.
+        unsafe { sys::krs_tcpconn_set_lifetime(id, secs.min(MAX_LIFETIME_S)) == 0 }
     }
 
     /// Asks for `tcp:*` event routes on this connection (closed_event mode 2).
     pub fn enable_close_event(&self) {
-        // SAFETY: setting one flag bit in the shared connection, as the core API allows.
-        unsafe { (*self.raw_mut()).flags |= sys::F_CONN_CLOSE_EV }
+        // An atomic OR, so that our bit never erases one that TCP main sets at the same
+        // moment. TCP main itself updates `flags` with plain read-modify-writes, so a bit we
+        // set while it does so can still be lost (the C module has the same race).
+        self.flags()
+            .fetch_or(sys::F_CONN_CLOSE_EV, Ordering::SeqCst);
     }
 
     /// Whether [`Conn::enable_close_event`] was applied.
     pub fn close_event_enabled(&self) -> bool {
-        self.raw().flags & sys::F_CONN_CLOSE_EV != 0
+        self.flags().load(Ordering::Relaxed) & sys::F_CONN_CLOSE_EV != 0
+    }
+
+    /// The connection's `flags`, which other processes update while we hold the connection.
+    fn flags(&self) -> &AtomicU32 {
+        // SAFETY: `flags` is an aligned `unsigned int` in the shared connection, alive while
+        // we hold our reference; all our accesses to it go through this atomic.
+        unsafe { AtomicU32::from_ptr(std::ptr::addr_of_mut!((*self.raw_mut()).flags)) }
     }
 
     /// Source IP of the connection as text (`$tcp(c_si)`): the original client address
@@ -267,8 +325,18 @@ impl Conn {
                 libc::MSG_WAITALL,
             )
         };
-        if n <= 0 || fd < 0 {
+        if n < 0 {
             return Err(FdError::Request(std::io::Error::last_os_error()));
+        }
+        if n == 0 {
+            return Err(FdError::Request(std::io::Error::other(
+                "TCP main closed the channel",
+            )));
+        }
+        if fd < 0 {
+            // TCP main answers a NULL connection and no fd when the connection is already
+            // closing (marked bad, or its socket closed): no errno is involved
+            return Err(FdError::NoSocket);
         }
         // SAFETY: the fd was just received and is owned by us alone.
         let fd = unsafe { OwnedFd::from_raw_fd(fd) };
@@ -286,11 +354,12 @@ impl Conn {
             return Err("cannot close a connection from the TCP main process".into());
         }
         let c = self.raw_mut();
-        // SAFETY: flag writes on the shared connection, as the core does before a forced close.
-        unsafe {
-            (*c).send_flags.f |= sys::SND_F_CON_CLOSE as u16;
-            (*c).flags |= sys::F_CONN_FORCE_EOF;
-        }
+        // SAFETY: `send_flags.f` is an aligned u16 in the shared connection we hold; atomic
+        // ORs, as for `enable_close_event`.
+        let send_flags = unsafe { AtomicU16::from_ptr(std::ptr::addr_of_mut!((*c).send_flags.f)) };
+        send_flags.fetch_or(sys::SND_F_CON_CLOSE as u16, Ordering::SeqCst);
+        self.flags()
+            .fetch_or(sys::F_CONN_FORCE_EOF, Ordering::SeqCst);
         send_to_tcp_main(c, sys::CONN_EOF as libc::c_long).map_err(|e| match e {
             Some(e) => format!("close request failed: {e}"),
             None => "this process has no channel to TCP main".to_string(),
@@ -308,8 +377,10 @@ fn send_to_tcp_main(
     cmd: libc::c_long,
 ) -> Result<i32, Option<std::io::Error>> {
     // SAFETY: unix_tcp_sock is this process's own socket to TCP main (a plain int read).
+    // Processes given no channel keep the global's default, 0 (never a channel: the core
+    // itself treats fd 0 as invalid here).
     let sock = unsafe { sys::unix_tcp_sock };
-    if sock < 0 {
+    if sock <= 0 {
         return Err(None);
     }
     let mut req: [libc::c_long; 2] = [c as libc::c_long, cmd];

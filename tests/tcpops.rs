@@ -516,3 +516,175 @@ failure_route[KA] {{
         "keepalive with idle 45 s on the request's connection: {ss}"
     );
 }
+
+#[test]
+fn tcp_disabled_every_function_fails_and_the_server_lives() {
+    // the stock pv module's $conid itself crashes without TCP (it calls tcpconn_get): leave
+    // it out of the routes
+    let routes = ROUTES.replace("\\r\\nX-Conid: $conid", "");
+    assert_ne!(routes, ROUTES);
+    let modules = format!("{MODULES}\n");
+    let mut k = Kamailio::start(
+        "notcp",
+        Config {
+            globals: "disable_tcp=yes",
+            modules: &modules,
+            routes: &routes,
+        },
+    );
+    let h = [
+        ("X-Conid", "1"),
+        ("X-Idle", "10"),
+        ("X-Cnt", "3"),
+        ("X-Intvl", "5"),
+        ("X-Life", "10"),
+        ("X-Mode", "1"),
+        ("X-Addr", "127.0.0.1:5060"),
+    ];
+    // each op and how many tcpops functions it calls
+    let ops = [
+        ("state", 1),
+        ("alive", 1),
+        ("ka3", 1),
+        ("ka4", 1),
+        ("kalit", 1),
+        ("kd0", 1),
+        ("kd1", 1),
+        ("life1", 1),
+        ("life2", 1),
+        ("ce0", 1),
+        ("ce1", 1),
+        ("getc", 1),
+        ("otcp", 1),
+        ("otcpf", 2),
+        ("close0", 1),
+        ("close1", 1),
+    ];
+    let mut calls = 0;
+    for (op, n) in ops {
+        let r = common::udp::request(k.addr(), op, &h);
+        assert_eq!(r.int("X-RC"), -1, "{op} with disable_tcp=yes");
+        calls += n;
+    }
+    let r = common::udp::request(k.addr(), "getc", &h);
+    assert_eq!(
+        r.int("X-Out"),
+        -7,
+        "tcp_get_conid leaves its variable alone"
+    );
+    calls += 1;
+    let r = common::udp::request(k.addr(), "pv", &h);
+    assert_eq!(r.header("X-Out"), Some("<null>|<null>|<null>"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        k.log_count("TCP is disabled (disable_tcp=yes)"),
+        calls,
+        "one log line per call"
+    );
+    assert!(k.alive(), "kamailio must keep running");
+    assert!(k.rpc(&["core.version"]).is_ok());
+}
+
+fn tcp_timeout_left(k: &Kamailio, conid: i64) -> Option<i64> {
+    let out = k.rpc(&["core.tcp_list"]).unwrap();
+    let mut this = false;
+    for l in out.lines().map(str::trim) {
+        if let Some(id) = l.strip_prefix("id: ") {
+            this = id.trim() == conid.to_string();
+        }
+        if let Some(t) = l.strip_prefix("timeout: ") {
+            if this {
+                return t.trim().parse().ok();
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn lifetime_beyond_the_core_maximum_is_clamped() {
+    let k = start("lifemax", "tcp_connection_lifetime=3600", "");
+    // 2^28 s wraps to 0 ticks in 32 bits; 2^27 s is past the signed tick range
+    let mut conns: Vec<(SipTcp, i64, &str)> = ["268435456", "134217728", "2147483647"]
+        .into_iter()
+        .map(|life| {
+            let mut c = SipTcp::connect(k.addr());
+            let id = c.request("state", &[("X-Conid", "0")]).int("X-Conid");
+            assert_eq!(rc(&mut c, "life1", &[("X-Life", life)]), 1, "{life}");
+            (c, id, life)
+        })
+        .collect();
+    // a reader keeps an idle connection for 5 s before TCP main's timer takes it over with
+    // its lifetime
+    std::thread::sleep(Duration::from_millis(6500));
+    for (c, id, life) in &mut conns {
+        assert!(!c.closed_within(1), "lifetime {life} closed the connection");
+        let left = tcp_timeout_left(&k, *id).expect("connection listed");
+        assert!(
+            (134_217_000..=134_217_727).contains(&left),
+            "lifetime {life}: {left} s left, want the core's maximum"
+        );
+    }
+    assert_eq!(k.log_count("above the core's maximum"), 3);
+}
+
+fn shm_used(k: &Kamailio) -> u64 {
+    let out = k.rpc(&["core.shmmem"]).unwrap();
+    out.lines()
+        .find_map(|l| l.trim().strip_prefix("used: "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no used in {out}"))
+}
+
+/// A reference that outlives the connection: a SIP worker holds connection A (tcphold) while
+/// the client closes it, so TCP main unhashes it and drops its own reference; the worker's
+/// reference is then the last one, and dropping it must free the connection.
+#[test]
+fn the_last_reference_to_a_closed_connection_frees_it() {
+    const HOLD_ROUTES: &str = r#"
+request_route {
+    $var(rc) = 0;
+    if ($rU == "hold") {
+        tcphold("$(hdr(X-Conid){s.int})", "$(hdr(X-Ms){s.int})");
+        $var(rc) = $rc;
+    }
+    append_to_reply("X-RC: $var(rc)\r\nX-Conid: $conid\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+    let modules = format!("{MODULES}\nloadmodule \"{{TESTMODDIR}}/tcphold.so\"\n");
+    let k = Kamailio::start(
+        "hold",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: HOLD_ROUTES,
+        },
+    );
+    let cycle = |k: &Kamailio| {
+        let mut a = SipTcp::connect(k.addr());
+        let aid = a.request("id", &[]).int("X-Conid").to_string();
+        let addr = k.addr();
+        let holder = std::thread::spawn(move || {
+            common::udp::request(addr, "hold", &[("X-Conid", &aid), ("X-Ms", "700")]).int("X-RC")
+        });
+        std::thread::sleep(Duration::from_millis(250));
+        drop(a);
+        assert_eq!(holder.join().unwrap(), 1, "tcphold found the connection");
+    };
+    cycle(&k);
+    std::thread::sleep(Duration::from_millis(500));
+    let before = shm_used(&k);
+    for _ in 0..12 {
+        cycle(&k);
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let grown = shm_used(&k).saturating_sub(before);
+    // each leaked connection is its struct plus a 4 KiB read buffer
+    assert!(
+        grown < 16 * 1024,
+        "shm grew by {grown} bytes over 12 connections closed under a held reference"
+    );
+    assert_eq!(k.log_count("leaked"), 0, "{}", k.log_text());
+}

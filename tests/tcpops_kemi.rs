@@ -1,7 +1,5 @@
-//! tcpops through KEMI (`KSR.tcpops.*` and `event_callback`), from a JavaScript (app_jsdt) script.
-//!
-//! JavaScript rather than Lua: app_lua 5.6 does not set up its interpreter in the TCP main
-//! process, where the core raises the tcp:* events, so a Lua `event_callback` never runs there.
+//! tcpops through KEMI (`KSR.tcpops.*` and `event_callback`), from a JavaScript (app_jsdt)
+//! script. tests/tcpops_events.rs runs the event callback from Lua too.
 
 mod common;
 

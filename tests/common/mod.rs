@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 pub mod uas;
+pub mod udp;
 
 /// Directory holding the built modules (`make` puts them in build/modules).
 pub fn modules_dir() -> PathBuf {
@@ -318,6 +319,23 @@ pub struct Response {
 }
 
 impl Response {
+    /// Parses a whole response (status line and headers; the body is ignored).
+    pub fn parse(text: &str) -> Response {
+        let mut lines = text.split("\r\n");
+        let status = lines.next().unwrap_or_default();
+        let code = status
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line {status:?}"));
+        let headers = lines
+            .take_while(|l| !l.is_empty())
+            .filter_map(|h| h.split_once(':'))
+            .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+            .collect();
+        Response { code, headers }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

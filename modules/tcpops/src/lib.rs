@@ -235,6 +235,9 @@ fn w_close1(c: &mut Call) -> i32 {
 }
 
 fn w_get_conid(c: &mut Call) -> i32 {
+    if let Err(e) = ops::require_tcp("tcp_get_conid") {
+        return e;
+    }
     let conid = match c.str(0) {
         Ok(addr) => match ops::get_conid(addr) {
             Ok(id) => id,

@@ -1,7 +1,7 @@
 //! The operations behind the cfg functions and KEMI exports, each written once.
 //! Every function returns the documented cfg code: 1 success, negative failure, never 0.
 
-use kamailio::tcp::{Conn, ConnState};
+use kamailio::tcp::{Conn, ConnState, MAX_LIFETIME_S};
 use kamailio::Msg;
 use log::{debug, error, warn};
 
@@ -9,6 +9,17 @@ use crate::events;
 
 pub const OK: i32 = 1;
 pub const FAIL: i32 = -1;
+
+/// Fails (with one log line) when the core runs without TCP (`disable_tcp=yes`): there is no
+/// connection to act on, and the core's connection table does not exist.
+pub fn require_tcp(func: &str) -> Result<(), i32> {
+    if Conn::tcp_enabled() {
+        Ok(())
+    } else {
+        error!("{func}: TCP is disabled (disable_tcp=yes)");
+        Err(FAIL)
+    }
+}
 
 /// The connection a function acts on: the given conid, or the current message's.
 fn target_conid(msg: &Msg, conid: Option<i32>, func: &str) -> Result<i32, i32> {
@@ -35,6 +46,13 @@ fn code(r: Result<i32, i32>) -> i32 {
 /// `tcp_conid_state(conid)`: 1 ok, 2 accepting, 3 connecting, -1 no such connection,
 /// -2 EOF, -3 error, -4 bad.
 pub fn conid_state(conid: i32) -> i32 {
+    if let Err(e) = require_tcp("tcp_conid_state") {
+        return e;
+    }
+    state_code(conid)
+}
+
+fn state_code(conid: i32) -> i32 {
     let Some(state) = Conn::peek_state(conid) else {
         debug!("tcp_conid_state: connection id {conid} does not exist");
         return -1;
@@ -52,7 +70,10 @@ pub fn conid_state(conid: i32) -> i32 {
 
 /// `tcp_conid_alive(conid)`: 1 if the connection is usable, -1 otherwise.
 pub fn conid_alive(conid: i32) -> i32 {
-    if conid_state(conid) >= 1 {
+    if let Err(e) = require_tcp("tcp_conid_alive") {
+        return e;
+    }
+    if state_code(conid) >= 1 {
         OK
     } else {
         FAIL
@@ -68,6 +89,7 @@ pub fn keepalive_enable(
     interval: i32,
 ) -> i32 {
     code((|| {
+        require_tcp("tcp_keepalive_enable")?;
         let id = target_conid(msg, conid, "tcp_keepalive_enable")?;
         if idle <= 0 || count <= 0 || interval <= 0 {
             error!("tcp_keepalive_enable: idle ({idle}), count ({count}) and interval ({interval}) must be > 0");
@@ -90,6 +112,7 @@ pub fn keepalive_enable(
 /// `tcp_keepalive_disable([conid])`.
 pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
     code((|| {
+        require_tcp("tcp_keepalive_disable")?;
         let id = target_conid(msg, conid, "tcp_keepalive_disable")?;
         let c = find(id, "tcp_keepalive_disable")?;
         match c.apply_keepalive(None) {
@@ -105,10 +128,14 @@ pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
 /// `tcp_set_connection_lifetime([conid], lifetime)`.
 pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
     code((|| {
+        require_tcp("tcp_set_connection_lifetime")?;
         let id = target_conid(msg, conid, "tcp_set_connection_lifetime")?;
         if secs < 0 {
             error!("tcp_set_connection_lifetime: invalid lifetime {secs}, must be >= 0");
             return Err(FAIL);
+        }
+        if secs as u32 > MAX_LIFETIME_S {
+            warn!("tcp_set_connection_lifetime: {secs} s is above the core's maximum, {MAX_LIFETIME_S} s is used");
         }
         if !Conn::set_lifetime_by_id(id, secs as u32) {
             debug!("tcp_set_connection_lifetime: connection id {id} does not exist");
@@ -121,6 +148,7 @@ pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
 /// `tcp_enable_closed_event([conid])`.
 pub fn enable_closed_event(msg: &Msg, conid: Option<i32>) -> i32 {
     code((|| {
+        require_tcp("tcp_enable_closed_event")?;
         if conid.is_none() && events::closed_event_mode() != 2 {
             warn!(
                 "tcp_enable_closed_event() can only be used if the \"closed_event\" modparam is 2"
@@ -136,6 +164,7 @@ pub fn enable_closed_event(msg: &Msg, conid: Option<i32>) -> i32 {
 /// `tcp_close_connection([conid])`: 1 requested, -1 no such connection, -2 request failed.
 pub fn close_connection(msg: &Msg, conid: Option<i32>) -> i32 {
     code((|| {
+        require_tcp("tcp_close_connection")?;
         let id = target_conid(msg, conid, "tcp_close_connection")?;
         let c = Conn::by_id(id).ok_or_else(|| {
             debug!("tcp_close_connection: no TCP connection with id {id}");
@@ -150,14 +179,18 @@ pub fn close_connection(msg: &Msg, conid: Option<i32>) -> i32 {
 
 /// `tcp_set_otcpid(conid)`.
 pub fn set_otcpid(msg: &mut Msg, conid: i32) -> i32 {
-    msg.set_otcpid(conid);
-    OK
+    code(require_tcp("tcp_set_otcpid").map(|()| {
+        msg.set_otcpid(conid);
+        OK
+    }))
 }
 
 /// `tcp_set_otcpid_flag(mode)`.
 pub fn set_otcpid_flag(msg: &mut Msg, mode: i32) -> i32 {
-    msg.set_use_otcpid(mode != 0);
-    OK
+    code(require_tcp("tcp_set_otcpid_flag").map(|()| {
+        msg.set_use_otcpid(mode != 0);
+        OK
+    }))
 }
 
 /// `tcp_get_conid(hostport, pvname)`: the id of the connection to that address, or 0.
