@@ -65,3 +65,22 @@ uninstall:
 clean:
 	$(CARGO) clean
 	rm -rf build
+
+# Fuzzes the modules' pure parsers (fuzz/: its own workspace, see fuzz/README.md): every target
+# `cargo fuzz list` names, FUZZ_S seconds each; fails on any crash. Needs the nightly toolchain;
+# installs cargo-fuzz if missing. Not part of `make test`.
+FUZZ_S       ?= 60
+FUZZ_MAX_LEN ?= 8192
+
+.PHONY: fuzz
+fuzz:
+	@$(CARGO) +nightly fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	@cd fuzz && mkdir -p logs && targets=$$($(CARGO) +nightly fuzz list) && \
+	for t in $$targets; do \
+	  echo "fuzz: $$t for $(FUZZ_S) s"; \
+	  $(CARGO) +nightly fuzz run --sanitizer none --debug-assertions $$t -- \
+	    -max_total_time=$(FUZZ_S) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
+	    >logs/$$t.log 2>&1 || { tail -n 40 logs/$$t.log; \
+	    echo "fuzz: $$t FAILED (log fuzz/logs/$$t.log, input in fuzz/artifacts/$$t/)"; exit 1; }; \
+	done && \
+	for t in $$targets; do printf 'fuzz: %-12s %s\n' $$t "$$(grep -m1 '^Done ' logs/$$t.log)"; done
