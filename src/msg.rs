@@ -65,6 +65,16 @@ impl<'a> Msg<'a> {
             .then_some(self.raw.rcv.proto_reserved1)
     }
 
+    /// The source address the message came from (`$si`), as text.
+    pub fn src_ip(&self) -> String {
+        crate::tcp::ip_text(&self.raw.rcv.src_ip)
+    }
+
+    /// The source port the message came from (`$sp`).
+    pub fn src_port(&self) -> u16 {
+        self.raw.rcv.src_port
+    }
+
     /// The raw `rcv.proto_reserved1` field, whatever the protocol.
     pub fn rcv_reserved_conid(&self) -> i32 {
         self.raw.rcv.proto_reserved1

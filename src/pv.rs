@@ -21,6 +21,20 @@ impl<'a> PvTarget<'a> {
         unsafe { spec.as_ref() }.map(|spec| PvTarget { spec, msg })
     }
 
+    /// The variable named `name` (`$var(x)`, `$avp(y)`, ...), parsed once per process and
+    /// kept in the core's PV cache, for KEMI functions that take a variable's name. `None`
+    /// (the core logs why) if the name does not parse.
+    pub fn by_name(msg: &'a mut Msg, name: &[u8]) -> Option<PvTarget<'a>> {
+        // the core takes a mutable str and keeps its own copy in the cache
+        let mut buf = name.to_vec();
+        let mut s = crate::kemi::str_over(&mut buf);
+        // SAFETY: a lookup (and, on a miss, a parse and insert) in the core's PV cache; the
+        // name lives across the call. Cached specs are never freed.
+        let spec = unsafe { sys::pv_cache_get(&mut s) };
+        // SAFETY: a cached spec lives as long as the process; the message is this call's.
+        unsafe { PvTarget::from_raw(spec, msg.as_ptr()) }
+    }
+
     /// True if the variable can be assigned to.
     pub fn is_writable(&self) -> bool {
         self.spec.setf.is_some()

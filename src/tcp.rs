@@ -151,9 +151,32 @@ impl Conn {
         .map(Conn)
     }
 
-    /// The connection to a remote `host:port` (resolved like the core resolves SIP hosts),
-    /// if one exists (never with TCP disabled). As in the C module, finding a connection
-    /// refreshes its idle timeout to the global `tcp_connection_lifetime`.
+    /// The connection to a remote IP address and port, if one exists (never with TCP
+    /// disabled). No resolver is involved. As in the C module, finding a connection refreshes
+    /// its idle timeout to the global `tcp_connection_lifetime`.
+    pub fn by_ip(ip: std::net::IpAddr, port: u16) -> Option<Conn> {
+        // SAFETY: plain C data; all-zero is an empty address.
+        let mut raw: sys::ip_addr = unsafe { std::mem::zeroed() };
+        match ip {
+            std::net::IpAddr::V4(v4) => {
+                raw.af = libc::AF_INET as _;
+                raw.len = 4;
+                let mut a = [0u8; 16];
+                a[..4].copy_from_slice(&v4.octets());
+                raw.u.addr = a;
+            }
+            std::net::IpAddr::V6(v6) => {
+                raw.af = libc::AF_INET6 as _;
+                raw.len = 16;
+                raw.u.addr = v6.octets();
+            }
+        }
+        Self::by_raw_addr(&mut raw, port)
+    }
+
+    /// The connection to a remote `host:port`, the host resolved by the core's resolver (with
+    /// its DNS cache: a name missing from the cache blocks the caller on a DNS query), if one
+    /// exists; as [`Conn::by_ip`] otherwise.
     pub fn by_host(host: &[u8], port: u16) -> Option<Conn> {
         if !enabled() {
             return None;
@@ -187,11 +210,19 @@ impl Conn {
             sys::krs_su2ip_addr(&mut ip, &mut su);
             sys::krs_su_getport(&mut su)
         };
+        Self::by_raw_addr(&mut ip, port)
+    }
+
+    fn by_raw_addr(ip: &mut sys::ip_addr, port: u16) -> Option<Conn> {
+        if !enabled() {
+            return None;
+        }
         // SAFETY: a cfg framework read of the TCP group, valid in every process.
         let lifetime = unsafe { sys::krs_tcp_con_lifetime_ticks() };
-        // SAFETY: a lookup by address; the core returns a referenced connection or NULL.
+        // SAFETY: a lookup by address in the core's table (which exists since TCP is
+        // enabled); the core returns a referenced connection or NULL.
         NonNull::new(unsafe {
-            sys::tcpconn_get(0, &mut ip, port as i32, std::ptr::null_mut(), lifetime as _)
+            sys::tcpconn_get(0, ip, port as i32, std::ptr::null_mut(), lifetime as _)
         })
         .map(Conn)
     }
@@ -471,7 +502,7 @@ fn origin(c: &sys::tcp_connection) -> (&sys::ip_addr, u16) {
     }
 }
 
-fn ip_text(ip: &sys::ip_addr) -> String {
+pub(crate) fn ip_text(ip: &sys::ip_addr) -> String {
     let mut ip = *ip;
     // SAFETY: ip_addr2a formats into a static buffer that we copy at once.
     unsafe { std::ffi::CStr::from_ptr(sys::ip_addr2a(&mut ip)) }

@@ -42,7 +42,8 @@ request_route {
     case "otcpf": tcp_set_otcpid("$var(cid)"); tcp_set_otcpid_flag("$var(mode)"); $var(rc) = $rc; break;
     case "close0": tcp_close_connection(); $var(rc) = $rc; break;
     case "close1": tcp_close_connection("$var(cid)"); $var(rc) = $rc; break;
-    case "pv": $var(out) = $_s($tcp(conid)|$tcp(c_si)|$tcp(c_sp)); $var(rc) = 1; break;
+    case "pv": $var(out) = $_s($tcp(conid)|$tcp(c_si)|$tcp(c_sp)|$tcp(aconid)|$tcp(ac_si)|$tcp(ac_sp)); $var(rc) = 1; break;
+    case "conalive": tcp_con_alive("$hdr(X-Addr)"); $var(rc) = $rc; break;
     }
     append_to_reply("X-RC: $var(rc)\r\nX-Conid: $conid\r\nX-Out: $var(out)\r\n");
     sl_send_reply("200", "OK");
@@ -50,7 +51,7 @@ request_route {
 }
 
 event_route[tcp:closed] {
-    xlog("L_ERR", "EV-CLOSED conid=$tcp(conid) proto=$proto si=$si sp=$sp\n");
+    xlog("L_ERR", "EV-CLOSED conid=$tcp(conid) proto=$proto si=$si sp=$sp pvconid=$conid aconid=$tcp(aconid) csi=$tcp(c_si) acsp=$tcp(ac_sp)\n");
 }
 event_route[tcp:timeout] {
     xlog("L_ERR", "EV-TIMEOUT conid=$tcp(conid) \n");
@@ -304,9 +305,10 @@ fn otcpid_pv_and_close() {
     let mut a = SipTcp::connect(k.addr());
     let r = a.request("pv", &[]);
     let me = r.int("X-Conid");
+    let p = a.local_port();
     assert_eq!(
         r.header("X-Out").unwrap(),
-        format!("{me}|127.0.0.1|{}", a.local_port())
+        format!("{me}|127.0.0.1|{p}|{me}|127.0.0.1|{p}")
     );
     // the reply goes out over the connection named by otcpid: this one
     let me_s = me.to_string();
@@ -574,7 +576,10 @@ fn tcp_disabled_every_function_fails_and_the_server_lives() {
     );
     calls += 1;
     let r = common::udp::request(k.addr(), "pv", &h);
-    assert_eq!(r.header("X-Out"), Some("<null>|<null>|<null>"));
+    assert_eq!(
+        r.header("X-Out"),
+        Some("<null>|<null>|<null>|<null>|<null>|<null>")
+    );
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
         k.log_count("TCP is disabled (disable_tcp=yes)"),
@@ -687,4 +692,93 @@ request_route {
         "shm grew by {grown} bytes over 12 connections closed under a held reference"
     );
     assert_eq!(k.log_count("leaked"), 0, "{}", k.log_text());
+}
+
+/// The 5.7-6.1 additions: `tcp_con_alive`, the 5061 default for TLS targets,
+/// `$tcp(...)` keys of 5.8 over UDP, and `$tcp(conid)` in an event route for a connection that
+/// never delivered a SIP message (the C module reads 0 there).
+#[test]
+fn con_alive_tls_default_port_and_pv_keys() {
+    let k = start("six", "", "");
+    let mut a = SipTcp::connect(k.addr());
+    let b = SipTcp::connect(k.addr());
+    let bp = b.local_port();
+    let mut b = b;
+    let bid = b.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    for (addr, want) in [
+        (format!("127.0.0.1:{bp}"), 1),
+        (format!("sip:127.0.0.1:{bp};transport=tcp"), 1),
+        ("127.0.0.1:9".to_string(), -1),
+        ("127.0.0.1:abc".to_string(), -1),
+        (String::new(), -1),
+    ] {
+        assert_eq!(
+            rc(&mut a, "conalive", &[("X-Addr", &addr)]),
+            want,
+            "{addr:?}"
+        );
+    }
+    let r = a.request("getc", &[("X-Addr", &format!("sip:127.0.0.1:{bp}"))]);
+    assert_eq!((r.int("X-RC"), r.int("X-Out")), (1, bid));
+
+    // a client on 127.0.0.2:5061: the default port of sips: and ;transport=tls
+    let mut t = SipTcp::connect_from("127.0.0.2:5061".parse().unwrap(), k.addr());
+    let tid = t.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    for (addr, want) in [
+        ("sips:127.0.0.2", tid),
+        ("sip:u@127.0.0.2;transport=tls", tid),
+        ("sip:127.0.0.2", 0),
+        ("127.0.0.2", 0),
+    ] {
+        let r = a.request("getc", &[("X-Addr", addr)]);
+        assert_eq!(r.int("X-Out"), want, "{addr}");
+    }
+
+    // 5.8 keys over UDP: no lookup for conid (0), the message's source for c_si/c_sp,
+    // null for the active-connection keys
+    let r = common::udp::request(k.addr(), "pv", &[]);
+    let out = r.header("X-Out").unwrap().to_string();
+    let f: Vec<&str> = out.split('|').collect();
+    assert_eq!(f[0], "0", "{out}");
+    assert_eq!(f[1], "127.0.0.1", "{out}");
+    assert!(f[2].parse::<u16>().unwrap() > 0, "{out}");
+    assert_eq!(&f[3..], ["<null>", "<null>", "<null>"], "{out}");
+
+    // a connection that never sends a SIP message: its event still names it
+    let silent = std::net::TcpStream::connect(k.addr()).unwrap();
+    let sp = silent.local_addr().unwrap().port();
+    std::thread::sleep(Duration::from_millis(300));
+    drop(silent);
+    let needle = format!("proto=tcp si=127.0.0.1 sp={sp} ");
+    assert!(k.wait_log(&needle, 5), "tcp:closed for a silent connection");
+    let line = k
+        .log_text()
+        .lines()
+        .find(|l| l.contains(&needle) && !l.contains("DEBUG"))
+        .unwrap()
+        .to_string();
+    let field = |name: &str| {
+        line.split(&format!(" {name}="))
+            .nth(1)
+            .and_then(|v| v.split_whitespace().next())
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let conid: i64 = line
+        .split("conid=")
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(conid > 0, "$tcp(conid) names the connection: {line}");
+    assert_eq!(field("aconid"), conid.to_string(), "{line}");
+    assert_eq!(field("csi"), "127.0.0.1", "{line}");
+    assert_eq!(field("acsp"), sp.to_string(), "{line}");
+    // the core exposes the closing connection to $conid since 6.0
+    let want_pv = if common::kamailio_version() >= (6, 0) {
+        conid.to_string()
+    } else {
+        "<null>".to_string()
+    };
+    assert_eq!(field("pvconid"), want_pv, "{line}");
 }

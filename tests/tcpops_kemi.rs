@@ -10,7 +10,13 @@ function ksr_request_route() {
     var op = KSR.pv.get("$rU");
     var cid = KSR.pv.get("$(hdr(X-Conid){s.int})") || 0;
     var rc = 0;
+    var out = "none";
+    var addr = KSR.pv.get("$hdr(X-Addr)") || "";
     switch (op) {
+    case "getc": KSR.pv.seti("$var(cid)", -7); rc = KSR.tcpops.tcp_get_conid(addr, "$var(cid)"); out = KSR.pv.get("$var(cid)"); break;
+    case "getcro": rc = KSR.tcpops.tcp_get_conid(addr, "$si"); break;
+    case "getcbad": rc = KSR.tcpops.tcp_get_conid(addr, "$bad(("); break;
+    case "conalive": rc = KSR.tcpops.tcp_con_alive(addr); break;
     case "state": rc = KSR.tcpops.tcp_conid_state(cid); break;
     case "alive": rc = KSR.tcpops.tcp_conid_alive(cid); break;
     case "ka": rc = KSR.tcpops.tcp_keepalive_enable(33, 3, 4); break;
@@ -26,7 +32,7 @@ function ksr_request_route() {
     case "closecid": rc = KSR.tcpops.tcp_close_connection_id(cid); break;
     case "close": rc = KSR.tcpops.tcp_close_connection(); break;
     }
-    KSR.hdr.append_to_reply("X-RC: " + rc + "\r\nX-Conid: " + KSR.pv.get("$conid") + "\r\n");
+    KSR.hdr.append_to_reply("X-RC: " + rc + "\r\nX-Conid: " + KSR.pv.get("$conid") + "\r\nX-Out: " + out + "\r\n");
     KSR.sl.sl_send_reply(200, "OK");
 }
 
@@ -73,6 +79,7 @@ fn kemi_functions() {
     let k = start("kemi", 1);
     let mut a = SipTcp::connect(k.addr());
     let mut b = SipTcp::connect(k.addr());
+    let (a_port, b_port) = (a.local_port(), b.local_port());
     let aid = a
         .request("state", &[("X-Conid", "0")])
         .int("X-Conid")
@@ -120,6 +127,26 @@ fn kemi_functions() {
         k.wait_log(&format!("KEMI-EVENT tcp:reset conid={cid}"), 5),
         "event_callback gets tcp:reset"
     );
+
+    // 5.7 / 6.1 additions
+    let bp = b_port;
+    let get = |a: &mut SipTcp, op: &str, addr: &str| {
+        let r = a.request(op, &[("X-Addr", addr), ("X-Conid", "0")]);
+        (r.int("X-RC"), r.header("X-Out").unwrap_or("").to_string())
+    };
+    let (r, out) = get(&mut a, "getc", &format!("sip:127.0.0.1:{bp}"));
+    assert_eq!((r, out), (-1, "0".to_string()), "B is closed by now");
+    let (r, out) = get(&mut a, "getc", &format!("127.0.0.1:{}", a_port));
+    assert_eq!((r, out), (1, aid.clone()));
+    assert_eq!(get(&mut a, "getc", "127.0.0.1:abc"), (-1, "-7".to_string()));
+    assert_eq!(get(&mut a, "getcro", &format!("127.0.0.1:{a_port}")).0, -1);
+    assert_eq!(get(&mut a, "getcbad", &format!("127.0.0.1:{a_port}")).0, -1);
+    assert_eq!(get(&mut a, "conalive", &format!("127.0.0.1:{a_port}")).0, 1);
+    assert_eq!(
+        get(&mut a, "conalive", &format!("sip:127.0.0.1:{bp}")).0,
+        -1
+    );
+    assert_eq!(get(&mut a, "conalive", "").0, -1);
 
     assert_eq!(rc(&mut a, "life", "0"), 1);
     assert!(a.closed_within(12), "lifetime of 1 s set through KEMI");

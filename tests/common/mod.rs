@@ -15,6 +15,22 @@ use std::time::{Duration, Instant};
 pub mod uas;
 pub mod udp;
 
+/// The installed Kamailio's (major, minor) version, from `kamailio -v`.
+pub fn kamailio_version() -> (u32, u32) {
+    let out = Command::new("kamailio")
+        .arg("-v")
+        .output()
+        .expect("kamailio -v");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let v = text
+        .split_whitespace()
+        .skip_while(|w| *w != "kamailio")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no version in {text}"));
+    let mut n = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (n.next().unwrap_or(0), n.next().unwrap_or(0))
+}
+
 /// Directory holding the built modules (`make` puts them in build/modules).
 pub fn modules_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -353,6 +369,43 @@ impl Response {
 impl SipTcp {
     pub fn connect(addr: SocketAddr) -> SipTcp {
         Self::from_stream(TcpStream::connect(addr).expect("connect to kamailio"))
+    }
+
+    /// Connects from the local address `from` (bound before connecting).
+    pub fn connect_from(from: SocketAddr, addr: SocketAddr) -> SipTcp {
+        use std::os::fd::FromRawFd;
+        let (SocketAddr::V4(from), SocketAddr::V4(to)) = (from, addr) else {
+            panic!("IPv4 only");
+        };
+        let sa = |a: std::net::SocketAddrV4| libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: a.port().to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(*a.ip()).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        // SAFETY: plain socket calls on a socket we own, with correctly sized addresses.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            assert!(fd >= 0, "socket");
+            let one: libc::c_int = 1;
+            libc::setsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_REUSEADDR,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+            let f = sa(from);
+            let rc = libc::bind(fd, (&f as *const libc::sockaddr_in).cast(), len);
+            assert_eq!(rc, 0, "bind {from}: {}", std::io::Error::last_os_error());
+            let t = sa(to);
+            let rc = libc::connect(fd, (&t as *const libc::sockaddr_in).cast(), len);
+            assert_eq!(rc, 0, "connect {to}: {}", std::io::Error::last_os_error());
+            Self::from_stream(TcpStream::from_raw_fd(fd))
+        }
     }
 
     /// Connects from inside the network namespace `ns` (a `/proc/<pid>/ns/net` path): the

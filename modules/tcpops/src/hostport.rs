@@ -24,6 +24,9 @@ pub fn parse(input: &[u8]) -> Result<HostPort<'_>, String> {
         s = &s[at + 1..];
     }
     if let Some(semi) = s.iter().position(|&c| c == b';' || c == b'?') {
+        if default_port == 5060 && transport_is_tls(&s[semi..]) {
+            default_port = 5061;
+        }
         s = &s[..semi];
     }
     let (host, port) = if s.first() == Some(&b'[') {
@@ -65,6 +68,21 @@ pub fn parse(input: &[u8]) -> Result<HostPort<'_>, String> {
         Some(p) => parse_port(p)?,
     };
     Ok(HostPort { host, port })
+}
+
+/// Whether URI parameters (`;a=b;transport=tls?h=v`) name TLS as the transport: its
+/// default port is 5061 (RFC 3261 19.1.2), as for `sips:`.
+fn transport_is_tls(params: &[u8]) -> bool {
+    let end = params
+        .iter()
+        .position(|&c| c == b'?')
+        .unwrap_or(params.len());
+    params[..end].split(|&c| c == b';').any(|p| {
+        strip_prefix_ci(trim(p), b"transport")
+            .map(trim)
+            .and_then(|v| v.strip_prefix(b"="))
+            .is_some_and(|v| trim(v).eq_ignore_ascii_case(b"tls"))
+    })
 }
 
 fn parse_port(p: &[u8]) -> Result<u16, String> {
@@ -120,6 +138,15 @@ mod tests {
         assert_eq!(ok("SIPS:alice@10.0.0.1"), ("10.0.0.1".into(), 5061));
         assert_eq!(ok("sip:bob@[::1]:5090;transport=tls"), ("::1".into(), 5090));
         assert_eq!(ok("sip:10.0.0.2?x=y"), ("10.0.0.2".into(), 5060));
+        // TLS without a port: 5061 (the C module uses 5060)
+        assert_eq!(ok("sip:10.0.0.3;transport=TLS"), ("10.0.0.3".into(), 5061));
+        assert_eq!(
+            ok("sip:10.0.0.3;lr;transport=tls"),
+            ("10.0.0.3".into(), 5061)
+        );
+        assert_eq!(ok("sip:10.0.0.3;transport=tcp"), ("10.0.0.3".into(), 5060));
+        assert_eq!(ok("sip:10.0.0.3?transport=tls"), ("10.0.0.3".into(), 5060));
+        assert_eq!(ok("10.0.0.3:5070;transport=tls"), ("10.0.0.3".into(), 5070));
     }
 
     #[test]

@@ -5,10 +5,11 @@
 mod events;
 mod hostport;
 mod ops;
+mod pv_tcp;
 
 use kamailio::cfg::{routes, Call, Fixup};
 use kamailio::module::{ModuleDef, Param};
-use kamailio::pv::PvValue;
+use kamailio::pv::PvTarget;
 use kamailio::{cmd, kemi, pv, Msg};
 use log::error;
 
@@ -97,6 +98,7 @@ fn definition() -> ModuleDef {
                 routes::ANY
             ),
             cmd!("tcp_get_conid", w_get_conid, 2, Fixup::StrPvar, routes::ANY),
+            cmd!("tcp_con_alive", w_con_alive, 1, Fixup::StrAll, routes::ANY),
             cmd!(
                 "tcp_set_otcpid",
                 w_set_otcpid,
@@ -130,7 +132,7 @@ fn definition() -> ModuleDef {
             Param::Int("closed_event", &events::CLOSED_EVENT),
             Param::Str("event_callback", &events::EVENT_CALLBACK),
         ],
-        pvs: vec![pv!("tcp", pv_tcp_parse, pv_tcp_get)],
+        pvs: vec![pv!("tcp", pv_tcp::parse, pv_tcp::get)],
         kemi: vec![
             kemi!("tcp_keepalive_enable", ki_keepalive_enable, (idle: Int, cnt: Int, intvl: Int)),
             kemi!("tcp_keepalive_enable_cid", ki_keepalive_enable_cid, (con: Int, idle: Int, cnt: Int, intvl: Int)),
@@ -146,6 +148,8 @@ fn definition() -> ModuleDef {
             kemi!("tcp_set_otcpid_flag", ki_set_otcpid_flag, (mode: Int)),
             kemi!("tcp_close_connection", ki_close, ()),
             kemi!("tcp_close_connection_id", ki_close_id, (con: Int)),
+            kemi!("tcp_get_conid", ki_get_conid, (addr: Str, pvname: Str)),
+            kemi!("tcp_con_alive", ki_con_alive, (addr: Str)),
         ],
         init,
         ..ModuleDef::new("tcpops")
@@ -235,38 +239,33 @@ fn w_close1(c: &mut Call) -> i32 {
 }
 
 fn w_get_conid(c: &mut Call) -> i32 {
-    if let Err(e) = ops::require_tcp("tcp_get_conid") {
-        return e;
-    }
     let conid = match c.str(0) {
-        Ok(addr) => match ops::get_conid(addr) {
-            Ok(id) => id,
-            Err(e) => {
-                error!(
-                    "tcp_get_conid: bad address [{}]: {e}",
-                    String::from_utf8_lossy(&addr[..addr.len().min(64)])
-                );
-                return FAIL;
-            }
-        },
+        Ok(addr) => ops::lookup_conid("tcp_get_conid", addr),
         Err(_) => {
             error!("tcp_get_conid: cannot read the address parameter");
             return FAIL;
         }
     };
-    let Ok(target) = c.pv_target(1) else {
-        error!("tcp_get_conid: bad output variable");
-        return FAIL;
-    };
-    if !target.is_writable() || !target.set_int(conid) {
-        error!("tcp_get_conid: cannot set the output variable (read-only?)");
-        return FAIL;
+    ops::store_conid(conid, c.pv_target(1).ok())
+}
+
+fn w_con_alive(c: &mut Call) -> i32 {
+    match c.str(0) {
+        Ok(addr) => ops::con_alive(addr),
+        Err(_) => {
+            error!("tcp_con_alive: cannot read the address parameter");
+            FAIL
+        }
     }
-    if conid == 0 {
-        FAIL
-    } else {
-        ops::OK
-    }
+}
+
+fn ki_get_conid(m: &mut Msg, addr: &[u8], pvname: &[u8]) -> i32 {
+    let conid = ops::lookup_conid("tcp_get_conid", addr);
+    ops::store_conid(conid, PvTarget::by_name(m, pvname))
+}
+
+fn ki_con_alive(_m: &mut Msg, addr: &[u8]) -> i32 {
+    ops::con_alive(addr)
 }
 
 fn ki_keepalive_enable(m: &mut Msg, idle: i32, cnt: i32, intvl: i32) -> i32 {
@@ -310,38 +309,4 @@ fn ki_close(m: &mut Msg) -> i32 {
 }
 fn ki_close_id(m: &mut Msg, con: i32) -> i32 {
     ops::close_connection(m, Some(con))
-}
-
-/// `$tcp(conid)`, `$tcp(c_si)`, `$tcp(c_sp)`: the current message's connection.
-const PV_CONID: i32 = 0;
-const PV_SRC_IP: i32 = 1;
-const PV_SRC_PORT: i32 = 2;
-
-fn pv_tcp_parse(key: &[u8]) -> Option<i32> {
-    match key {
-        b"conid" => Some(PV_CONID),
-        b"c_si" => Some(PV_SRC_IP),
-        b"c_sp" => Some(PV_SRC_PORT),
-        _ => None,
-    }
-}
-
-fn pv_tcp_get(msg: Option<&mut Msg>, key: i32, out: &mut dyn FnMut(PvValue)) {
-    let in_event = events::CLOSING.with(|c| {
-        c.borrow().as_ref().map(|c| match key {
-            PV_SRC_IP => out(PvValue::Str(c.src_ip.as_bytes())),
-            PV_SRC_PORT => out(PvValue::Int(c.src_port as i64)),
-            _ => out(PvValue::Int(c.id as i64)),
-        })
-    });
-    if in_event.is_some() {
-        return;
-    }
-    let conn = msg.and_then(|m| kamailio::tcp::Conn::by_id(m.rcv_reserved_conid()));
-    match (conn, key) {
-        (None, _) => out(PvValue::Null),
-        (Some(c), PV_SRC_IP) => out(PvValue::Str(c.src_ip().as_bytes())),
-        (Some(c), PV_SRC_PORT) => out(PvValue::Int(c.src_port() as i64)),
-        (Some(c), _) => out(PvValue::Int(c.id() as i64)),
-    }
 }

@@ -1,9 +1,11 @@
 //! The operations behind the cfg functions and KEMI exports, each written once.
 //! Every function returns the documented cfg code: 1 success, negative failure, never 0.
 
+use kamailio::pv::PvTarget;
 use kamailio::tcp::{Conn, ConnState, MAX_LIFETIME_S};
 use kamailio::Msg;
 use log::{debug, error, warn};
+use std::net::IpAddr;
 
 use crate::events;
 
@@ -193,8 +195,61 @@ pub fn set_otcpid_flag(msg: &mut Msg, mode: i32) -> i32 {
     }))
 }
 
-/// `tcp_get_conid(hostport, pvname)`: the id of the connection to that address, or 0.
-pub fn get_conid(addr: &[u8]) -> Result<i32, String> {
+/// The id of the connection to `addr` (`host[:port]` or a SIP URI), 0 if there is none: an
+/// IP address is looked up as it is, a host name through the core's resolver.
+fn find_conid(addr: &[u8]) -> Result<i32, String> {
     let hp = crate::hostport::parse(addr)?;
-    Ok(Conn::by_host(hp.host, hp.port).map_or(0, |c| c.id()))
+    let literal = std::str::from_utf8(hp.host)
+        .ok()
+        .and_then(|h| h.parse::<IpAddr>().ok());
+    let conn = match literal {
+        Some(ip) => Conn::by_ip(ip, hp.port),
+        None => Conn::by_host(hp.host, hp.port),
+    };
+    Ok(conn.map_or(0, |c| c.id()))
+}
+
+/// Looks up the connection to `addr` for `func`: its id, or 0 if there is none; `Err` (after
+/// a log line) for a bad address or without TCP.
+pub fn lookup_conid(func: &str, addr: &[u8]) -> Result<i32, i32> {
+    require_tcp(func)?;
+    find_conid(addr).map_err(|e| {
+        error!(
+            "{func}: bad address [{}]: {e}",
+            String::from_utf8_lossy(&addr[..addr.len().min(64)])
+        );
+        FAIL
+    })
+}
+
+/// The end of `tcp_get_conid(addr, pvname)`: stores the id found (0 for none) into the
+/// variable; 1 if a connection was found, -1 otherwise (the variable is left alone when the
+/// lookup itself failed).
+pub fn store_conid(conid: Result<i32, i32>, target: Option<PvTarget>) -> i32 {
+    let conid = match conid {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    let Some(target) = target else {
+        error!("tcp_get_conid: bad output variable");
+        return FAIL;
+    };
+    if !target.is_writable() || !target.set_int(conid) {
+        error!("tcp_get_conid: cannot set the output variable (read-only?)");
+        return FAIL;
+    }
+    if conid == 0 {
+        FAIL
+    } else {
+        OK
+    }
+}
+
+/// `tcp_con_alive(addr)` (6.1): 1 if a connection to `addr` exists, -1 otherwise.
+pub fn con_alive(addr: &[u8]) -> i32 {
+    match lookup_conid("tcp_con_alive", addr) {
+        Ok(id) if id > 0 => OK,
+        Ok(_) => FAIL,
+        Err(e) => e,
+    }
 }
