@@ -2,9 +2,12 @@
 //! functions, RPC, bad input, cross-process state and Debian's drouting as an API user.
 
 mod common;
+#[path = "common/rpc_clients.rs"]
+mod rpc_clients;
 
 use common::uas::{Answer, Uas};
 use common::{port, Config, Kamailio, SipTcp};
+use rpc_clients::{json_http, xmlrpc, JsonFifo, JsonUdp};
 use std::time::{Duration, Instant};
 
 const MODULES: &str = r#"
@@ -813,4 +816,126 @@ request_route {
     call(&mut c, "find", "mod");
     assert_eq!(k.log_count("KAAPI find none"), 2);
     assert!(k.rpc(&["core.version"]).is_ok());
+}
+
+/// jsonrpcs (datagram on UDP `jport`, FIFO in the test dir, HTTP through xhttp at
+/// /jsonrpc), xmlrpc at /RPC2, next to the usual modules.
+fn rpc_modules(jport: u16, extra: &str) -> String {
+    format!(
+        r#"
+loadmodule "xhttp.so"
+loadmodule "jsonrpcs.so"
+loadmodule "xmlrpc.so"
+modparam("jsonrpcs", "transport", 7)
+modparam("jsonrpcs", "fifo_name", "{{DIR}}/jsonrpc.fifo")
+modparam("jsonrpcs", "fifo_reply_dir", "{{DIR}}/")
+modparam("jsonrpcs", "dgram_socket", "udp:127.0.0.1:{jport}")
+modparam("xhttp", "url_match", "^/jsonrpc")
+modparam("xmlrpc", "url_match", "^/RPC2")
+modparam("xmlrpc", "route", "XMLRPC")
+{MODULES}
+{extra}
+"#
+    )
+}
+
+const RPC_ROUTES: &str = r#"
+event_route[xhttp:request] {
+    jsonrpc_dispatch();
+    exit;
+}
+route[XMLRPC] {
+    dispatch_rpc();
+}
+"#;
+
+fn start_rpc(tag: &str, globals: &str, jport: u16, extra: &str) -> Kamailio {
+    let modules = rpc_modules(jport, extra);
+    let routes = format!("{ROUTES}\n{RPC_ROUTES}");
+    Kamailio::start(
+        tag,
+        Config {
+            globals,
+            modules: &modules,
+            routes: &routes,
+        },
+    )
+}
+
+/// The `uri` of every entry of a JSON-RPC `result`, which must be an array.
+fn json_uris(reply: &serde_json::Value) -> Vec<String> {
+    let r = reply
+        .get("result")
+        .unwrap_or_else(|| panic!("no result: {reply}"));
+    r.as_array()
+        .unwrap_or_else(|| panic!("result is not an array: {reply}"))
+        .iter()
+        .map(|e| {
+            e.get("uri")
+                .and_then(|u| u.as_str())
+                .unwrap_or_else(|| panic!("entry without uri: {e}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// The `uri:` values of a kamcmd reply.
+fn kamcmd_uris(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.trim().strip_prefix("uri: ").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_rpc_transport_gets_every_list_entry() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    let jport = port();
+    let k = start_rpc("ka-transports", "", jport, "");
+    let dests: Vec<String> = (1..=3)
+        .map(|i| format!("sip:u{i}@127.0.0.1:{}", uas.port()))
+        .collect();
+    for d in &dests {
+        k.rpc(&["keepalive.add", d, "rpc"]).unwrap();
+    }
+    let mut want = dests.clone();
+    want.sort();
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    // binrpc (kamcmd)
+    let out = k.rpc(&["keepalive.list"]).unwrap();
+    assert_eq!(sorted(kamcmd_uris(&out)), want, "{out}");
+    // JSON-RPC: datagram, FIFO, HTTP
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let mut fifo = JsonFifo::new(&k.dir.path().join("jsonrpc.fifo"), k.dir.path());
+    let http = |m: &str, p: &[&str]| json_http(k.addr(), "/jsonrpc", m, p).unwrap();
+    let checks: Vec<(
+        &str,
+        Box<dyn FnMut(&str, &[&str]) -> serde_json::Value + '_>,
+    )> = vec![
+        ("datagram", Box::new(|m, p| udp.call(m, p).unwrap())),
+        ("fifo", Box::new(|m, p| fifo.call(m, p).unwrap())),
+        ("http", Box::new(http)),
+    ];
+    for (name, mut call) in checks {
+        let r = call("keepalive.list", &[]);
+        assert_eq!(sorted(json_uris(&r)), want, "{name}: {r}");
+        let r = call("keepalive.list", &["1", "2"]);
+        assert_eq!(json_uris(&r).len(), 2, "{name}: {r}");
+        let r = call("keepalive.stats", &[]);
+        assert_eq!(sorted(json_uris(&r)), want, "{name}: {r}");
+        let r = call("keepalive.get", &[&dests[1], "rpc"]);
+        assert_eq!(json_uris(&r), vec![dests[1].clone()], "{name}: {r}");
+        let r = call("keepalive.list", &["5"]);
+        assert_eq!(json_uris(&r).len(), 0, "{name}: past the end: {r}");
+    }
+    // XML-RPC
+    let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &[]).unwrap();
+    for d in &dests {
+        assert!(x.contains(&format!("<string>{d}</string>")), "{d} in {x}");
+    }
+    assert_eq!(x.matches("<name>uri</name>").count(), 3, "{x}");
+    let x = xmlrpc(k.addr(), "/RPC2", "keepalive.stats", &["0", "3"]).unwrap();
+    assert_eq!(x.matches("<name>uri</name>").count(), 3, "{x}");
 }

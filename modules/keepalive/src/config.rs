@@ -23,6 +23,11 @@ pub static EVENT_CALLBACK: StrParam = StrParam::new();
 /// API user (another module) registered it.
 pub static REMOVE_UNREACHABLE: IntParam = IntParam::new(0);
 
+/// At most this many destinations (0: no limit but the table's). 10,000 destinations take
+/// about 1.5 MB of table and, all unanswered, about 33 MB of tm transactions (a ping waits
+/// up to `fr_timer` for its reply): half of a 64 MB shm.
+pub static MAX_DESTINATIONS: IntParam = IntParam::new(10_000);
+
 /// Destinations from `modparam("keepalive", "destination", ...)`, added in mod_init.
 pub static INITIAL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 
@@ -36,6 +41,8 @@ pub struct Settings {
     pub alive: Codes,
     pub probe_timeout_ms: u32,
     pub remove_unreachable: bool,
+    /// 0: unlimited.
+    pub max_destinations: u32,
 }
 
 static SETTINGS: OnceCell<Settings> = OnceCell::new();
@@ -75,6 +82,7 @@ pub fn init() -> Result<(), String> {
         // compared as wrapping µs in a u32
         probe_timeout_ms: ranged("probe_timeout", PROBE_TIMEOUT.get(), 0, 3_600_000)?,
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
+        max_destinations: positive("max_destinations", MAX_DESTINATIONS.get(), 0)?,
     };
     let _ = SETTINGS.set(s);
     Ok(())
