@@ -939,3 +939,231 @@ fn every_rpc_transport_gets_every_list_entry() {
     let x = xmlrpc(k.addr(), "/RPC2", "keepalive.stats", &["0", "3"]).unwrap();
     assert_eq!(x.matches("<name>uri</name>").count(), 3, "{x}");
 }
+
+/// Adds `n` destinations `sip:d<i>@127.0.0.<...>:<port>` over JSON-RPC; returns their URIs.
+fn add_many(rpc: &mut JsonUdp, n: usize, owner: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let d = format!("sip:d{i}@127.0.{}.{}:5099", 1 + i / 250, 1 + i % 250);
+            let r = rpc.call("keepalive.add", &[&d, owner]).unwrap();
+            assert!(r.get("result").is_some(), "add {d}: {r}");
+            d
+        })
+        .collect()
+}
+
+/// Pages through `cmd` with `call(offset, limit)` -> entries' URIs; every page but the last
+/// is full.
+fn page_all(mut call: impl FnMut(usize, usize) -> Vec<String>) -> Vec<String> {
+    let mut all = Vec::new();
+    loop {
+        let page = call(all.len(), 100);
+        assert!(page.len() <= 100);
+        let last = page.len() < 100;
+        all.extend(page);
+        if last {
+            return all;
+        }
+    }
+}
+
+#[test]
+fn list_of_10000_destinations_pages_or_says_how() {
+    let jport = port();
+    let k = start_rpc(
+        "ka-10k",
+        "",
+        jport,
+        "modparam(\"keepalive\", \"ping_interval\", 3600)\nmodparam(\"keepalive\", \"max_destinations\", 20000)",
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let mut want = add_many(&mut udp, 10_000, "bulk");
+    want.sort();
+    let usage = "keepalive.list <offset> <limit>";
+    // the whole table in one reply: refused with what to do, on every transport
+    let err = k.rpc(&["keepalive.list"]).unwrap_err();
+    assert!(
+        err.contains(usage) && err.contains("10000"),
+        "kamcmd: {err}"
+    );
+    let r = udp.call("keepalive.list", &[]).unwrap();
+    let msg = r["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(msg.contains(usage), "datagram: {r}");
+    assert_eq!(r["error"]["code"], 413, "{r}");
+    // FIFO: one reply of 10,000 entries would take jsonrpcs about 10 MB of the RPC
+    // process's pkg memory (more than Kamailio's default 8 MB): the same error, then pages
+    let mut fifo = JsonFifo::new(&k.dir.path().join("jsonrpc.fifo"), k.dir.path());
+    let r = fifo.call("keepalive.list", &[]).unwrap();
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(usage),
+        "fifo: {r}"
+    );
+    // a limit above the page size: an error, not a cut reply
+    assert!(k.rpc(&["keepalive.list", "0", "101"]).is_err());
+    // paging: every destination once
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let by_kamcmd = page_all(|o, l| {
+        let out = k
+            .rpc(&["keepalive.list", &o.to_string(), &l.to_string()])
+            .unwrap_or_else(|e| panic!("page {o}: {e}"));
+        kamcmd_uris(&out)
+    });
+    assert_eq!(sorted(by_kamcmd), want, "kamcmd pages");
+    let by_udp = page_all(|o, l| {
+        json_uris(
+            &udp.call("keepalive.list", &[&o.to_string(), &l.to_string()])
+                .unwrap(),
+        )
+    });
+    assert_eq!(sorted(by_udp), want, "datagram pages");
+    let by_fifo = page_all(|o, l| {
+        json_uris(
+            &fifo
+                .call("keepalive.list", &[&o.to_string(), &l.to_string()])
+                .unwrap(),
+        )
+    });
+    assert_eq!(sorted(by_fifo), want, "fifo pages");
+    let stats = page_all(|o, l| {
+        json_uris(
+            &udp.call("keepalive.stats", &[&o.to_string(), &l.to_string()])
+                .unwrap(),
+        )
+    });
+    assert_eq!(sorted(stats), want, "stats pages");
+    let err = k.rpc(&["keepalive.stats"]).unwrap_err();
+    assert!(err.contains("keepalive.stats <offset> <limit>"), "{err}");
+    // a page of stock-sized entries stays far below what one datagram carries
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    sock.send_to(
+        rpc_clients::json_request("keepalive.list", &["0", "100"], 1, None).as_bytes(),
+        ("127.0.0.1", jport),
+    )
+    .unwrap();
+    let mut buf = vec![0u8; 256 * 1024];
+    let n = sock.recv(&mut buf).unwrap();
+    assert!(n < 48 * 1024, "a page of 100 entries took {n} bytes");
+}
+
+/// 8 clients adding, deleting, getting and listing at once (4 jsonrpcs dgram_workers,
+/// binrpc_max_body_size 2048, 1,000 destinations): every reply comes, complete or an error.
+#[test]
+fn concurrent_clients_never_wait_for_silence() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let jport = port();
+    let k = start_rpc(
+        "ka-busy",
+        "children=2",
+        jport,
+        "modparam(\"jsonrpcs\", \"dgram_workers\", 4)\n\
+         modparam(\"ctl\", \"binrpc_max_body_size\", 2048)\n\
+         modparam(\"keepalive\", \"ping_interval\", 3600)",
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let base = add_many(&mut udp, 1000, "base");
+    let stop = Arc::new(AtomicBool::new(false));
+    let lists = Arc::new(AtomicUsize::new(0));
+    let ctl = k.ctl.clone();
+    // kamcmd with a deadline: silence is a failure
+    let kamcmd = move |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("timeout")
+            .arg("10")
+            .arg("kamcmd")
+            .arg("-s")
+            .arg(format!("unix:{}", ctl.display()))
+            .args(args)
+            .output()
+            .unwrap();
+        if out.status.code() == Some(124) {
+            panic!("kamcmd {args:?}: no reply within 10 s");
+        }
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if out.status.success() && !text.starts_with("error:") {
+            Ok(text)
+        } else {
+            Err(format!("{text}{}", String::from_utf8_lossy(&out.stderr)))
+        }
+    };
+    let mut threads = Vec::new();
+    for t in 0..8usize {
+        let stop = stop.clone();
+        let lists = lists.clone();
+        let kamcmd = kamcmd.clone();
+        let base = base.clone();
+        threads.push(std::thread::spawn(move || {
+            let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+            let mut i = 0usize;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                match t {
+                    // add and delete destinations of their own
+                    0 | 1 => {
+                        let d = format!("sip:t{t}x{}@127.0.9.9:5099", i % 50);
+                        let r = udp.call("keepalive.add", &[&d, "busy"]).unwrap();
+                        assert!(r.get("result").is_some(), "{r}");
+                        if i % 2 == 0 {
+                            let r = udp.call("keepalive.del", &[&d, "busy"]).unwrap();
+                            assert!(r.get("result").is_some() || r.get("error").is_some());
+                        }
+                    }
+                    // get, over both transports
+                    2 => {
+                        let d = &base[i % base.len()];
+                        let out = kamcmd(&["keepalive.get", d, "base"]).unwrap();
+                        assert_eq!(kamcmd_uris(&out), vec![d.clone()]);
+                        let r = udp.call("keepalive.get", &[d, "base"]).unwrap();
+                        assert_eq!(json_uris(&r), vec![d.clone()]);
+                    }
+                    // kamcmd lists: the whole table (an error that says how to page) or a
+                    // page, which must be complete
+                    3 | 4 | 5 => {
+                        let out = kamcmd(&["keepalive.list"]);
+                        match out {
+                            Ok(o) => panic!(
+                                "1000+ entries cannot be one reply: got {}",
+                                kamcmd_uris(&o).len()
+                            ),
+                            Err(e) => assert!(e.contains("keepalive.list <offset> <limit>"), "{e}"),
+                        }
+                        let off = (i * 97) % 800;
+                        let out = kamcmd(&["keepalive.list", &off.to_string(), "100"])
+                            .unwrap_or_else(|e| panic!("page {off}: {e}"));
+                        assert_eq!(kamcmd_uris(&out).len(), 100, "page {off}: {out}");
+                        lists.fetch_add(1, Ordering::Relaxed);
+                    }
+                    // JSON-RPC lists and stats
+                    _ => {
+                        let r = udp.call("keepalive.list", &[]).unwrap();
+                        assert!(r.get("error").is_some(), "{r}");
+                        let off = ((i * 89) % 800).to_string();
+                        let r = udp.call("keepalive.list", &[&off, "100"]).unwrap();
+                        assert_eq!(json_uris(&r).len(), 100, "{r}");
+                        let r = udp.call("keepalive.stats", &[&off, "100"]).unwrap();
+                        assert_eq!(json_uris(&r).len(), 100, "{r}");
+                        lists.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }));
+    }
+    std::thread::sleep(Duration::from_secs(10));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join().expect("a client failed");
+    }
+    assert!(lists.load(Ordering::Relaxed) >= 20, "lists done: {lists:?}");
+    assert_eq!(k.log_count("too many message chunks"), 0);
+    assert_eq!(k.log_count("send timeout"), 0);
+    assert!(k.rpc(&["core.version"]).is_ok());
+}

@@ -84,7 +84,7 @@ fn size(f: &Fields) -> usize {
     f.iter()
         .map(|(n, v)| match v {
             Val::Str(s) => rpc_args::field_bytes(n, rpc_args::value_bytes(s.as_bytes())),
-            Val::Int(_) => rpc_args::field_bytes(n, 20),
+            Val::Int(i) => rpc_args::field_bytes(n, rpc_args::int_bytes(*i)),
         })
         .sum()
 }

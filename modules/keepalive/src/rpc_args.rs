@@ -11,7 +11,7 @@ pub const MAX_ENTRIES: usize = 100;
 /// reply: far below what every transport carries in one piece (a jsonrpcs datagram:
 /// 64 KiB over UDP; the unix socket buffer ctl writes into with a 10 ms timeout per batch
 /// and no retry: about 200 KiB; `kamcmd`: 128 KiB), with room for JSON's pretty printing.
-pub const MAX_REPLY_BYTES: usize = 32 * 1024;
+pub const MAX_REPLY_BYTES: usize = 40 * 1024;
 
 /// One RPC parameter as the transport gave it.
 #[derive(Clone, Copy, Debug)]
@@ -77,10 +77,16 @@ pub fn value_bytes(v: &[u8]) -> usize {
         .sum()
 }
 
+/// Estimated reply bytes of one integer value (its decimal digits and sign).
+pub fn int_bytes(v: i64) -> usize {
+    v.to_string().len()
+}
+
 /// Estimated reply bytes of one struct member `name: value` whose value takes `value`
-/// bytes: name, value, quotes, separators, indentation (pretty JSON) and binrpc's headers.
+/// bytes: name, value, quotes, separators, indentation (pretty JSON: `\t\t"name":\t"value",\n`)
+/// and binrpc's record headers.
 pub fn field_bytes(name: &str, value: usize) -> usize {
-    name.len() + value + 16
+    name.len() + value + 12
 }
 
 /// How many of the entries (each `sizes[i]` bytes) fit one reply: `Ok(all)` when all do,
