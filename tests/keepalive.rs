@@ -1167,3 +1167,163 @@ fn concurrent_clients_never_wait_for_silence() {
     assert_eq!(k.log_count("send timeout"), 0);
     assert!(k.rpc(&["core.version"]).is_ok());
 }
+
+#[test]
+fn reply_codes_600_to_699_are_failures_unless_alive() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    let k = start(
+        "ka-6xx",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{}\")",
+            uas.port()
+        ),
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    let mut c = SipTcp::connect(k.addr());
+    assert!(wait_alive(&mut c, &uri, 1, 5), "up on 200");
+    for code in [603u16, 650, 699, 640] {
+        uas.set(Answer::Code(code));
+        assert!(wait_alive(&mut c, &uri, 2, 5), "down on {code}");
+        let out = k.rpc(&["keepalive.get", &uri, "_params"]).unwrap();
+        assert_eq!(field(&out, &uri, "last_code"), Some(code.to_string()));
+        uas.set(Answer::Code(200));
+        assert!(
+            wait_alive(&mut c, &uri, 1, 5),
+            "up again on 200 after {code}"
+        );
+    }
+    assert_eq!(k.log_count("panic"), 0);
+    drop(k);
+    // any class or code up to 699 is accepted by alive_codes
+    let k = start(
+        "ka-6xx-class",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{}\")\n\
+             modparam(\"keepalive\", \"alive_codes\", \"6xx,640\")",
+            uas.port()
+        ),
+    );
+    uas.set(Answer::Code(650));
+    assert!(
+        wait_state(&k, &uri, "_params", "1", 5),
+        "650 alive under 6xx"
+    );
+    uas.set(Answer::Code(200));
+    let mut c = SipTcp::connect(k.addr());
+    assert!(wait_alive(&mut c, &uri, 2, 5), "200 is not alive under 6xx");
+}
+
+#[test]
+fn remove_unreachable_spares_a_destination_added_again_in_dst_down() {
+    let silent = Uas::start(port(), Answer::Silent);
+    let routes = ROUTES.replace(
+        "xlog(\"L_ERR\", \"EV-DOWN $ru\\n\");",
+        "xlog(\"L_ERR\", \"EV-DOWN $ru\\n\");\n    ka_add_destination(\"$ru\", \"again\");",
+    );
+    assert!(routes.contains("\"again\""));
+    let modules = format!(
+        "{MODULES}\nmodparam(\"keepalive\", \"ping_interval\", 2)\n\
+         modparam(\"keepalive\", \"probe_timeout\", 300)\n\
+         modparam(\"keepalive\", \"down_after\", 2)\n\
+         modparam(\"keepalive\", \"delete_counter\", 1)\n\
+         modparam(\"keepalive\", \"remove_unreachable\", 1)"
+    );
+    let k = Kamailio::start(
+        "ka-readd",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: &routes,
+        },
+    );
+    let uri = format!("sip:127.0.0.1:{}", silent.port());
+    k.rpc(&["keepalive.add", &uri, "rpc"]).unwrap();
+    // the second failure takes it down (event) and past delete_counter (stops probing):
+    // the dst-down route adds it again, which restarts probing, so it must stay
+    assert!(k.wait_log(&format!("EV-DOWN {uri}"), 8));
+    std::thread::sleep(Duration::from_millis(500));
+    let out = k
+        .rpc(&["keepalive.get", &uri, "again"])
+        .unwrap_or_else(|e| panic!("the destination added in dst-down was removed: {e}"));
+    assert_eq!(
+        field(&out, &uri, "probing").as_deref(),
+        Some("active"),
+        "{out}"
+    );
+    assert!(k.rpc(&["keepalive.get", &uri, "rpc"]).is_ok());
+    assert_eq!(k.log_count("removed unreachable destination"), 0);
+    // still unreachable: two more failures without a state change remove it for good
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && k.rpc(&["keepalive.get", &uri, "again"]).is_ok() {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        k.rpc(&["keepalive.get", &uri, "again"]).is_err(),
+        "removed later"
+    );
+    assert!(k.wait_log("removed unreachable destination", 2));
+}
+
+#[test]
+fn max_destinations_refuses_more_and_reuses_memory() {
+    let k = start(
+        "ka-max",
+        "",
+        "modparam(\"tm\", \"fr_timer\", 1000)\nmodparam(\"tm\", \"wt_timer\", 500)\n\
+         modparam(\"keepalive\", \"ping_interval\", 3600)\n\
+         modparam(\"keepalive\", \"max_destinations\", 200)",
+    );
+    let mut c = SipTcp::connect(k.addr());
+    let d = |i: usize| format!("sip:m{i}@127.0.0.{}:5099", 1 + i % 200);
+    for i in 0..200 {
+        k.rpc(&["keepalive.add", &d(i), "max"]).unwrap();
+    }
+    // one more: refused by RPC and by the cfg function, with one log line
+    let err = k.rpc(&["keepalive.add", &d(200), "max"]).unwrap_err();
+    assert!(err.contains("max_destinations (200)"), "{err}");
+    assert_eq!(rc(&mut c, "add", &d(201), "max"), -1);
+    for i in 202..220 {
+        assert_eq!(rc(&mut c, "add", &d(i), "max"), -1);
+    }
+    // another owner of a monitored destination is no new destination
+    assert_eq!(rc(&mut c, "add", &d(5), "second"), 1);
+    assert!(k.wait_log("max_destinations (200) reached", 2));
+    assert!(
+        k.log_count("max_destinations (200) reached") <= 3,
+        "rate-limited (one line per process per 10 s):\n{}",
+        k.log_text()
+    );
+    // deleted ones make room, and their memory is reused
+    let cycle = |from: usize| {
+        for i in 0..50 {
+            k.rpc(&["keepalive.del", &d(i + 10), "max"]).unwrap();
+        }
+        for i in 0..50 {
+            k.rpc(&["keepalive.add", &d(from + i), "max"]).unwrap();
+        }
+        assert!(k.rpc(&["keepalive.add", &d(from + 50), "max"]).is_err());
+        for i in 0..50 {
+            k.rpc(&["keepalive.del", &d(from + i), "max"]).unwrap();
+        }
+        for i in 0..50 {
+            k.rpc(&["keepalive.add", &d(i + 10), "max"]).unwrap();
+        }
+    };
+    cycle(1000);
+    // the first pings of new destinations wait in tm until fr_timer (1 s) and wt_timer
+    std::thread::sleep(Duration::from_secs(3));
+    let before = shm_used(&k);
+    for n in 0..4 {
+        cycle(2000 + n * 100);
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let after = shm_used(&k);
+    assert!(
+        after <= before + 8 * 1024,
+        "shm grew from {before} to {after} over delete/add cycles at the limit"
+    );
+    let list = k.rpc(&["keepalive.list", "0", "100"]).unwrap();
+    assert_eq!(kamcmd_uris(&list).len(), 100);
+}
