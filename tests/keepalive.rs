@@ -152,9 +152,14 @@ fn probing_drives_state_events_and_is_alive() {
     let pings: u64 = field(&out, &uri, "pings").unwrap().parse().unwrap();
     let replies: u64 = field(&out, &uri, "replies").unwrap().parse().unwrap();
     assert!(pings >= 5 && replies >= 3, "{out}");
-    assert_ne!(field(&out, &uri, "rtt_avg_us").as_deref(), Some("0"));
-    assert_ne!(field(&out, &uri, "last up").as_deref(), Some("never"));
-    assert_ne!(field(&out, &uri, "last down").as_deref(), Some("never"));
+    // each field must be there (a missing one must not pass as "not 0 / not never")
+    let present =
+        |name: &str| field(&out, &uri, name).unwrap_or_else(|| panic!("no {name} in {out}"));
+    let rtt: u64 = present("rtt_avg_us").parse().unwrap();
+    assert!(rtt > 0, "{out}");
+    assert_ne!(present("last up"), "never");
+    assert_ne!(present("last down"), "never");
+    assert_ne!(present("last checked"), "never");
 
     // unknown, malformed and oversized destinations: -1, Kamailio keeps serving
     let big = "a".repeat(8192);
@@ -407,10 +412,36 @@ fn hysteresis_alive_codes_and_event_callback_free_routes() {
 
 #[test]
 fn bad_modparams_refuse_to_start() {
-    for p in [
-        "modparam(\"keepalive\", \"destination\", \"sip:[::1\")",
-        "modparam(\"keepalive\", \"alive_codes\", \"2xx,9\")",
-        "modparam(\"keepalive\", \"ping_interval\", 0)",
+    // each bad setting stops Kamailio with the log line that names it (not any failure:
+    // a panic in mod_init would stop it too)
+    let two = "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:5098\")\n\
+               modparam(\"keepalive\", \"destination\", \"sip:127.0.0.2:5098\")\n\
+               modparam(\"keepalive\", \"max_destinations\", 1)";
+    for (p, line) in [
+        (
+            "modparam(\"keepalive\", \"destination\", \"sip:[::1\")",
+            "bad destination 'sip:[::1'",
+        ),
+        (
+            "modparam(\"keepalive\", \"alive_codes\", \"2xx,9\")",
+            "alive_codes: bad reply code or class '9'",
+        ),
+        (
+            "modparam(\"keepalive\", \"alive_codes\", \"7xx\")",
+            "alive_codes: bad reply code or class '7xx'",
+        ),
+        (
+            "modparam(\"keepalive\", \"ping_interval\", 0)",
+            "ping_interval must be from 1 to 4294967 (got 0)",
+        ),
+        (
+            "modparam(\"keepalive\", \"max_destinations\", -1)",
+            "max_destinations must be from 0 to",
+        ),
+        (
+            two,
+            "destination sip:127.0.0.2:5098: max_destinations (1) reached",
+        ),
     ] {
         let cfg = format!(
             "#!KAMAILIO\nlisten=udp:127.0.0.1:{}\nmpath=\"{}\"\nloadmodule \"tm.so\"\nloadmodule \"{}/keepalive.so\"\n{p}\nrequest_route {{ exit; }}\n",
@@ -421,10 +452,11 @@ fn bad_modparams_refuse_to_start() {
         let dir = common::tempdir::Dir::new("ka-bad");
         let f = dir.path().join("k.cfg");
         std::fs::write(&f, cfg).unwrap();
+        let log = dir.path().join("stderr.log");
         let mut child = std::process::Command::new("kamailio")
             .args(["-DD", "-E", "-f"])
             .arg(&f)
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -444,10 +476,13 @@ fn bad_modparams_refuse_to_start() {
             }
             std::thread::sleep(Duration::from_millis(100));
         };
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(
             status.is_some_and(|s| !s.success()),
-            "{p} must stop Kamailio at start-up"
+            "{p} must stop Kamailio at start-up:\n{text}"
         );
+        assert!(text.contains(line), "{p}: no '{line}' in the log:\n{text}");
+        assert!(!text.contains("panic"), "{p}: a panic:\n{text}");
     }
 }
 
