@@ -37,6 +37,10 @@ impl RpcDef {
 /// bindgen emits whichever the headers define: the block's glob import finds that one, the
 /// 0 fallbacks (module scope, looked up only when the bindings lack the name) the other.
 pub const RET_ARRAY: u32 = ret_array::FLAG;
+const _: () = assert!(
+    RET_ARRAY != 0,
+    "the bindings define neither RET_ARRAY nor RPC_RET_ARRAY"
+);
 
 #[allow(dead_code, non_upper_case_globals)]
 mod ret_array {

@@ -7,7 +7,7 @@
 use kamailio::rpc::Rpc;
 
 use crate::config::settings;
-use crate::rpc_args::{self, Arg, BadArg, Page, MAX_ENTRIES};
+use crate::rpc_args::{self, Arg, BadArg, Bound, Page, MAX_ENTRIES};
 use crate::state;
 use crate::table::{self, Entry, Error};
 
@@ -151,7 +151,7 @@ fn reply_page(
     fields: fn(&Entry) -> Fields,
 ) {
     let rows: Vec<Fields> = entries.iter().map(fields).collect();
-    let fits = rpc_args::fit(rows.iter().map(size));
+    let fits = rpc_args::fit(bound(), rows.iter().map(size));
     let from = page.offset;
     match (page.limit, fits) {
         (None, Ok(n)) if n == total.saturating_sub(from) => add_entries(rpc, &rows),
@@ -201,13 +201,26 @@ fn fault(rpc: &Rpc, e: &Error) {
     rpc.fault(code, &e.to_string());
 }
 
+/// The bound of one reply in this process: the jsonrpcs FIFO process (which runs only that
+/// transport) carries whole tables; every other transport one bounded page.
+fn bound() -> Bound {
+    thread_local! {
+        static FIFO: bool = kamailio::process::description() == "JSONRPCS FIFO";
+    }
+    if FIFO.with(|f| *f) {
+        rpc_args::FIFO_BOUND
+    } else {
+        rpc_args::BOUND
+    }
+}
+
 /// `keepalive.list [offset [limit]]`: one entry per registration (the C module's fields,
 /// `state_name` and `last_code`), all of them or a page.
 pub fn list(rpc: &Rpc) {
     let Some(page) = read_page(rpc, "keepalive.list") else {
         return;
     };
-    let (entries, total) = table::list_page(page.offset, page.limit.unwrap_or(MAX_ENTRIES + 1));
+    let (entries, total) = table::list_page(page.offset, page.limit.unwrap_or(bound().entries + 1));
     reply_page(rpc, "keepalive.list", page, &entries, total, list_fields);
 }
 
@@ -216,7 +229,7 @@ pub fn stats(rpc: &Rpc) {
     let Some(page) = read_page(rpc, "keepalive.stats") else {
         return;
     };
-    let (entries, total) = table::dest_page(page.offset, page.limit.unwrap_or(MAX_ENTRIES + 1));
+    let (entries, total) = table::dest_page(page.offset, page.limit.unwrap_or(bound().entries + 1));
     reply_page(rpc, "keepalive.stats", page, &entries, total, stats_fields);
 }
 
