@@ -6,7 +6,8 @@ MODULES      := tcpops keepalive
 CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
-APT_PACKAGES := kamailio kamailio-lua-modules dpkg-dev clang libclang-dev iproute2 procps
+APT_PACKAGES := kamailio kamailio-lua-modules kamailio-xml-modules dpkg-dev clang libclang-dev \
+                iproute2 procps
 
 .PHONY: all deps headers build run test bench unit lint install uninstall clean
 

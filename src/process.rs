@@ -33,3 +33,17 @@ pub fn pid() -> i32 {
         }
     }
 }
+
+/// This process's description in the process table, as `core.psx` shows it
+/// (`"JSONRPCS FIFO"`, `"ctl handler"`, ...); empty if there is none.
+pub fn description() -> String {
+    // SAFETY: my_desc() returns the core's NUL-terminated description of this process (a
+    // fixed array in `pt`, or a static string before the table exists), or NULL; we copy it.
+    unsafe {
+        let p = sys::my_desc();
+        if p.is_null() {
+            return String::new();
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}

@@ -2,9 +2,12 @@
 //! functions, RPC, bad input, cross-process state and Debian's drouting as an API user.
 
 mod common;
+#[path = "common/rpc_clients.rs"]
+mod rpc_clients;
 
 use common::uas::{Answer, Uas};
 use common::{port, Config, Kamailio, SipTcp};
+use rpc_clients::{json_http, xmlrpc, JsonFifo, JsonUdp};
 use std::time::{Duration, Instant};
 
 const MODULES: &str = r#"
@@ -149,9 +152,14 @@ fn probing_drives_state_events_and_is_alive() {
     let pings: u64 = field(&out, &uri, "pings").unwrap().parse().unwrap();
     let replies: u64 = field(&out, &uri, "replies").unwrap().parse().unwrap();
     assert!(pings >= 5 && replies >= 3, "{out}");
-    assert_ne!(field(&out, &uri, "rtt_avg_us").as_deref(), Some("0"));
-    assert_ne!(field(&out, &uri, "last up").as_deref(), Some("never"));
-    assert_ne!(field(&out, &uri, "last down").as_deref(), Some("never"));
+    // each field must be there (a missing one must not pass as "not 0 / not never")
+    let present =
+        |name: &str| field(&out, &uri, name).unwrap_or_else(|| panic!("no {name} in {out}"));
+    let rtt: u64 = present("rtt_avg_us").parse().unwrap();
+    assert!(rtt > 0, "{out}");
+    assert_ne!(present("last up"), "never");
+    assert_ne!(present("last down"), "never");
+    assert_ne!(present("last checked"), "never");
 
     // unknown, malformed and oversized destinations: -1, Kamailio keeps serving
     let big = "a".repeat(8192);
@@ -404,10 +412,36 @@ fn hysteresis_alive_codes_and_event_callback_free_routes() {
 
 #[test]
 fn bad_modparams_refuse_to_start() {
-    for p in [
-        "modparam(\"keepalive\", \"destination\", \"sip:[::1\")",
-        "modparam(\"keepalive\", \"alive_codes\", \"2xx,9\")",
-        "modparam(\"keepalive\", \"ping_interval\", 0)",
+    // each bad setting stops Kamailio with the log line that names it (not any failure:
+    // a panic in mod_init would stop it too)
+    let two = "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:5098\")\n\
+               modparam(\"keepalive\", \"destination\", \"sip:127.0.0.2:5098\")\n\
+               modparam(\"keepalive\", \"max_destinations\", 1)";
+    for (p, line) in [
+        (
+            "modparam(\"keepalive\", \"destination\", \"sip:[::1\")",
+            "bad destination 'sip:[::1'",
+        ),
+        (
+            "modparam(\"keepalive\", \"alive_codes\", \"2xx,9\")",
+            "alive_codes: bad reply code or class '9'",
+        ),
+        (
+            "modparam(\"keepalive\", \"alive_codes\", \"7xx\")",
+            "alive_codes: bad reply code or class '7xx'",
+        ),
+        (
+            "modparam(\"keepalive\", \"ping_interval\", 0)",
+            "ping_interval must be from 1 to 4294967 (got 0)",
+        ),
+        (
+            "modparam(\"keepalive\", \"max_destinations\", -1)",
+            "max_destinations must be from 0 to",
+        ),
+        (
+            two,
+            "destination sip:127.0.0.2:5098: max_destinations (1) reached",
+        ),
     ] {
         let cfg = format!(
             "#!KAMAILIO\nlisten=udp:127.0.0.1:{}\nmpath=\"{}\"\nloadmodule \"tm.so\"\nloadmodule \"{}/keepalive.so\"\n{p}\nrequest_route {{ exit; }}\n",
@@ -418,10 +452,11 @@ fn bad_modparams_refuse_to_start() {
         let dir = common::tempdir::Dir::new("ka-bad");
         let f = dir.path().join("k.cfg");
         std::fs::write(&f, cfg).unwrap();
+        let log = dir.path().join("stderr.log");
         let mut child = std::process::Command::new("kamailio")
             .args(["-DD", "-E", "-f"])
             .arg(&f)
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -441,10 +476,13 @@ fn bad_modparams_refuse_to_start() {
             }
             std::thread::sleep(Duration::from_millis(100));
         };
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(
             status.is_some_and(|s| !s.success()),
-            "{p} must stop Kamailio at start-up"
+            "{p} must stop Kamailio at start-up:\n{text}"
         );
+        assert!(text.contains(line), "{p}: no '{line}' in the log:\n{text}");
+        assert!(!text.contains("panic"), "{p}: a panic:\n{text}");
     }
 }
 
@@ -813,4 +851,508 @@ request_route {
     call(&mut c, "find", "mod");
     assert_eq!(k.log_count("KAAPI find none"), 2);
     assert!(k.rpc(&["core.version"]).is_ok());
+}
+
+/// jsonrpcs (datagram on UDP `jport`, FIFO in the test dir, HTTP through xhttp at
+/// /jsonrpc), xmlrpc at /RPC2, next to the usual modules.
+fn rpc_modules(jport: u16, extra: &str) -> String {
+    format!(
+        r#"
+loadmodule "xhttp.so"
+loadmodule "jsonrpcs.so"
+loadmodule "xmlrpc.so"
+modparam("jsonrpcs", "transport", 7)
+modparam("jsonrpcs", "fifo_name", "{{DIR}}/jsonrpc.fifo")
+modparam("jsonrpcs", "fifo_reply_dir", "{{DIR}}/")
+modparam("jsonrpcs", "dgram_socket", "udp:127.0.0.1:{jport}")
+modparam("xhttp", "url_match", "^/jsonrpc")
+modparam("xmlrpc", "url_match", "^/RPC2")
+modparam("xmlrpc", "route", "XMLRPC")
+{MODULES}
+{extra}
+"#
+    )
+}
+
+const RPC_ROUTES: &str = r#"
+event_route[xhttp:request] {
+    jsonrpc_dispatch();
+    exit;
+}
+route[XMLRPC] {
+    dispatch_rpc();
+}
+"#;
+
+fn start_rpc(tag: &str, globals: &str, jport: u16, extra: &str) -> Kamailio {
+    let modules = rpc_modules(jport, extra);
+    let routes = format!("{ROUTES}\n{RPC_ROUTES}");
+    Kamailio::start(
+        tag,
+        Config {
+            globals,
+            modules: &modules,
+            routes: &routes,
+        },
+    )
+}
+
+/// The `uri` of every entry of a JSON-RPC `result`, which must be an array.
+fn json_uris(reply: &serde_json::Value) -> Vec<String> {
+    let r = reply
+        .get("result")
+        .unwrap_or_else(|| panic!("no result: {reply}"));
+    r.as_array()
+        .unwrap_or_else(|| panic!("result is not an array: {reply}"))
+        .iter()
+        .map(|e| {
+            e.get("uri")
+                .and_then(|u| u.as_str())
+                .unwrap_or_else(|| panic!("entry without uri: {e}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// The `uri:` values of a kamcmd reply.
+fn kamcmd_uris(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.trim().strip_prefix("uri: ").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_rpc_transport_gets_every_list_entry() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    let jport = port();
+    let k = start_rpc("ka-transports", "", jport, "");
+    let dests: Vec<String> = (1..=3)
+        .map(|i| format!("sip:u{i}@127.0.0.1:{}", uas.port()))
+        .collect();
+    for d in &dests {
+        k.rpc(&["keepalive.add", d, "rpc"]).unwrap();
+    }
+    let mut want = dests.clone();
+    want.sort();
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    // binrpc (kamcmd)
+    let out = k.rpc(&["keepalive.list"]).unwrap();
+    assert_eq!(sorted(kamcmd_uris(&out)), want, "{out}");
+    // JSON-RPC: datagram, FIFO, HTTP
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let mut fifo = JsonFifo::new(&k.dir.path().join("jsonrpc.fifo"), k.dir.path());
+    let http = |m: &str, p: &[&str]| json_http(k.addr(), "/jsonrpc", m, p).unwrap();
+    type Call<'a> = Box<dyn FnMut(&str, &[&str]) -> serde_json::Value + 'a>;
+    let checks: Vec<(&str, Call)> = vec![
+        ("datagram", Box::new(|m, p| udp.call(m, p).unwrap())),
+        ("fifo", Box::new(|m, p| fifo.call(m, p).unwrap())),
+        ("http", Box::new(http)),
+    ];
+    for (name, mut call) in checks {
+        let r = call("keepalive.list", &[]);
+        assert_eq!(sorted(json_uris(&r)), want, "{name}: {r}");
+        let r = call("keepalive.list", &["1", "2"]);
+        assert_eq!(json_uris(&r).len(), 2, "{name}: {r}");
+        let r = call("keepalive.stats", &[]);
+        assert_eq!(sorted(json_uris(&r)), want, "{name}: {r}");
+        let r = call("keepalive.get", &[&dests[1], "rpc"]);
+        assert_eq!(json_uris(&r), vec![dests[1].clone()], "{name}: {r}");
+        let r = call("keepalive.list", &["5"]);
+        assert_eq!(json_uris(&r).len(), 0, "{name}: past the end: {r}");
+    }
+    // XML-RPC
+    let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &[]).unwrap();
+    for d in &dests {
+        assert!(x.contains(&format!("<string>{d}</string>")), "{d} in {x}");
+    }
+    assert_eq!(x.matches("<name>uri</name>").count(), 3, "{x}");
+    let x = xmlrpc(k.addr(), "/RPC2", "keepalive.stats", &["0", "3"]).unwrap();
+    assert_eq!(x.matches("<name>uri</name>").count(), 3, "{x}");
+}
+
+/// Adds `n` destinations `sip:d<i>@127.0.0.<...>:<port>` over JSON-RPC; returns their URIs.
+fn add_many(rpc: &mut JsonUdp, n: usize, owner: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let d = format!("sip:d{i}@127.0.{}.{}:5099", 1 + i / 250, 1 + i % 250);
+            let r = rpc.call("keepalive.add", &[&d, owner]).unwrap();
+            assert!(r.get("result").is_some(), "add {d}: {r}");
+            d
+        })
+        .collect()
+}
+
+/// Pages through `cmd` with `call(offset, limit)` -> entries' URIs; every page but the last
+/// is full.
+fn page_all(mut call: impl FnMut(usize, usize) -> Vec<String>) -> Vec<String> {
+    let mut all = Vec::new();
+    loop {
+        let page = call(all.len(), 100);
+        assert!(page.len() <= 100);
+        let last = page.len() < 100;
+        all.extend(page);
+        if last {
+            return all;
+        }
+    }
+}
+
+#[test]
+fn list_of_10000_destinations_pages_or_says_how() {
+    let jport = port();
+    let k = start_rpc(
+        "ka-10k",
+        "",
+        jport,
+        "modparam(\"keepalive\", \"ping_interval\", 3600)\nmodparam(\"keepalive\", \"max_destinations\", 20000)",
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let mut want = add_many(&mut udp, 10_000, "bulk");
+    want.sort();
+    let usage = "keepalive.list <offset> <limit>";
+    // the whole table in one reply: refused with what to do, on every transport
+    let err = k.rpc(&["keepalive.list"]).unwrap_err();
+    assert!(
+        err.contains(usage) && err.contains("10000"),
+        "kamcmd: {err}"
+    );
+    let r = udp.call("keepalive.list", &[]).unwrap();
+    let msg = r["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(msg.contains(usage), "datagram: {r}");
+    assert_eq!(r["error"]["code"], 413, "{r}");
+    // FIFO: no size limit of its own (system malloc, blocking writes): the whole table in
+    // one reply
+    let mut fifo = JsonFifo::new(&k.dir.path().join("jsonrpc.fifo"), k.dir.path());
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let r = fifo.call("keepalive.list", &[]).unwrap();
+    assert_eq!(sorted(json_uris(&r)), want, "fifo: one reply");
+    let r = fifo.call("keepalive.stats", &[]).unwrap();
+    assert_eq!(sorted(json_uris(&r)), want, "fifo: stats in one reply");
+    // a limit above the page size: an error, not a cut reply
+    assert!(k.rpc(&["keepalive.list", "0", "101"]).is_err());
+    // paging: every destination once
+    let by_kamcmd = page_all(|o, l| {
+        let out = k
+            .rpc(&["keepalive.list", &o.to_string(), &l.to_string()])
+            .unwrap_or_else(|e| panic!("page {o}: {e}"));
+        kamcmd_uris(&out)
+    });
+    assert_eq!(sorted(by_kamcmd), want, "kamcmd pages");
+    let by_udp = page_all(|o, l| {
+        json_uris(
+            &udp.call("keepalive.list", &[&o.to_string(), &l.to_string()])
+                .unwrap(),
+        )
+    });
+    assert_eq!(sorted(by_udp), want, "datagram pages");
+    let by_fifo = page_all(|o, l| {
+        json_uris(
+            &fifo
+                .call("keepalive.list", &[&o.to_string(), &l.to_string()])
+                .unwrap(),
+        )
+    });
+    assert_eq!(sorted(by_fifo), want, "fifo pages");
+    let stats = page_all(|o, l| {
+        json_uris(
+            &udp.call("keepalive.stats", &[&o.to_string(), &l.to_string()])
+                .unwrap(),
+        )
+    });
+    assert_eq!(sorted(stats), want, "stats pages");
+    let err = k.rpc(&["keepalive.stats"]).unwrap_err();
+    assert!(err.contains("keepalive.stats <offset> <limit>"), "{err}");
+    // a page of stock-sized entries stays far below what one datagram carries
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    sock.send_to(
+        rpc_clients::json_request("keepalive.list", &["0", "100"], 1, None).as_bytes(),
+        ("127.0.0.1", jport),
+    )
+    .unwrap();
+    let mut buf = vec![0u8; 256 * 1024];
+    let n = sock.recv(&mut buf).unwrap();
+    assert!(n < 48 * 1024, "a page of 100 entries took {n} bytes");
+}
+
+/// 8 clients adding, deleting, getting and listing at once (4 jsonrpcs dgram_workers,
+/// binrpc_max_body_size 2048, 1,000 destinations): every reply comes, complete or an error.
+#[test]
+fn concurrent_clients_never_wait_for_silence() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let jport = port();
+    let k = start_rpc(
+        "ka-busy",
+        "children=2",
+        jport,
+        "modparam(\"jsonrpcs\", \"dgram_workers\", 4)\n\
+         modparam(\"ctl\", \"binrpc_max_body_size\", 2048)\n\
+         modparam(\"keepalive\", \"ping_interval\", 3600)",
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let base = add_many(&mut udp, 1000, "base");
+    let stop = Arc::new(AtomicBool::new(false));
+    let lists = Arc::new(AtomicUsize::new(0));
+    let ctl = k.ctl.clone();
+    // kamcmd with a deadline: silence is a failure
+    let kamcmd = move |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("timeout")
+            .arg("10")
+            .arg("kamcmd")
+            .arg("-s")
+            .arg(format!("unix:{}", ctl.display()))
+            .args(args)
+            .output()
+            .unwrap();
+        if out.status.code() == Some(124) {
+            panic!("kamcmd {args:?}: no reply within 10 s");
+        }
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if out.status.success() && !text.starts_with("error:") {
+            Ok(text)
+        } else {
+            Err(format!("{text}{}", String::from_utf8_lossy(&out.stderr)))
+        }
+    };
+    let mut threads = Vec::new();
+    for t in 0..8usize {
+        let stop = stop.clone();
+        let lists = lists.clone();
+        let kamcmd = kamcmd.clone();
+        let base = base.clone();
+        threads.push(std::thread::spawn(move || {
+            let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+            let mut i = 0usize;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                match t {
+                    // add and delete destinations of their own
+                    0 | 1 => {
+                        let d = format!("sip:t{t}x{}@127.0.9.9:5099", i % 50);
+                        let r = udp.call("keepalive.add", &[&d, "busy"]).unwrap();
+                        assert!(r.get("result").is_some(), "{r}");
+                        if i & 1 == 0 {
+                            let r = udp.call("keepalive.del", &[&d, "busy"]).unwrap();
+                            assert!(r.get("result").is_some() || r.get("error").is_some());
+                        }
+                    }
+                    // get, over both transports
+                    2 => {
+                        let d = &base[i % base.len()];
+                        let out = kamcmd(&["keepalive.get", d, "base"]).unwrap();
+                        assert_eq!(kamcmd_uris(&out), vec![d.clone()]);
+                        let r = udp.call("keepalive.get", &[d, "base"]).unwrap();
+                        assert_eq!(json_uris(&r), vec![d.clone()]);
+                    }
+                    // kamcmd lists: the whole table (an error that says how to page) or a
+                    // page, which must be complete
+                    3..=5 => {
+                        let out = kamcmd(&["keepalive.list"]);
+                        match out {
+                            Ok(o) => panic!(
+                                "1000+ entries cannot be one reply: got {}",
+                                kamcmd_uris(&o).len()
+                            ),
+                            Err(e) => assert!(e.contains("keepalive.list <offset> <limit>"), "{e}"),
+                        }
+                        let off = (i * 97) % 800;
+                        let out = kamcmd(&["keepalive.list", &off.to_string(), "100"])
+                            .unwrap_or_else(|e| panic!("page {off}: {e}"));
+                        assert_eq!(kamcmd_uris(&out).len(), 100, "page {off}: {out}");
+                        lists.fetch_add(1, Ordering::Relaxed);
+                    }
+                    // JSON-RPC lists and stats
+                    _ => {
+                        let r = udp.call("keepalive.list", &[]).unwrap();
+                        assert!(r.get("error").is_some(), "{r}");
+                        let off = ((i * 89) % 800).to_string();
+                        let r = udp.call("keepalive.list", &[&off, "100"]).unwrap();
+                        assert_eq!(json_uris(&r).len(), 100, "{r}");
+                        let r = udp.call("keepalive.stats", &[&off, "100"]).unwrap();
+                        assert_eq!(json_uris(&r).len(), 100, "{r}");
+                        lists.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }));
+    }
+    std::thread::sleep(Duration::from_secs(10));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join().expect("a client failed");
+    }
+    assert!(lists.load(Ordering::Relaxed) >= 20, "lists done: {lists:?}");
+    assert_eq!(k.log_count("too many message chunks"), 0);
+    assert_eq!(k.log_count("send timeout"), 0);
+    assert!(k.rpc(&["core.version"]).is_ok());
+}
+
+#[test]
+fn reply_codes_600_to_699_are_failures_unless_alive() {
+    let uas = Uas::start(port(), Answer::Code(200));
+    let k = start(
+        "ka-6xx",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{}\")",
+            uas.port()
+        ),
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    let mut c = SipTcp::connect(k.addr());
+    assert!(wait_alive(&mut c, &uri, 1, 5), "up on 200");
+    for code in [603u16, 650, 699, 640] {
+        uas.set(Answer::Code(code));
+        assert!(wait_alive(&mut c, &uri, 2, 5), "down on {code}");
+        let out = k.rpc(&["keepalive.get", &uri, "_params"]).unwrap();
+        assert_eq!(field(&out, &uri, "last_code"), Some(code.to_string()));
+        uas.set(Answer::Code(200));
+        assert!(
+            wait_alive(&mut c, &uri, 1, 5),
+            "up again on 200 after {code}"
+        );
+    }
+    assert_eq!(k.log_count("panic"), 0);
+    drop(k);
+    // any class or code up to 699 is accepted by alive_codes
+    let k = start(
+        "ka-6xx-class",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{}\")\n\
+             modparam(\"keepalive\", \"alive_codes\", \"6xx,640\")",
+            uas.port()
+        ),
+    );
+    uas.set(Answer::Code(650));
+    assert!(
+        wait_state(&k, &uri, "_params", "1", 5),
+        "650 alive under 6xx"
+    );
+    uas.set(Answer::Code(200));
+    let mut c = SipTcp::connect(k.addr());
+    assert!(wait_alive(&mut c, &uri, 2, 5), "200 is not alive under 6xx");
+}
+
+#[test]
+fn remove_unreachable_spares_a_destination_added_again_in_dst_down() {
+    let silent = Uas::start(port(), Answer::Silent);
+    let routes = ROUTES.replace(
+        "xlog(\"L_ERR\", \"EV-DOWN $ru\\n\");",
+        "xlog(\"L_ERR\", \"EV-DOWN $ru\\n\");\n    ka_add_destination(\"$ru\", \"again\");",
+    );
+    assert!(routes.contains("\"again\""));
+    let modules = format!(
+        "{MODULES}\nmodparam(\"keepalive\", \"ping_interval\", 2)\n\
+         modparam(\"keepalive\", \"probe_timeout\", 300)\n\
+         modparam(\"keepalive\", \"down_after\", 2)\n\
+         modparam(\"keepalive\", \"delete_counter\", 1)\n\
+         modparam(\"keepalive\", \"remove_unreachable\", 1)"
+    );
+    let k = Kamailio::start(
+        "ka-readd",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: &routes,
+        },
+    );
+    let uri = format!("sip:127.0.0.1:{}", silent.port());
+    k.rpc(&["keepalive.add", &uri, "rpc"]).unwrap();
+    // the second failure takes it down (event) and past delete_counter (stops probing):
+    // the dst-down route adds it again, which restarts probing, so it must stay
+    assert!(k.wait_log(&format!("EV-DOWN {uri}"), 8));
+    std::thread::sleep(Duration::from_millis(500));
+    let out = k
+        .rpc(&["keepalive.get", &uri, "again"])
+        .unwrap_or_else(|e| panic!("the destination added in dst-down was removed: {e}"));
+    assert_eq!(
+        field(&out, &uri, "probing").as_deref(),
+        Some("active"),
+        "{out}"
+    );
+    assert!(k.rpc(&["keepalive.get", &uri, "rpc"]).is_ok());
+    assert_eq!(k.log_count("removed unreachable destination"), 0);
+    // still unreachable: two more failures without a state change remove it for good
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && k.rpc(&["keepalive.get", &uri, "again"]).is_ok() {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        k.rpc(&["keepalive.get", &uri, "again"]).is_err(),
+        "removed later"
+    );
+    assert!(k.wait_log("removed unreachable destination", 2));
+}
+
+#[test]
+fn max_destinations_refuses_more_and_reuses_memory() {
+    let k = start(
+        "ka-max",
+        "",
+        "modparam(\"tm\", \"fr_timer\", 1000)\nmodparam(\"tm\", \"wt_timer\", 500)\n\
+         modparam(\"keepalive\", \"ping_interval\", 3600)\n\
+         modparam(\"keepalive\", \"max_destinations\", 200)",
+    );
+    let mut c = SipTcp::connect(k.addr());
+    let d = |i: usize| format!("sip:m{i}@127.0.0.{}:5099", 1 + i % 200);
+    for i in 0..200 {
+        k.rpc(&["keepalive.add", &d(i), "max"]).unwrap();
+    }
+    // one more: refused by RPC and by the cfg function, with one log line
+    let err = k.rpc(&["keepalive.add", &d(200), "max"]).unwrap_err();
+    assert!(err.contains("max_destinations (200)"), "{err}");
+    assert_eq!(rc(&mut c, "add", &d(201), "max"), -1);
+    for i in 202..220 {
+        assert_eq!(rc(&mut c, "add", &d(i), "max"), -1);
+    }
+    // another owner of a monitored destination is no new destination
+    assert_eq!(rc(&mut c, "add", &d(5), "second"), 1);
+    assert!(k.wait_log("max_destinations (200) reached", 2));
+    assert!(
+        k.log_count("max_destinations (200) reached") <= 3,
+        "rate-limited (one line per process per 10 s):\n{}",
+        k.log_text()
+    );
+    // deleted ones make room, and their memory is reused
+    let cycle = |from: usize| {
+        for i in 0..50 {
+            k.rpc(&["keepalive.del", &d(i + 10), "max"]).unwrap();
+        }
+        for i in 0..50 {
+            k.rpc(&["keepalive.add", &d(from + i), "max"]).unwrap();
+        }
+        assert!(k.rpc(&["keepalive.add", &d(from + 50), "max"]).is_err());
+        for i in 0..50 {
+            k.rpc(&["keepalive.del", &d(from + i), "max"]).unwrap();
+        }
+        for i in 0..50 {
+            k.rpc(&["keepalive.add", &d(i + 10), "max"]).unwrap();
+        }
+    };
+    cycle(1000);
+    // the first pings of new destinations wait in tm until fr_timer (1 s) and wt_timer
+    std::thread::sleep(Duration::from_secs(3));
+    let before = shm_used(&k);
+    for n in 0..4 {
+        cycle(2000 + n * 100);
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let after = shm_used(&k);
+    assert!(
+        after <= before + 8 * 1024,
+        "shm grew from {before} to {after} over delete/add cycles at the limit"
+    );
+    let list = k.rpc(&["keepalive.list", "0", "100"]).unwrap();
+    assert_eq!(kamcmd_uris(&list).len(), 100);
 }

@@ -17,6 +17,7 @@ loadmodule "pv.so"
 loadmodule "textops.so"
 loadmodule "{MODDIR}/keepalive.so"
 modparam("keepalive", "ping_interval", 3600)
+modparam("keepalive", "max_destinations", 0)
 modparam("keepalive", "destination", "sip:127.0.0.1:{PORT}")
 "#;
 

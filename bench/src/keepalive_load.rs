@@ -89,8 +89,14 @@ fn start(side: Side, rpc_port: u16, big: bool) -> Kamailio {
          modparam(\"jsonrpcs\", \"dgram_socket\", \"udp:127.0.0.1:{rpc_port}\")\n\
          loadmodule \"tm.so\"\nmodparam(\"tm\", \"wt_timer\", 100)\n\
          loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n{}\
-         modparam(\"keepalive\", \"ping_interval\", 3600)\n",
-        side.module("keepalive")
+         modparam(\"keepalive\", \"ping_interval\", 3600)\n{}",
+        side.module("keepalive"),
+        // ours stops at max_destinations (10,000 by default); the C module has no limit
+        if side == Side::Ours {
+            "modparam(\"keepalive\", \"max_destinations\", 0)\n"
+        } else {
+            ""
+        }
     );
     Kamailio::start_with_shm(
         &format!("bench-ka-{}", side.name()),

@@ -7,6 +7,7 @@ mod config;
 mod dest_uri;
 mod prober;
 mod rpc;
+mod rpc_args;
 mod state;
 mod table;
 
@@ -46,12 +47,18 @@ fn definition() -> ModuleDef {
             Param::Int("probe_timeout", &config::PROBE_TIMEOUT),
             Param::Str("event_callback", &config::EVENT_CALLBACK),
             Param::Int("remove_unreachable", &config::REMOVE_UNREACHABLE),
+            Param::Int("max_destinations", &config::MAX_DESTINATIONS),
         ],
         rpcs: vec![
             rpc_def!(
-                "keepalive.list",
-                "List the monitored destinations",
+                array: "keepalive.list",
+                "List the monitored destinations: keepalive.list [offset [limit]]",
                 rpc::list
+            ),
+            rpc_def!(
+                array: "keepalive.stats",
+                "Probing figures of the destinations: keepalive.stats [offset [limit]]",
+                rpc::stats
             ),
             rpc_def!(
                 "keepalive.add",
@@ -64,7 +71,7 @@ fn definition() -> ModuleDef {
                 rpc::del
             ),
             rpc_def!(
-                "keepalive.get",
+                array: "keepalive.get",
                 "Show a destination: keepalive.get sip_uri listname",
                 rpc::get
             ),
@@ -125,7 +132,9 @@ fn add(uri: &[u8], owner: &[u8]) -> i32 {
     match table::add(uri, owner, interval, ForeignCallbacks::NONE, false) {
         Ok(()) => 1,
         Err(e) => {
-            error!("ka_add_destination({}, {}): {e}", shown(uri), shown(owner));
+            if !e.logged() {
+                error!("ka_add_destination({}, {}): {e}", shown(uri), shown(owner));
+            }
             -1
         }
     }
@@ -192,7 +201,9 @@ fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval: i32, cbs: ForeignCal
     match table::add(uri, owner, interval, cbs, true) {
         Ok(()) => 0,
         Err(e) => {
-            error!("add_destination({}, {}): {e}", shown(uri), shown(owner));
+            if !e.logged() {
+                error!("add_destination({}, {}): {e}", shown(uri), shown(owner));
+            }
             -1
         }
     }

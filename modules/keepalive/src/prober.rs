@@ -54,7 +54,9 @@ struct After {
     uri: Vec<u8>,
     changed: Option<i32>,
     cbs: Vec<ForeignCallbacks>,
-    remove: bool,
+    /// Probing stopped under `remove_unreachable`: (index, generation) of the destination,
+    /// removed after the events if it is still stopped and unowned by the API then.
+    remove: Option<(u32, u32)>,
 }
 
 impl After {
@@ -77,8 +79,13 @@ impl After {
                 cb.notify_response(&self.uri, r);
             }
         }
-        if self.remove {
-            remove_unreachable(&self.uri);
+        if let Some((idx, gen)) = self.remove {
+            if crate::table::remove_unreachable(idx, gen) {
+                log::info!(
+                    "removed unreachable destination {}",
+                    String::from_utf8_lossy(&self.uri)
+                );
+            }
         }
     }
 }
@@ -122,7 +129,7 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     while r != 0 {
         let reg: &Reg = regs.get(r - 1);
         cbs.push(reg.cbs);
-        api_owned |= reg.api;
+        api_owned |= reg.api || reg.view.is_some();
         if let (Some(v), Some(st)) = (reg.view, changed) {
             v.set_state(st);
         }
@@ -140,16 +147,8 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         uri,
         changed,
         cbs,
-        remove: newly_stopped && s.remove_unreachable && !api_owned,
-    }
-}
-
-fn remove_unreachable(uri: &[u8]) {
-    if crate::table::remove(uri) {
-        log::info!(
-            "removed unreachable destination {}",
-            String::from_utf8_lossy(uri)
-        );
+        remove: (newly_stopped && s.remove_unreachable && !api_owned)
+            .then(|| (idx, dests.gen(idx))),
     }
 }
 

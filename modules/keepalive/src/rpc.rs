@@ -1,8 +1,13 @@
-//! RPC commands `keepalive.list/add/del/get/flush`.
+//! RPC commands `keepalive.list/stats/add/del/get/flush`.
+//!
+//! A listing replies with every entry asked for or, before anything is added, an error that
+//! says which request fits: one reply is bounded (see [`rpc_args::MAX_ENTRIES`] and
+//! [`rpc_args::MAX_REPLY_BYTES`]), far below what any RPC transport carries.
 
 use kamailio::rpc::Rpc;
 
 use crate::config::settings;
+use crate::rpc_args::{self, Arg, BadArg, Bound, Page, MAX_ENTRIES};
 use crate::state;
 use crate::table::{self, Entry, Error};
 
@@ -13,39 +18,158 @@ fn ctime(t: i64) -> String {
     kamailio::timer::ctime(t)
 }
 
-/// Adds one entry; false when the transport refuses more (reply size limit).
-fn add_entry(rpc: &Rpc, e: &Entry) -> bool {
-    let Some(st) = rpc.add_struct() else {
-        return false;
-    };
-    let d = &e.dest;
-    st.str("uri", &e.uri)
-        .str("owner", &e.owner)
-        .str("last checked", &ctime(i64::from(d.last_checked)))
-        .str("last up", &ctime(i64::from(d.last_up)))
-        .str("last down", &ctime(i64::from(d.last_down)))
-        .int("state", i64::from(e.state))
-        .str("state_name", state::name(e.state))
-        .str("probing", if d.stopped { "stopped" } else { "active" })
-        .int("interval", i64::from(d.interval_ms / 1000))
-        .int("failures", i64::from(d.streak.fail))
-        .int("pings", d.pings as i64)
-        .int("replies", d.replies as i64)
-        .int("timeouts", d.timeouts as i64)
-        .int("last_code", i64::from(d.last_code))
-        .int("rtt_last_us", i64::from(d.rtt_last_us))
-        .int("rtt_avg_us", i64::from(d.rtt_avg_us));
-    true
+/// A value of an entry's field.
+enum Val {
+    Str(String),
+    Int(i64),
 }
 
-fn add_entries(rpc: &Rpc, all: &[Entry]) {
-    for (n, e) in all.iter().enumerate() {
-        if !add_entry(rpc, e) {
-            log::warn!(
-                "RPC reply full after {n} of {} destinations (raise the ctl module's binrpc_max_body_size)",
-                all.len()
+type Fields = Vec<(&'static str, Val)>;
+
+/// The fields of `keepalive.list`: the C module's six, plus `state_name` and `last_code`.
+fn list_fields(e: &Entry) -> Fields {
+    let d = &e.dest;
+    vec![
+        ("uri", Val::Str(e.uri.clone())),
+        ("owner", Val::Str(e.owner.clone())),
+        ("last checked", Val::Str(ctime(i64::from(d.last_checked)))),
+        ("last up", Val::Str(ctime(i64::from(d.last_up)))),
+        ("last down", Val::Str(ctime(i64::from(d.last_down)))),
+        ("state", Val::Int(i64::from(e.state))),
+        ("state_name", Val::Str(state::name(e.state).into())),
+        ("last_code", Val::Int(i64::from(d.last_code))),
+    ]
+}
+
+/// The probing figures of one destination (`keepalive.stats`, and `keepalive.get`).
+fn stat_fields(e: &Entry) -> Fields {
+    let d = &e.dest;
+    vec![
+        ("state", Val::Int(i64::from(e.state))),
+        (
+            "probing",
+            Val::Str(if d.stopped { "stopped" } else { "active" }.into()),
+        ),
+        ("interval", Val::Int(i64::from(d.interval_ms / 1000))),
+        ("failures", Val::Int(i64::from(d.streak.fail))),
+        ("pings", Val::Int(i64::from(d.pings))),
+        ("replies", Val::Int(i64::from(d.replies))),
+        ("timeouts", Val::Int(i64::from(d.timeouts))),
+        ("last_code", Val::Int(i64::from(d.last_code))),
+        ("rtt_last_us", Val::Int(i64::from(d.rtt_last_us))),
+        ("rtt_avg_us", Val::Int(i64::from(d.rtt_avg_us))),
+    ]
+}
+
+fn stats_fields(e: &Entry) -> Fields {
+    let mut f = vec![("uri", Val::Str(e.uri.clone()))];
+    f.extend(stat_fields(e));
+    f
+}
+
+/// Every field: the list's, then the figures it does not have.
+fn full_fields(e: &Entry) -> Fields {
+    let mut f = list_fields(e);
+    let have: Vec<&str> = f.iter().map(|(n, _)| *n).collect();
+    let extra: Fields = stat_fields(e)
+        .into_iter()
+        .filter(|(n, _)| !have.contains(n))
+        .collect();
+    f.extend(extra);
+    f
+}
+
+/// Estimated reply bytes of one entry.
+fn size(f: &Fields) -> usize {
+    f.iter()
+        .map(|(n, v)| match v {
+            Val::Str(s) => rpc_args::field_bytes(n, rpc_args::value_bytes(s.as_bytes())),
+            Val::Int(i) => rpc_args::field_bytes(n, rpc_args::int_bytes(*i)),
+        })
+        .sum()
+}
+
+/// Adds the entries, one struct each; a transport that refuses one (never expected: the
+/// reply is bounded) turns the reply into an error.
+fn add_entries(rpc: &Rpc, rows: &[Fields]) {
+    for f in rows {
+        let Some(st) = rpc.add_struct() else {
+            log::error!(
+                "RPC: the transport refused a reply of {} entries",
+                rows.len()
+            );
+            rpc.fault(
+                500,
+                "reply refused by the RPC transport: ask for fewer entries",
             );
             return;
+        };
+        for (name, v) in f {
+            match v {
+                Val::Str(s) => st.str(name, s),
+                Val::Int(i) => st.int(name, *i),
+            };
+        }
+    }
+}
+
+/// Reads `[offset [limit]]`; `None` after a fault reply.
+fn read_page(rpc: &Rpc, cmd: &str) -> Option<Page> {
+    // a parameter that is there but not a number fails the integer scan: read it as text
+    let next = || match rpc.next_int() {
+        Some(Ok(v)) => Some(Ok(v)),
+        Some(Err(())) => Some(Err(b"?".to_vec())),
+        None => rpc.next_str().map(Err),
+    };
+    let offset = next();
+    let limit = offset.as_ref().and_then(|_| next());
+    fn arg(a: &Option<Result<i64, Vec<u8>>>) -> Option<Arg<'_>> {
+        a.as_ref().map(|v| match v {
+            Ok(i) => Arg::Int(*i),
+            Err(t) => Arg::Text(t),
+        })
+    }
+    match rpc_args::page(arg(&offset), arg(&limit)) {
+        Ok(p) => Some(p),
+        Err(BadArg(e)) => {
+            log::error!("RPC {cmd}: {e}");
+            rpc.fault(400, &format!("{e}; usage: {cmd} [offset [limit]]"));
+            None
+        }
+    }
+}
+
+/// Replies with a page of `entries` (from `page.offset`, `total` in all), complete or not
+/// at all: when the entries asked for do not fit one reply, an error that says which
+/// request does, before anything was added.
+fn reply_page(
+    rpc: &Rpc,
+    cmd: &str,
+    page: Page,
+    entries: &[Entry],
+    total: usize,
+    fields: fn(&Entry) -> Fields,
+) {
+    let rows: Vec<Fields> = entries.iter().map(fields).collect();
+    let fits = rpc_args::fit(bound(), rows.iter().map(size));
+    let from = page.offset;
+    match (page.limit, fits) {
+        (None, Ok(n)) if n == total.saturating_sub(from) => add_entries(rpc, &rows),
+        (None, _) => {
+            let left = total.saturating_sub(from);
+            let msg = format!(
+                "{left} entries do not fit in one reply: use {cmd} <offset> <limit> \
+                 (limit 1 to {MAX_ENTRIES}; a page shorter than its limit is the last)"
+            );
+            log::warn!("RPC {cmd}: {msg}");
+            rpc.fault(413, &msg);
+        }
+        (Some(_), Ok(_)) => add_entries(rpc, &rows),
+        (Some(l), Err(n)) => {
+            let msg =
+                format!("{l} entries from {from} do not fit in one reply: use {cmd} {from} {n}");
+            log::warn!("RPC {cmd}: {msg}");
+            rpc.fault(413, &msg);
         }
     }
 }
@@ -68,49 +192,45 @@ fn fault(rpc: &Rpc, e: &Error) {
     let code = match e {
         Error::NotFound => 404,
         Error::Full => 500,
+        Error::Limit(_) => 503,
         _ => 400,
     };
-    log::error!("RPC: {e}");
+    if !e.logged() {
+        log::error!("RPC: {e}");
+    }
     rpc.fault(code, &e.to_string());
 }
 
-/// An optional non-negative integer parameter; `Err` after a fault reply.
-fn opt_count(rpc: &Rpc, name: &str) -> Result<Option<usize>, ()> {
-    // a parameter that is there but not a number fails the integer scan: read it as text
-    let v = rpc.next_int().or_else(|| {
-        rpc.next_str()
-            .map(|t| String::from_utf8_lossy(&t).trim().parse().map_err(|_| ()))
-    });
-    match v {
-        None => Ok(None),
-        Some(v) => match v.ok().and_then(|v| usize::try_from(v).ok()) {
-            Some(n) => Ok(Some(n)),
-            None => {
-                log::error!("RPC keepalive.list: {name} must be a non-negative number");
-                rpc.fault(400, &format!("{name} must be a non-negative number"));
-                Err(())
-            }
-        },
+/// The bound of one reply in this process: the jsonrpcs FIFO process (which runs only that
+/// transport) carries whole tables; every other transport one bounded page.
+fn bound() -> Bound {
+    thread_local! {
+        static FIFO: bool = kamailio::process::description() == "JSONRPCS FIFO";
+    }
+    if FIFO.with(|f| *f) {
+        rpc_args::FIFO_BOUND
+    } else {
+        rpc_args::BOUND
     }
 }
 
-/// `keepalive.list [offset [limit]]`: all registrations, or a page of them (RPC transports
-/// limit the size of one reply: binrpc/kamcmd stops at about 16,000 entries).
+/// `keepalive.list [offset [limit]]`: one entry per registration (the C module's fields,
+/// `state_name` and `last_code`), all of them or a page.
 pub fn list(rpc: &Rpc) {
-    let Ok(offset) = opt_count(rpc, "offset") else {
+    let Some(page) = read_page(rpc, "keepalive.list") else {
         return;
     };
-    let Ok(limit) = opt_count(rpc, "limit") else {
+    let (entries, total) = table::list_page(page.offset, page.limit.unwrap_or(bound().entries + 1));
+    reply_page(rpc, "keepalive.list", page, &entries, total, list_fields);
+}
+
+/// `keepalive.stats [offset [limit]]`: the probing figures, one entry per destination.
+pub fn stats(rpc: &Rpc) {
+    let Some(page) = read_page(rpc, "keepalive.stats") else {
         return;
     };
-    match table::snapshot(None) {
-        Ok(all) => {
-            let from = offset.unwrap_or(0).min(all.len());
-            let to = limit.map_or(all.len(), |l| from.saturating_add(l).min(all.len()));
-            add_entries(rpc, &all[from..to]);
-        }
-        Err(e) => fault(rpc, &e),
-    }
+    let (entries, total) = table::dest_page(page.offset, page.limit.unwrap_or(bound().entries + 1));
+    reply_page(rpc, "keepalive.stats", page, &entries, total, stats_fields);
 }
 
 pub fn add(rpc: &Rpc) {
@@ -144,8 +264,8 @@ pub fn get(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
     };
-    match table::snapshot(Some((&uri, &owner))) {
-        Ok(all) => add_entries(rpc, &all),
+    match table::get(&uri, &owner) {
+        Ok(e) => add_entries(rpc, &[full_fields(&e)]),
         Err(e) => fault(rpc, &e),
     }
 }

@@ -110,6 +110,33 @@ pub enum Error {
     BadOwner,
     NotFound,
     Full,
+    /// `max_destinations` reached (logged, rate-limited, where it happened).
+    Limit(u32),
+}
+
+impl Error {
+    /// True if the error was logged already (callers log the others).
+    pub fn logged(&self) -> bool {
+        matches!(self, Error::Limit(_))
+    }
+}
+
+/// Logs a refused addition at most once per 10 s per process, with how many were refused.
+fn log_limit(max: u32) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST_MS: AtomicU64 = AtomicU64::new(0);
+    static REFUSED: AtomicU64 = AtomicU64::new(0);
+    let n = REFUSED.fetch_add(1, Ordering::Relaxed) + 1;
+    let now = monotonic_ms();
+    let last = LAST_MS.load(Ordering::Relaxed);
+    if last != 0 && now.saturating_sub(last) < 10_000 {
+        return;
+    }
+    LAST_MS.store(now.max(1), Ordering::Relaxed);
+    REFUSED.fetch_sub(n, Ordering::Relaxed);
+    log::error!(
+        "max_destinations ({max}) reached: {n} new destination(s) refused (this line comes at most every 10 s)"
+    );
 }
 
 impl std::fmt::Display for Error {
@@ -119,6 +146,7 @@ impl std::fmt::Display for Error {
             Error::BadOwner => write!(f, "invalid owner (empty, longer than 255 bytes or NUL)"),
             Error::NotFound => write!(f, "no such destination for this owner"),
             Error::Full => write!(f, "destination table full or out of shared memory"),
+            Error::Limit(max) => write!(f, "max_destinations ({max}) reached"),
         }
     }
 }
@@ -250,6 +278,12 @@ pub fn add(
     let known_state;
     {
         let mut l = Locked::new(table());
+        let max = crate::config::settings().max_destinations;
+        if max > 0 && l.dests.len() >= max as usize && l.dests.find(key).is_none() {
+            drop(l);
+            log_limit(max);
+            return Err(Error::Limit(max));
+        }
         let (idx, created) = l
             .dests
             .insert(key, Dest::default())
@@ -328,15 +362,25 @@ pub fn del(uri: &[u8], owner: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Removes `uri` with all its registrations; false if it is not monitored.
-pub fn remove(uri: &[u8]) -> bool {
-    let Ok(canon) = Canonical::parse(uri) else {
-        return false;
-    };
+/// `remove_unreachable`: removes destination `idx` of generation `gen` with all its
+/// registrations, in one locked section, if it is still that destination, its probing is
+/// still stopped, and no registration is owned by the API (a module's callbacks or a
+/// `ka_dest_t` view it may hold). An add in between (a `ka_add_destination` in
+/// `event_route[keepalive:dst-down]`, an RPC or API add) restarted probing or took
+/// ownership, so it survives. True if removed.
+pub fn remove_unreachable(idx: u32, gen: u32) -> bool {
     let mut l = Locked::new(table());
-    let Some(idx) = l.dests.find(canon.as_bytes()) else {
+    if !l.dests.is_current(idx, gen) || !l.dests.get(idx).stopped {
         return false;
-    };
+    }
+    let mut r = l.dests.get(idx).first_reg;
+    while r != 0 {
+        let reg = l.regs.get(r - 1);
+        if reg.api || reg.view.is_some() {
+            return false;
+        }
+        r = reg.next;
+    }
     l.clear_inline(idx);
     while let Some(r) = l.dests.get(idx).first_reg.checked_sub(1) {
         l.remove_record(idx, r);
@@ -402,35 +446,66 @@ pub struct Entry {
     pub dest: Dest,
 }
 
-/// A snapshot of the table (one entry per registration), optionally for one (uri, owner).
-pub fn snapshot(only: Option<(&[u8], &[u8])>) -> Result<Vec<Entry>, Error> {
+/// One registration (`owner`'s) of `uri`, if it exists.
+pub fn get(uri: &[u8], owner: &[u8]) -> Result<Entry, Error> {
+    let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
     let l = Locked::new(table());
-    let entry = |idx: u32, owner: &[u8]| Entry {
-        uri: String::from_utf8_lossy(&l.dests.key(idx)).into_owned(),
-        owner: String::from_utf8_lossy(owner).into_owned(),
-        state: l.dests.status(idx),
-        dest: *l.dests.get(idx),
-    };
-    if let Some((uri, owner)) = only {
-        let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
-        let idx = l.dests.find(canon.as_bytes()).ok_or(Error::NotFound)?;
-        l.find_reg(idx, canon.as_bytes(), owner)
-            .ok_or(Error::NotFound)?;
-        return Ok(vec![entry(idx, owner)]);
+    let idx = l.dests.find(canon.as_bytes()).ok_or(Error::NotFound)?;
+    l.find_reg(idx, canon.as_bytes(), owner)
+        .ok_or(Error::NotFound)?;
+    Ok(l.entry(idx, owner))
+}
+
+impl Locked<'_> {
+    fn entry(&self, idx: u32, owner: &[u8]) -> Entry {
+        Entry {
+            uri: String::from_utf8_lossy(&self.dests.key(idx)).into_owned(),
+            owner: String::from_utf8_lossy(owner).into_owned(),
+            state: self.dests.status(idx),
+            dest: *self.dests.get(idx),
+        }
     }
-    let mut out = Vec::with_capacity(l.dests.len());
+}
+
+/// Registrations `offset..offset + limit` in table order (one entry each), and how many
+/// registrations there are.
+pub fn list_page(offset: usize, limit: usize) -> (Vec<Entry>, usize) {
+    let l = Locked::new(table());
+    let end = offset.saturating_add(limit);
+    let mut out = Vec::new();
+    let mut n = 0usize;
     for idx in l.dests.indices() {
         let d = l.dests.get(idx);
         if d.owner != 0 {
-            out.push(entry(idx, &l.owners.key(d.owner - 1)));
+            if n >= offset && n < end {
+                out.push(l.entry(idx, &l.owners.key(d.owner - 1)));
+            }
+            n += 1;
         }
         let mut r = d.first_reg;
         while r != 0 {
-            let rk = l.regs.key(r - 1);
-            let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
-            out.push(entry(idx, &rk[cut..]));
+            if n >= offset && n < end {
+                let rk = l.regs.key(r - 1);
+                let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
+                out.push(l.entry(idx, &rk[cut..]));
+            }
+            n += 1;
             r = l.regs.get(r - 1).next;
         }
     }
-    Ok(out)
+    (out, n)
+}
+
+/// Destinations `offset..offset + limit` in table order (`owner` empty), and how many
+/// destinations there are.
+pub fn dest_page(offset: usize, limit: usize) -> (Vec<Entry>, usize) {
+    let l = Locked::new(table());
+    let all = l.dests.indices();
+    let out = all
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&idx| l.entry(idx, b""))
+        .collect();
+    (out, all.len())
 }
