@@ -7,9 +7,9 @@ CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
 APT_PACKAGES := kamailio kamailio-lua-modules kamailio-xml-modules dpkg-dev clang libclang-dev \
-                iproute2 procps
+                iproute2 procps lintian
 
-.PHONY: all deps headers build run test bench unit lint install uninstall clean
+.PHONY: all deps headers build run test bench unit lint install uninstall deb clean
 
 all: build
 
@@ -50,8 +50,20 @@ lint: headers
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 
+# The Debian package kamailio-rs-modules (packaging/, README "Debian package"): build/*.deb,
+# checked with lintian.
+deb: build
+	./packaging/build-deb.sh
+
+# `make install` and the package are one or the other: both refuse while the package is installed.
+DEB_INSTALLED = dpkg-query -W -f='$${db:Status-Status}' kamailio-rs-modules 2>/dev/null | grep -qx installed
+NOT_WITH_DEB  = if $(DEB_INSTALLED); then \
+	  echo "the kamailio-rs-modules package is installed and owns $(MODULES_DIR)/{tcpops,keepalive}.so:" >&2; \
+	  echo "  use apt (apt-get remove kamailio-rs-modules), not make install/uninstall" >&2; exit 1; fi
+
 # Installs the modules into Kamailio's module directory, keeping the stock ones as *.so.stock.
 install: build
+	@$(NOT_WITH_DEB)
 	@for m in $(MODULES); do \
 	  if [ -f "$(MODULES_DIR)/$$m.so" ] && [ ! -f "$(MODULES_DIR)/$$m.so.stock" ]; then \
 	    cp -p "$(MODULES_DIR)/$$m.so" "$(MODULES_DIR)/$$m.so.stock"; fi; \
@@ -59,6 +71,7 @@ install: build
 	  echo "installed $(MODULES_DIR)/$$m.so"; done
 
 uninstall:
+	@$(NOT_WITH_DEB)
 	@for m in $(MODULES); do \
 	  if [ -f "$(MODULES_DIR)/$$m.so.stock" ]; then mv "$(MODULES_DIR)/$$m.so.stock" "$(MODULES_DIR)/$$m.so"; \
 	  echo "restored the stock $(MODULES_DIR)/$$m.so"; fi; done
