@@ -34,6 +34,10 @@ fn as_root(args: &[&str]) -> Command {
         c
     };
     c.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+    if args[0] == "apt-get" {
+        // Wait for another apt/dpkg run to finish instead of failing on its lock.
+        c.args(["-o", "DPkg::Lock::Timeout=120"]);
+    }
     c
 }
 
