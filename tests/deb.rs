@@ -328,8 +328,13 @@ fn package_replaces_the_stock_modules_and_removal_restores_them() {
         let list = keepalive_list(&k);
         eprintln!("keepalive.list:\n{list}");
         assert!(
-            list.contains("state_name") && list.contains("rtt_avg_us"),
-            "our keepalive.list has state_name and rtt fields:\n{list}"
+            list.contains("debtest") && list.contains("state_name"),
+            "our keepalive.list has state_name:\n{list}"
+        );
+        let stats = k.rpc(&["keepalive.stats"]);
+        assert!(
+            stats.as_ref().is_ok_and(|t| t.contains("rtt_avg_us")),
+            "our keepalive has keepalive.stats: {stats:?}"
         );
     }
     let (st, log) = start_with_down_after();
@@ -371,6 +376,11 @@ fn package_replaces_the_stock_modules_and_removal_restores_them() {
         assert!(
             list.contains("debtest") && !list.contains("state_name"),
             "the stock keepalive.list has no state_name:\n{list}"
+        );
+        let stats = k.rpc(&["keepalive.stats"]);
+        assert!(
+            stats.is_err(),
+            "the stock keepalive has no keepalive.stats: {stats:?}"
         );
     }
     let (st, log) = start_with_down_after();
