@@ -7,7 +7,7 @@ CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
 APT_PACKAGES := kamailio kamailio-lua-modules kamailio-xml-modules dpkg-dev clang libclang-dev \
-                iproute2 procps lintian
+                iproute2 procps lintian prometheus
 
 .PHONY: all deps headers build run test bench unit lint install uninstall deb clean
 

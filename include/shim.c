@@ -9,6 +9,7 @@
 #include "core/mem/shm.h"
 #include "core/mem/pkg.h"
 #include "core/sr_module.h"
+#include "core/compiler_opt.h"
 
 int krs_log_enabled(int level, const char *mname, int mnlen)
 {
@@ -172,4 +173,16 @@ int krs_tcpconn_set_lifetime(int id, unsigned int secs)
 	}
 	TCPCONN_UNLOCK;
 	return found;
+}
+
+void krs_counter_add(unsigned short id, int n)
+{
+	counter_handle_t h;
+
+	/* before mod_init registers a counter its handle is 0, the core's "invalid counter":
+	 * slot 0 of each row exists and nothing reads it */
+	if (unlikely(_cnts_vals == NULL))
+		return;
+	h.id = id;
+	counter_add(h, n);
 }

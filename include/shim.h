@@ -7,6 +7,7 @@
 #include "core/ip_addr.h"
 #include "core/parser/msg_parser.h"
 #include "core/locking.h"
+#include "core/counters.h"
 
 /* logging with a module name given at run time (LM_* bakes in a compile-time one) */
 int krs_log_enabled(int level, const char *mname, int mnlen);
@@ -47,6 +48,10 @@ void krs_pkg_free(void *p);
 
 /* index of event_route[name] in event_rt, or -1 when the config has no such block */
 int krs_event_route_lookup(const char *name);
+
+/* counters.h: counter_add() is static inline; adds to this process's row (no lock, no shared
+ * cache line: rows are cache-line padded) */
+void krs_counter_add(unsigned short id, int n);
 
 /* PARAM_USE_FUNC is an expression bindgen cannot evaluate */
 extern const unsigned int krs_param_use_func;

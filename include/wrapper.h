@@ -20,6 +20,7 @@
 #include "core/rpc_lookup.h"
 #include "core/timer.h"
 #include "core/timer_proc.h"
+#include "core/counters.h"
 #include "core/mem/shm.h"
 #include "core/locking.h"
 #include "core/ip_addr.h"

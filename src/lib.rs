@@ -25,6 +25,7 @@ pub mod rpc;
 pub(crate) mod shm;
 pub mod shm_cache;
 pub mod shm_map;
+pub mod stats;
 pub mod tcp;
 pub mod timer;
 pub mod tm;

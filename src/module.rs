@@ -11,6 +11,7 @@ use crate::ffi_guard::guard;
 use crate::kemi::KemiDef;
 use crate::pv::PvDef;
 use crate::rpc::RpcDef;
+use crate::stats::Stat;
 use crate::sys;
 
 /// A cfg function export (made by [`crate::cmd!`]).
@@ -118,6 +119,8 @@ pub struct ModuleDef {
     pub pvs: Vec<PvDef>,
     pub rpcs: Vec<RpcDef>,
     pub kemi: Vec<KemiDef>,
+    /// Statistics (group = the module's name), registered just before `init` runs.
+    pub stats: Vec<Stat>,
     /// mod_init: runs once in the main process before the fork.
     pub init: fn() -> Result<(), String>,
     /// child_init: runs in every process after the fork, with its rank.
@@ -136,6 +139,7 @@ impl ModuleDef {
             pvs: Vec::new(),
             rpcs: Vec::new(),
             kemi: Vec::new(),
+            stats: Vec::new(),
             init: || Ok(()),
             child_init: |_| Ok(()),
             destroy: || {},
@@ -170,6 +174,7 @@ unsafe impl Sync for CStrPtr {}
 
 struct Hooks {
     name: &'static str,
+    stats: Vec<Stat>,
     init: fn() -> Result<(), String>,
     child_init: fn(i32) -> Result<(), String>,
     destroy: fn(),
@@ -270,6 +275,7 @@ pub fn register(exports: &'static Exports, def: fn() -> ModuleDef) -> i32 {
 
         let _ = HOOKS.set(Hooks {
             name: d.name,
+            stats: d.stats,
             init: d.init,
             child_init: d.child_init,
             destroy: d.destroy,
@@ -295,7 +301,7 @@ pub fn register(exports: &'static Exports, def: fn() -> ModuleDef) -> i32 {
 
 extern "C" fn mod_init() -> c_int {
     guard("mod_init", -1, || match HOOKS.get() {
-        Some(h) => match (h.init)() {
+        Some(h) => match crate::stats::register(h.name, &h.stats).and_then(|()| (h.init)()) {
             Ok(()) => 0,
             Err(e) => {
                 ::log::error!("{}: initialization failed: {e}", h.name);

@@ -39,6 +39,8 @@ const EMPTY: u32 = 0;
 const TOMB: u32 = u32::MAX;
 /// Lock-free attempts before a reader falls back to the lock.
 const READ_RETRIES: usize = 64;
+/// Statuses 0..STATUS_COUNTED have a record count that reads without the lock.
+pub const STATUS_COUNTED: usize = 4;
 
 // Record indices fit their slot bits; a key block fits one arena chunk; arena word indices
 // fit a u32.
@@ -89,7 +91,10 @@ struct Header {
     seq: AtomicU64,
     seed: u64,
     slots: AtomicPtr<Slots>,
-    live: UnsafeCell<u32>,
+    /// Records (changed under the lock, read lock-free by [`ShmMap::count`]).
+    live: AtomicU32,
+    /// Records per status 0..STATUS_COUNTED (changed under the lock, read lock-free).
+    by_status: [AtomicU32; STATUS_COUNTED],
     tombs: UnsafeCell<u32>,
     used: UnsafeCell<u32>,
     free_head: UnsafeCell<u32>,
@@ -290,6 +295,18 @@ impl<V: Copy + Send> ShmMap<V> {
         }
     }
 
+    /// Number of records, read without the lock (a statistic: it may be a moment old).
+    pub fn count(&self) -> usize {
+        self.h().live.load(Ordering::Relaxed) as usize
+    }
+
+    /// Number of records whose status is `status` (in 0..[`STATUS_COUNTED`], else `None`),
+    /// read without the lock.
+    pub fn count_with_status(&self, status: i32) -> Option<usize> {
+        let c = self.h().by_status.get(usize::try_from(status).ok()?)?;
+        Some(c.load(Ordering::Relaxed) as usize)
+    }
+
     /// The status of `key`'s record without taking the lock (unless writers keep it busy);
     /// `None` if absent. Allocates nothing.
     pub fn status(&self, key: &[u8]) -> Option<i32> {
@@ -382,8 +399,7 @@ impl<V: Copy + Send> MapGuard<'_, V> {
 
     /// Number of records.
     pub fn len(&self) -> usize {
-        // SAFETY: counters change only under the lock, which we hold.
-        unsafe { *self.h().live.get() as usize }
+        self.h().live.load(Ordering::Relaxed) as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -435,7 +451,22 @@ impl<V: Copy + Send> MapGuard<'_, V> {
 
     /// Sets the status that lock-free readers see.
     pub fn set_status(&self, idx: u32, status: i32) {
-        self.rec(idx).status.store(status, Ordering::Relaxed);
+        let r = self.rec(idx);
+        let old = r.status.swap(status, Ordering::Relaxed);
+        if r.key_len.load(Ordering::Relaxed) != 0 {
+            self.count_status(old, -1);
+            self.count_status(status, 1);
+        }
+    }
+
+    /// Keeps [`ShmMap::count_with_status`] up to date (lock held).
+    fn count_status(&self, status: i32, delta: i32) {
+        if let Some(c) = usize::try_from(status)
+            .ok()
+            .and_then(|s| self.h().by_status.get(s))
+        {
+            c.fetch_add(delta as u32, Ordering::Relaxed);
+        }
     }
 
     /// The value of the record at `idx`.
@@ -523,8 +554,8 @@ impl<V: Copy + Send> MapGuard<'_, V> {
             }
             i = i.wrapping_add(1);
         }
-        // SAFETY: lock held.
-        unsafe { *self.h().live.get() += 1 };
+        self.h().live.fetch_add(1, Ordering::Relaxed);
+        self.count_status(0, 1);
         self.write_end();
         Ok((idx, true))
     }
@@ -559,13 +590,13 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         }
         r.key_len.store(0, Ordering::Relaxed);
         r.gen.fetch_add(1, Ordering::Relaxed);
-        r.status.store(0, Ordering::Relaxed);
+        self.count_status(r.status.swap(0, Ordering::Relaxed), -1);
+        self.h().live.fetch_sub(1, Ordering::Relaxed);
         self.free_block(at, words);
         // SAFETY: lock held; the record is no longer reachable from the slots.
         let value = unsafe {
             r.key_at.store(*self.h().free_head.get(), Ordering::Relaxed);
             *self.h().free_head.get() = idx + 1;
-            *self.h().live.get() -= 1;
             *r.value.get()
         };
         self.write_end();
@@ -647,7 +678,7 @@ impl<V: Copy + Send> MapGuard<'_, V> {
     fn make_room(&mut self) -> Result<(), MapFull> {
         let cap = self.slots().mask + 1;
         // SAFETY: lock held.
-        let (live, tombs) = unsafe { (*self.h().live.get() as u64, *self.h().tombs.get() as u64) };
+        let (live, tombs) = unsafe { (self.len() as u64, *self.h().tombs.get() as u64) };
         let grow = (live + 1) * 8 > cap * 5;
         if !grow && (live + tombs + 1) * 4 <= cap * 3 {
             return Ok(());

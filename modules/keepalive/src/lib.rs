@@ -9,6 +9,7 @@ mod prober;
 mod rpc;
 mod rpc_args;
 mod state;
+mod stats;
 mod table;
 
 use kamailio::cfg::{routes, Call, Fixup};
@@ -82,6 +83,7 @@ fn definition() -> ModuleDef {
             kemi!("add_destination", ki_add, (uri: Str, owner: Str)),
             kemi!("del_destination", ki_del, (uri: Str, owner: Str)),
         ],
+        stats: stats::list(),
         init: mod_init,
         child_init,
         ..ModuleDef::new("keepalive")

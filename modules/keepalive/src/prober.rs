@@ -13,6 +13,7 @@ use std::collections::BinaryHeap;
 
 use crate::config::{self, settings};
 use crate::state;
+use crate::stats;
 use crate::table::{now_unix, table, Dest, Reg};
 
 /// The timer process wakes up this often (the granularity of `probe_timeout`). A tick with
@@ -100,9 +101,16 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         Outcome::Reply(code) => {
             d.replies = d.replies.wrapping_add(1);
             d.last_code = code.clamp(0, 999) as u16;
-            s.alive.contains(code)
+            let alive = s.alive.contains(code);
+            if alive {
+                stats::REPLIES_ALIVE.inc();
+            } else {
+                stats::REPLIES_FAILED.inc();
+            }
+            alive
         }
         Outcome::Timeout => {
+            stats::TIMEOUTS.inc();
             d.timeouts = d.timeouts.wrapping_add(1);
             d.last_code = 408;
             false
@@ -120,6 +128,7 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     d.stopped |= newly_stopped;
     let first = d.first_reg;
     if let Some(st) = changed {
+        stats::STATE_CHANGES.inc();
         dests.set_status(idx, st);
     }
     let regs = table().regs.lock();
@@ -327,9 +336,12 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
         a.run(None);
     }
     for (uri, tok) in sends {
-        if let Err(e) = tm::send_request(b"OPTIONS", &uri, &s.ping_from, tok) {
-            log::error!("cannot ping {}: {e}", String::from_utf8_lossy(&uri));
-            finish(tok, Outcome::SendFailed, None);
+        match tm::send_request(b"OPTIONS", &uri, &s.ping_from, tok) {
+            Ok(_) => stats::PINGS_SENT.inc(),
+            Err(e) => {
+                log::error!("cannot ping {}: {e}", String::from_utf8_lossy(&uri));
+                finish(tok, Outcome::SendFailed, None);
+            }
         }
     }
 }

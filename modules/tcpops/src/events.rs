@@ -7,6 +7,8 @@ use kamailio::tcp::{CloseReason, ClosedConn};
 use once_cell::sync::OnceCell;
 use std::cell::RefCell;
 
+use crate::stats;
+
 /// modparam `closed_event`: 0 never, 1 always, 2 only where `tcp_enable_closed_event` was used.
 pub static CLOSED_EVENT: IntParam = IntParam::new(1);
 /// modparam `event_callback`: KEMI function run instead of the event routes.
@@ -51,11 +53,12 @@ fn on_closed(conn: &ClosedConn) {
         return;
     }
     let Some(t) = TARGETS.get() else { return };
-    let target = match conn.reason {
-        CloseReason::Eof => &t.closed,
-        CloseReason::Timeout => &t.timeout,
-        CloseReason::Reset => &t.reset,
+    let (target, counter) = match conn.reason {
+        CloseReason::Eof => (&t.closed, &stats::EVENTS_CLOSED),
+        CloseReason::Timeout => (&t.timeout, &stats::EVENTS_TIMEOUT),
+        CloseReason::Reset => (&t.reset, &stats::EVENTS_RESET),
     };
+    counter.inc();
     log::debug!("conid {} closed ({:?})", conn.id(), conn.reason);
     if let Some(target) = target {
         CLOSING.with(|c| {

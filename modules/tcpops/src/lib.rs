@@ -6,6 +6,7 @@ mod events;
 mod hostport;
 mod ops;
 mod pv_tcp;
+mod stats;
 
 use kamailio::cfg::{routes, Call, Fixup};
 use kamailio::module::{ModuleDef, Param};
@@ -151,6 +152,7 @@ fn definition() -> ModuleDef {
             kemi!("tcp_get_conid", ki_get_conid, (addr: Str, pvname: Str)),
             kemi!("tcp_con_alive", ki_con_alive, (addr: Str)),
         ],
+        stats: stats::list(),
         init,
         ..ModuleDef::new("tcpops")
     }

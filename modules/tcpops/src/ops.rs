@@ -8,6 +8,7 @@ use log::{debug, error, warn};
 use std::net::IpAddr;
 
 use crate::events;
+use crate::stats;
 
 pub const OK: i32 = 1;
 pub const FAIL: i32 = -1;
@@ -101,6 +102,7 @@ pub fn keepalive_enable(
         match c.apply_keepalive(Some((idle, count, interval))) {
             Ok(changed) => {
                 debug!("keepalive on conid {id}: idle={idle} cnt={count} intvl={interval} (socket changed: {changed})");
+                stats::KEEPALIVE_ENABLED.inc();
                 Ok(OK)
             }
             Err(e) => {
@@ -118,7 +120,10 @@ pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
         let id = target_conid(msg, conid, "tcp_keepalive_disable")?;
         let c = find(id, "tcp_keepalive_disable")?;
         match c.apply_keepalive(None) {
-            Ok(_) => Ok(OK),
+            Ok(_) => {
+                stats::KEEPALIVE_DISABLED.inc();
+                Ok(OK)
+            }
             Err(e) => {
                 error!("tcp_keepalive_disable: conid {id}: {e}");
                 Err(FAIL)
@@ -143,6 +148,7 @@ pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
             debug!("tcp_set_connection_lifetime: connection id {id} does not exist");
             return Err(FAIL);
         }
+        stats::LIFETIME_SET.inc();
         Ok(OK)
     })())
 }
@@ -172,10 +178,15 @@ pub fn close_connection(msg: &Msg, conid: Option<i32>) -> i32 {
             debug!("tcp_close_connection: no TCP connection with id {id}");
             FAIL
         })?;
-        c.close().map(|()| OK).map_err(|e| {
-            error!("tcp_close_connection: conid {id}: {e}");
-            -2
-        })
+        c.close()
+            .map(|()| {
+                stats::CONNECTIONS_CLOSED.inc();
+                OK
+            })
+            .map_err(|e| {
+                error!("tcp_close_connection: conid {id}: {e}");
+                -2
+            })
     })())
 }
 

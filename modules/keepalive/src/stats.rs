@@ -1,0 +1,66 @@
+//! The module's statistics (`kamcmd stats.get_statistics keepalive:`; README "Statistics").
+
+use kamailio::stats::{Counter, Stat};
+
+use crate::state;
+use crate::table::table;
+
+pub static PINGS_SENT: Counter = Counter::new();
+pub static REPLIES_ALIVE: Counter = Counter::new();
+pub static REPLIES_FAILED: Counter = Counter::new();
+pub static TIMEOUTS: Counter = Counter::new();
+pub static STATE_CHANGES: Counter = Counter::new();
+
+fn with_status(s: i32) -> i64 {
+    table().dests.count_with_status(s).unwrap_or(0) as i64
+}
+
+pub fn list() -> Vec<Stat> {
+    vec![
+        Stat::Gauge {
+            name: "destinations",
+            doc: "destinations monitored",
+            get: || table().dests.count() as i64,
+        },
+        Stat::Gauge {
+            name: "destinations_up",
+            doc: "destinations in state up",
+            get: || with_status(state::UP),
+        },
+        Stat::Gauge {
+            name: "destinations_down",
+            doc: "destinations in state down",
+            get: || with_status(state::DOWN),
+        },
+        Stat::Gauge {
+            name: "destinations_unknown",
+            doc: "destinations not decided yet (not probed, or hysteresis pending)",
+            get: || with_status(state::UNKNOWN),
+        },
+        Stat::Counter {
+            name: "pings_sent",
+            doc: "OPTIONS pings handed to tm",
+            handle: &PINGS_SENT,
+        },
+        Stat::Counter {
+            name: "ping_replies_alive",
+            doc: "ping replies with an alive code (alive_codes)",
+            handle: &REPLIES_ALIVE,
+        },
+        Stat::Counter {
+            name: "ping_replies_failed",
+            doc: "ping replies with any other code",
+            handle: &REPLIES_FAILED,
+        },
+        Stat::Counter {
+            name: "ping_timeouts",
+            doc: "pings unanswered (probe_timeout, tm's 408 or the next ping due)",
+            handle: &TIMEOUTS,
+        },
+        Stat::Counter {
+            name: "state_changes",
+            doc: "destination state changes (up or down events)",
+            handle: &STATE_CHANGES,
+        },
+    ]
+}
