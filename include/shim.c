@@ -35,6 +35,11 @@ int krs_tcp_con_lifetime_ticks(void)
 	return cfg_get(tcp, tcp_cfg, con_lifetime);
 }
 
+unsigned int krs_tcp_send_timeout_ms(void)
+{
+	return TICKS_TO_S(cfg_get(tcp, tcp_cfg, send_timeout)) * 1000;
+}
+
 unsigned int krs_s_to_ticks(unsigned int s)
 {
 	return S_TO_TICKS(s);

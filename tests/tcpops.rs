@@ -473,6 +473,53 @@ fn unanswered_keepalives_raise_tcp_timeout() {
     assert!(k.rpc(&["core.version"]).is_ok(), "kamailio keeps serving");
 }
 
+/// Seconds from cutting the network of an idle connection with keepalive `(idle, cnt, intvl)`
+/// to the core's `tcp:timeout` event, with `tcp_send_timeout` set to `send_timeout`.
+fn dead_peer_dropped_after(tag: &str, send_timeout: u32, ka: [&str; 3]) -> f64 {
+    let globals = format!("tcp_keepalive=no\ntcp_send_timeout={send_timeout}");
+    let k = Kamailio::start_in_netns(
+        tag,
+        Config {
+            globals: &globals,
+            modules: MODULES,
+            routes: ROUTES,
+        },
+    );
+    let mut a = SipTcp::connect_in(&k.netns_path(), k.addr());
+    let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let h = [("X-Idle", ka[0]), ("X-Cnt", ka[1]), ("X-Intvl", ka[2])];
+    assert_eq!(rc(&mut a, "ka3", &h), 1);
+    std::thread::sleep(Duration::from_millis(500));
+    k.netns(&["ip", "link", "set", "lo", "down"]);
+    let cut = std::time::Instant::now();
+    assert!(
+        k.wait_log(&format!("EV-TIMEOUT conid={aid} "), 40),
+        "tcp:timeout after unanswered keepalive probes"
+    );
+    cut.elapsed().as_secs_f64()
+}
+
+// From 5.8 on the core sets TCP_USER_TIMEOUT (= tcp_send_timeout) on its listening sockets,
+// which overrides keepalive (tcp(7)); the keepalive values must decide on every release.
+
+#[test]
+fn keepalive_values_drop_a_dead_peer_before_a_longer_send_timeout() {
+    // idle 1 + 2 x 1 s = 3 s after the last ACK (the cut is 0.5 s after it), not 20 s
+    let secs = dead_peer_dropped_after("kashort", 20, ["1", "2", "1"]);
+    assert!(secs < 6.0, "dropped after {secs:.1} s, expected about 2.5");
+}
+
+#[test]
+fn keepalive_values_keep_a_dead_peer_past_a_shorter_send_timeout() {
+    // idle 4 + 2 x 2 s = 8 s after the last ACK; a 2 s user timeout would drop it at the
+    // second probe (6 s)
+    let secs = dead_peer_dropped_after("kalong", 2, ["4", "2", "2"]);
+    assert!(
+        (6.7..12.0).contains(&secs),
+        "dropped after {secs:.1} s, expected about 7.5"
+    );
+}
+
 #[test]
 fn keepalive_enable_in_a_failure_route_run_by_a_timer_process() {
     // tm runs failure_route in its timer process, which holds no copy of the request's
