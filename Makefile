@@ -7,7 +7,8 @@ MODULES      := tcpops keepalive
 CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
-APT_PACKAGES := kamailio dpkg-dev clang libclang-dev iproute2 procps
+# with KAMAILIO_SRC (a Kamailio of your own) the Debian package and its source are not needed
+APT_PACKAGES := $(if $(KAMAILIO_SRC),,kamailio dpkg-dev) clang libclang-dev iproute2 procps
 
 .PHONY: all deps headers build run test test-debian13 bench unit lint install uninstall clean
 
