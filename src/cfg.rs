@@ -80,14 +80,15 @@ impl<'a> Call<'a> {
             // SAFETY: the spec is the one the fixup parsed; the message is this call's.
             let rc = unsafe { sys::pv_get_spec_value(self.msg_ptr(), (*fp).v.pvs, &mut val) };
             let int = (val.flags as u32 & (sys::PV_VAL_NULL | sys::PV_VAL_INT)) == sys::PV_VAL_INT;
+            let r = match crate::compat::pv_int(val.ri) {
+                Some(v) if rc == 0 && int => Ok(v),
+                _ => Err(ParamError { index: i }),
+            };
             if rc == 0 && val.flags as u32 & (sys::PV_VAL_PKG | sys::PV_VAL_SHM) != 0 {
                 // SAFETY: frees what the getter allocated for this value, once.
                 unsafe { sys::pv_value_destroy(&mut val) };
             }
-            return match crate::compat::pv_int(val.ri) {
-                Some(v) if rc == 0 && int => Ok(v),
-                _ => Err(ParamError { index: i }),
-            };
+            return r;
         }
         let mut v = 0;
         // SAFETY: `gp` is the gparam_t the core's fixup made for this parameter; the message
