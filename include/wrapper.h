@@ -28,7 +28,9 @@
 #include "core/ut.h"
 #include "core/lvalue.h"
 #include "core/utils/sruid.h"
-/* module APIs: tm (pinging) and the keepalive API this project exports */
+/* module APIs: tm (pinging), the keepalive API this project exports, dmq (clustering) */
 #include "modules/tm/tm_load.h"
 #include "modules/keepalive/api.h"
+/* the dmq module's API (keepalive's cluster mode) */
+#include "modules/dmq/bind_dmq.h"
 #include "shim.h"

@@ -36,6 +36,11 @@ impl ForeignCallbacks {
         self.statechanged.is_none() && self.response.is_none() && self.user_attr == 0
     }
 
+    /// True if there is a response callback (it needs this node's own replies).
+    pub fn has_response(&self) -> bool {
+        self.response.is_some()
+    }
+
     /// Runs the state-changed callback, if any, with `uri` and `state` (0/1/2).
     pub fn notify_state(&self, uri: &[u8], state: i32) {
         if let Some(f) = self.statechanged {

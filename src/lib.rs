@@ -11,6 +11,7 @@
 pub mod sys;
 
 pub mod cfg;
+pub mod dmq;
 mod compat;
 pub mod event;
 pub mod ffi_guard;

@@ -2,6 +2,7 @@
 //! module with a constant-time destination table in shm. See `modules/keepalive/README.md`.
 #![deny(unsafe_code)]
 
+mod cluster;
 mod codes;
 mod config;
 mod dest_uri;
@@ -49,6 +50,7 @@ fn definition() -> ModuleDef {
             Param::Str("event_callback", &config::EVENT_CALLBACK),
             Param::Int("remove_unreachable", &config::REMOVE_UNREACHABLE),
             Param::Int("max_destinations", &config::MAX_DESTINATIONS),
+            Param::Int("dmq", &cluster::DMQ),
         ],
         rpcs: vec![
             rpc_def!(
@@ -94,6 +96,7 @@ fn mod_init() -> Result<(), String> {
     config::init()?;
     table::init()?;
     prober::init()?;
+    cluster::init(config::settings().interval_ms)?;
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
     for uri in initial {
@@ -106,9 +109,15 @@ fn mod_init() -> Result<(), String> {
 
 fn child_init(rank: i32) -> Result<(), String> {
     if rank == kamailio::sys::PROC_MAIN as i32 {
-        kamailio::timer::fork("keepalive pinger", prober::TICK_MS, prober::tick)?;
+        kamailio::timer::fork("keepalive pinger", prober::TICK_MS, pinger_tick)?;
     }
     Ok(())
+}
+
+/// The pinger process's tick: pings, then (cluster mode) the digest when it is due.
+fn pinger_tick(now_ms: u64) {
+    prober::tick(now_ms);
+    cluster::tick(now_ms);
 }
 
 /// Shortened, printable form of a parameter for log lines.

@@ -58,6 +58,8 @@ struct After {
     /// Probing stopped under `remove_unreachable`: (index, generation) of the destination,
     /// removed after the events if it is still stopped and unowned by the API then.
     remove: Option<(u32, u32)>,
+    /// Cluster mode: the changed state to broadcast (recorded by this node's probes).
+    publish: Option<crate::cluster::codec::Shared>,
 }
 
 impl After {
@@ -73,6 +75,9 @@ impl After {
             }
             for cb in &self.cbs {
                 cb.notify_state(&self.uri, s);
+            }
+            if let Some(shared) = self.publish {
+                crate::cluster::publish(&self.uri, shared);
             }
         }
         if let Some(r) = reply {
@@ -126,7 +131,34 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     let newly_stopped =
         !alive && s.delete_counter > 0 && d.streak.fail > s.delete_counter && !d.stopped;
     d.stopped |= newly_stopped;
-    let first = d.first_reg;
+    let mut after = after_change(dests, idx, changed);
+    if newly_stopped {
+        log::info!(
+            "{} failed more than delete_counter ({}) times: probing stopped",
+            String::from_utf8_lossy(&after.after.uri),
+            s.delete_counter
+        );
+        if s.remove_unreachable && !after.api_owned {
+            after.after.remove = Some((idx, dests.gen(idx)));
+        }
+    }
+    if let Some(st) = changed {
+        if crate::cluster::mode() != crate::cluster::Mode::Off {
+            after.after.publish = Some(crate::cluster::shared_of(dests.get(idx), st));
+        }
+    }
+    after.after
+}
+
+/// The work after a state change (or none) of destination `idx`, and whether an API user
+/// owns it (table locked).
+struct Changed {
+    after: After,
+    api_owned: bool,
+}
+
+fn after_change(dests: &mut MapGuard<Dest>, idx: u32, changed: Option<i32>) -> Changed {
+    let first = dests.get(idx).first_reg;
     if let Some(st) = changed {
         stats::STATE_CHANGES.inc();
         dests.set_status(idx, st);
@@ -144,20 +176,71 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         }
         r = reg.next;
     }
-    let uri = dests.key(idx);
-    if newly_stopped {
-        log::info!(
-            "{} failed more than delete_counter ({}) times: probing stopped",
-            String::from_utf8_lossy(&uri),
-            s.delete_counter
-        );
+    Changed {
+        after: After {
+            uri: dests.key(idx),
+            changed,
+            cbs,
+            remove: None,
+            publish: None,
+        },
+        api_owned,
     }
-    After {
-        uri,
-        changed,
-        cbs,
-        remove: (newly_stopped && s.remove_unreachable && !api_owned)
-            .then(|| (idx, dests.gen(idx))),
+}
+
+/// Whether an API user registered destination `idx` with a response callback: it gets this
+/// node's own replies, so the destination is probed here in any cluster mode (table locked).
+fn has_response_cb(dests: &MapGuard<Dest>, idx: u32) -> bool {
+    let regs = table().regs.lock();
+    let mut r = dests.get(idx).first_reg;
+    while r != 0 {
+        let reg: &Reg = regs.get(r - 1);
+        if reg.cbs.has_response() {
+            return true;
+        }
+        r = reg.next;
+    }
+    false
+}
+
+/// Cluster mode: applies the states the prober of each destination shared (by hash), unless
+/// this node probes it itself; runs this node's events and callbacks for each change.
+pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)]) {
+    let s = settings();
+    let view = crate::cluster::view();
+    let mut after = Vec::new();
+    {
+        let mut dests = table().dests.lock();
+        for &(h, sh) in states {
+            let Some((idx, gen)) = crate::cluster::index_of(&dests, h) else {
+                continue;
+            };
+            if !dests.is_current(idx, gen)
+                || view.as_ref().is_some_and(|v| v.probes_here(h))
+                || has_response_cb(&dests, idx)
+            {
+                continue;
+            }
+            let d = dests.get_mut(idx);
+            d.last_code = sh.last_code;
+            d.rtt_last_us = sh.rtt_last_us;
+            d.rtt_avg_us = sh.rtt_avg_us;
+            d.last_checked = sh.last_checked;
+            d.last_up = sh.last_up;
+            d.last_down = sh.last_down;
+            d.pings = sh.pings;
+            d.replies = sh.replies;
+            d.timeouts = sh.timeouts;
+            let changed = d
+                .streak
+                .adopt(i32::from(sh.state), s.up_after, s.down_after);
+            if changed.is_some() {
+                after.push(after_change(&mut dests, idx, changed).after);
+            }
+        }
+    }
+    for a in after {
+        a.run(None);
     }
 }
 
@@ -247,6 +330,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
     let mut expired: Vec<u32> = Vec::new();
     let mut after = Vec::new();
     let mut sends: Vec<(Vec<u8>, u64)> = Vec::new();
+    let view = crate::cluster::view();
     {
         let mut dests = table().dests.lock();
         let batch = now_ms - now_ms % u64::from(BATCH_MS);
@@ -325,6 +409,14 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
             if d.stopped {
                 continue;
             }
+            if let Some(v) = &view {
+                // cluster mode: another node probes it (its state comes from there)
+                let h = crate::cluster::hrw::dest_hash(&dests.key(idx));
+                if !v.probes_here(h) && !has_response_cb(&dests, idx) {
+                    continue;
+                }
+            }
+            let d = dests.get_mut(idx);
             d.in_flight = true;
             d.sent_at_us = now_us;
             d.pings = d.pings.wrapping_add(1);

@@ -37,6 +37,27 @@ impl Streak {
         }
     }
 
+    /// Takes `state` from another node's probes (cluster mode): the streak is as if this
+    /// node had seen what led there, so its own probes carry on from it. Returns the state
+    /// when it changes.
+    pub fn adopt(&mut self, state: i32, up_after: u32, down_after: u32) -> Option<i32> {
+        match state {
+            UP => {
+                self.ok = up_after.clamp(1, u16::MAX.into()) as u16;
+                self.fail = 0;
+            }
+            DOWN => {
+                self.fail = down_after.max(1);
+                self.ok = 0;
+            }
+            _ => return None,
+        }
+        (state != self.state()).then(|| {
+            self.state = state as u8;
+            state
+        })
+    }
+
     /// The state: [`UNKNOWN`], [`UP`] or [`DOWN`].
     pub fn state(&self) -> i32 {
         i32::from(self.state)
@@ -82,6 +103,20 @@ mod tests {
         assert_eq!(s.record(true, 2, 3), None);
         assert_eq!(s.record(true, 2, 3), Some(UP));
         assert_eq!((s.ok, s.fail), (2, 0));
+    }
+
+    #[test]
+    fn adopted_states_change_once_and_carry_on() {
+        let mut s = Streak::default();
+        assert_eq!(s.adopt(UP, 2, 3), Some(UP));
+        assert_eq!(s.adopt(UP, 2, 3), None, "the same state again is no change");
+        assert_eq!(s.adopt(UNKNOWN, 2, 3), None);
+        assert_eq!(s.state(), UP);
+        assert_eq!(s.adopt(DOWN, 2, 3), Some(DOWN));
+        // this node's own probes go on from the adopted streak: two successes to go up
+        assert_eq!(s.record(true, 2, 3), None);
+        assert_eq!(s.record(true, 2, 3), Some(UP));
+        assert_eq!(s.record(false, 2, 3), None);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub static REPLIES_ALIVE: Counter = Counter::new();
 pub static REPLIES_FAILED: Counter = Counter::new();
 pub static TIMEOUTS: Counter = Counter::new();
 pub static STATE_CHANGES: Counter = Counter::new();
+pub static DMQ_UPDATES_SENT: Counter = Counter::new();
+pub static DMQ_UPDATES_RECEIVED: Counter = Counter::new();
 
 fn with_status(s: i32) -> i64 {
     table().dests.count_with_status(s).unwrap_or(0) as i64
@@ -61,6 +63,21 @@ pub fn list() -> Vec<Stat> {
             name: "state_changes",
             doc: "destination state changes (up or down events)",
             handle: &STATE_CHANGES,
+        },
+        Stat::Counter {
+            name: "dmq_updates_sent",
+            doc: "state changes this node broadcast to its cluster peers (dmq mode)",
+            handle: &DMQ_UPDATES_SENT,
+        },
+        Stat::Counter {
+            name: "dmq_updates_received",
+            doc: "state changes received from cluster peers (dmq mode)",
+            handle: &DMQ_UPDATES_RECEIVED,
+        },
+        Stat::Gauge {
+            name: "destinations_probed_here",
+            doc: "destinations this node probes (dmq mode: as of the last digest; else all)",
+            get: crate::cluster::probed_here,
         },
     ]
 }

@@ -1,0 +1,380 @@
+//! The KDMQ bodies keepalive nodes exchange: versioned, bounded, binary (pure).
+//!
+//! ```text
+//! header   "KA" version(1) kind(1) sender(u64)                          12 bytes
+//! digest   round(u32) part(u16) parts(u16)                               8 bytes
+//! entries  count(u16), then per entry: dest hash(u64) flags(u8) [state]
+//! state    state(u8) last_code(u16) rtt_last_us rtt_avg_us last_checked
+//!          last_up last_down pings replies timeouts (u32 each)          39 bytes
+//! ```
+//!
+//! Little-endian. `Update` (state changes) and `Digest` (every destination the sender
+//! monitors, with the state of those it probes) carry entries; `SyncRequest` (a joining
+//! node asks for digests) carries none. A body is at most [`MAX_BODY`] bytes, so a KDMQ
+//! request with its headers stays in one UDP datagram (65,507 bytes); longer lists go in
+//! several parts ([`encode_batches`]).
+
+/// The first bytes of every body: anything else is not ours.
+pub const MAGIC: [u8; 2] = *b"KA";
+/// The format version; a body of another version is dropped (and logged once).
+pub const VERSION: u8 = 1;
+/// Longest body: one UDP datagram (65,507 bytes) less room for the KDMQ request's headers.
+pub const MAX_BODY: usize = 64_000;
+
+const HEADER: usize = 12;
+const DIGEST_HEADER: usize = 8;
+const ENTRY: usize = 9;
+const STATE: usize = 39;
+
+/// Entry flag: the entry carries a state (the sender probes the destination).
+const HAS_STATE: u8 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Update,
+    Digest,
+    SyncRequest,
+}
+
+impl Kind {
+    fn code(self) -> u8 {
+        match self {
+            Kind::Update => 1,
+            Kind::Digest => 2,
+            Kind::SyncRequest => 3,
+        }
+    }
+}
+
+/// What a prober shares of a destination.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shared {
+    pub state: u8,
+    pub last_code: u16,
+    pub rtt_last_us: u32,
+    pub rtt_avg_us: u32,
+    pub last_checked: u32,
+    pub last_up: u32,
+    pub last_down: u32,
+    pub pings: u32,
+    pub replies: u32,
+    pub timeouts: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub dest: u64,
+    /// Set when the sender probes the destination.
+    pub state: Option<Shared>,
+}
+
+/// Which part of a digest round a message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub round: u32,
+    pub part: u16,
+    pub parts: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub kind: Kind,
+    pub sender: u64,
+    /// Digests only.
+    pub part: Option<Part>,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not a keepalive body (another peer's, or garbage).
+    Foreign,
+    /// A keepalive body of a version this node does not read.
+    Version(u8),
+    UnknownKind(u8),
+    Truncated,
+    /// Bytes after the last entry, an empty digest part list or a part out of range.
+    Malformed,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Foreign => write!(f, "not a keepalive message"),
+            DecodeError::Version(v) => write!(f, "keepalive message version {v} (this node reads {VERSION})"),
+            DecodeError::UnknownKind(k) => write!(f, "unknown message kind {k}"),
+            DecodeError::Truncated => write!(f, "truncated message"),
+            DecodeError::Malformed => write!(f, "malformed message"),
+        }
+    }
+}
+
+fn entry_len(e: &Entry) -> usize {
+    ENTRY + if e.state.is_some() { STATE } else { 0 }
+}
+
+fn put_header(out: &mut Vec<u8>, kind: Kind, sender: u64) {
+    out.extend_from_slice(&MAGIC);
+    out.push(VERSION);
+    out.push(kind.code());
+    out.extend_from_slice(&sender.to_le_bytes());
+}
+
+fn put_entry(out: &mut Vec<u8>, e: &Entry) {
+    out.extend_from_slice(&e.dest.to_le_bytes());
+    match &e.state {
+        None => out.push(0),
+        Some(s) => {
+            out.push(HAS_STATE);
+            out.push(s.state);
+            out.extend_from_slice(&s.last_code.to_le_bytes());
+            for v in [
+                s.rtt_last_us,
+                s.rtt_avg_us,
+                s.last_checked,
+                s.last_up,
+                s.last_down,
+                s.pings,
+                s.replies,
+                s.timeouts,
+            ] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+    }
+}
+
+/// A sync request.
+pub fn encode_sync_request(sender: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER);
+    put_header(&mut out, Kind::SyncRequest, sender);
+    out
+}
+
+/// `entries` as bodies of `kind` (`Update` or `Digest`), each at most [`MAX_BODY`] bytes;
+/// digest parts are numbered within `round`. At least one body (an empty digest tells the
+/// others that the sender is alive and monitors nothing).
+pub fn encode_batches(kind: Kind, sender: u64, round: u32, entries: &[Entry]) -> Vec<Vec<u8>> {
+    let head = HEADER + if kind == Kind::Digest { DIGEST_HEADER } else { 0 } + 2;
+    let mut groups: Vec<&[Entry]> = Vec::new();
+    let mut start = 0;
+    let mut len = head;
+    for (i, e) in entries.iter().enumerate() {
+        let l = entry_len(e);
+        if len + l > MAX_BODY || i - start == usize::from(u16::MAX) {
+            groups.push(&entries[start..i]);
+            start = i;
+            len = head;
+        }
+        len += l;
+    }
+    groups.push(&entries[start..]);
+    let parts = groups.len().min(usize::from(u16::MAX)) as u16;
+    groups
+        .iter()
+        .take(usize::from(parts))
+        .enumerate()
+        .map(|(i, g)| {
+            let mut out = Vec::with_capacity(head + g.iter().map(entry_len).sum::<usize>());
+            put_header(&mut out, kind, sender);
+            if kind == Kind::Digest {
+                out.extend_from_slice(&round.to_le_bytes());
+                out.extend_from_slice(&(i as u16).to_le_bytes());
+                out.extend_from_slice(&parts.to_le_bytes());
+            }
+            out.extend_from_slice(&(g.len() as u16).to_le_bytes());
+            for e in g.iter() {
+                put_entry(&mut out, e);
+            }
+            out
+        })
+        .collect()
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], DecodeError> {
+        if self.b.len() < n {
+            return Err(DecodeError::Truncated);
+        }
+        let (h, t) = self.b.split_at(n);
+        self.b = t;
+        Ok(h)
+    }
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, DecodeError> {
+        let b = self.take(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, DecodeError> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+}
+
+/// Reads a body; never panics, whatever the bytes.
+pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
+    if body.len() < 2 || body[..2] != MAGIC {
+        return Err(DecodeError::Foreign);
+    }
+    if body.len() > MAX_BODY {
+        return Err(DecodeError::Malformed);
+    }
+    let mut r = Reader { b: &body[2..] };
+    let version = r.u8()?;
+    if version != VERSION {
+        return Err(DecodeError::Version(version));
+    }
+    let kind = match r.u8()? {
+        1 => Kind::Update,
+        2 => Kind::Digest,
+        3 => Kind::SyncRequest,
+        k => return Err(DecodeError::UnknownKind(k)),
+    };
+    let sender = r.u64()?;
+    let part = if kind == Kind::Digest {
+        let p = Part {
+            round: r.u32()?,
+            part: r.u16()?,
+            parts: r.u16()?,
+        };
+        if p.parts == 0 || p.part >= p.parts {
+            return Err(DecodeError::Malformed);
+        }
+        Some(p)
+    } else {
+        None
+    };
+    let mut entries = Vec::new();
+    if kind != Kind::SyncRequest {
+        let n = r.u16()?;
+        // each entry takes at least ENTRY bytes: a count beyond that is a lie
+        if usize::from(n) * ENTRY > r.b.len() {
+            return Err(DecodeError::Truncated);
+        }
+        entries.reserve(usize::from(n));
+        for _ in 0..n {
+            let dest = r.u64()?;
+            let state = match r.u8()? {
+                0 => None,
+                HAS_STATE => Some(Shared {
+                    state: r.u8()?,
+                    last_code: r.u16()?,
+                    rtt_last_us: r.u32()?,
+                    rtt_avg_us: r.u32()?,
+                    last_checked: r.u32()?,
+                    last_up: r.u32()?,
+                    last_down: r.u32()?,
+                    pings: r.u32()?,
+                    replies: r.u32()?,
+                    timeouts: r.u32()?,
+                }),
+                _ => return Err(DecodeError::Malformed),
+            };
+            if let Some(s) = &state {
+                if s.state > 2 {
+                    return Err(DecodeError::Malformed);
+                }
+            }
+            entries.push(Entry { dest, state });
+        }
+    }
+    if !r.b.is_empty() {
+        return Err(DecodeError::Malformed);
+    }
+    Ok(Message {
+        kind,
+        sender,
+        part,
+        entries,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize) -> Vec<Entry> {
+        (0..n)
+            .map(|i| Entry {
+                dest: i as u64 * 0x9e37_79b9,
+                state: (i % 3 != 0).then_some(Shared {
+                    state: (i % 3) as u8,
+                    last_code: 200,
+                    rtt_last_us: i as u32,
+                    pings: 7,
+                    ..Shared::default()
+                }),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn round_trip() {
+        let es = entries(10);
+        let bodies = encode_batches(Kind::Update, 42, 0, &es);
+        assert_eq!(bodies.len(), 1);
+        let m = decode(&bodies[0]).unwrap();
+        assert_eq!((m.kind, m.sender, m.part), (Kind::Update, 42, None));
+        assert_eq!(m.entries, es);
+        let m = decode(&encode_sync_request(9)).unwrap();
+        assert_eq!((m.kind, m.sender, m.entries.len()), (Kind::SyncRequest, 9, 0));
+        let d = encode_batches(Kind::Digest, 1, 5, &[]);
+        let m = decode(&d[0]).unwrap();
+        assert_eq!(m.part, Some(Part { round: 5, part: 0, parts: 1 }));
+    }
+
+    #[test]
+    fn big_digests_split_under_one_datagram() {
+        let es = entries(50_000);
+        let bodies = encode_batches(Kind::Digest, 3, 8, &es);
+        assert!(bodies.len() > 1);
+        let mut back = Vec::new();
+        for (i, b) in bodies.iter().enumerate() {
+            assert!(b.len() <= MAX_BODY && MAX_BODY + 1_000 < 65_507);
+            let m = decode(b).unwrap();
+            let p = m.part.unwrap();
+            assert_eq!((p.round, p.part, p.parts), (8, i as u16, bodies.len() as u16));
+            back.extend(m.entries);
+        }
+        assert_eq!(back, es);
+    }
+
+    #[test]
+    fn foreign_and_broken_bodies_are_refused() {
+        assert_eq!(decode(b""), Err(DecodeError::Foreign));
+        assert_eq!(decode(b"{\"action\":1}"), Err(DecodeError::Foreign));
+        let mut b = encode_batches(Kind::Update, 1, 0, &entries(4)).remove(0);
+        let mut v = b.clone();
+        v[2] = 9;
+        assert_eq!(decode(&v), Err(DecodeError::Version(9)));
+        let mut k = b.clone();
+        k[3] = 77;
+        assert_eq!(decode(&k), Err(DecodeError::UnknownKind(77)));
+        for cut in 3..b.len() {
+            assert!(decode(&b[..cut]).is_err(), "cut at {cut}");
+        }
+        b.push(0);
+        assert_eq!(decode(&b), Err(DecodeError::Malformed));
+        // a count that promises more than the body holds
+        let mut c = encode_batches(Kind::Update, 1, 0, &[]).remove(0);
+        let n = c.len();
+        c[n - 2..].copy_from_slice(&u16::MAX.to_le_bytes());
+        assert_eq!(decode(&c), Err(DecodeError::Truncated));
+        // a bad part number
+        let mut d = encode_batches(Kind::Digest, 1, 0, &[]).remove(0);
+        d[16] = 1;
+        assert_eq!(decode(&d), Err(DecodeError::Malformed));
+    }
+}
