@@ -11,8 +11,8 @@
 pub mod sys;
 
 pub mod cfg;
-pub mod dmq;
 mod compat;
+pub mod dmq;
 pub mod event;
 pub mod ffi_guard;
 pub mod ka_api;

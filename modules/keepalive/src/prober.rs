@@ -144,7 +144,9 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     }
     if let Some(st) = changed {
         if crate::cluster::mode() != crate::cluster::Mode::Off {
-            after.after.publish = Some(crate::cluster::shared_of(dests.get(idx), st));
+            let d = dests.get_mut(idx);
+            d.epoch = d.epoch.wrapping_add(1);
+            after.after.publish = Some(crate::cluster::shared_of(d, st));
         }
     }
     after.after
@@ -209,19 +211,39 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)]) {
     let s = settings();
     let view = crate::cluster::view();
     let mut after = Vec::new();
+    let mut republish = Vec::new();
     {
         let mut dests = table().dests.lock();
         for &(h, sh) in states {
             let Some((idx, gen)) = crate::cluster::index_of(&dests, h) else {
                 continue;
             };
-            if !dests.is_current(idx, gen)
-                || view.as_ref().is_some_and(|v| v.probes_here(h))
-                || has_response_cb(&dests, idx)
-            {
+            if !dests.is_current(idx, gen) {
+                continue;
+            }
+            if view.as_ref().is_some_and(|v| v.probes_here(h)) || has_response_cb(&dests, idx) {
+                // probed here: this node's state stands; if a peer's is newer (this node
+                // joined late, or took the destination over), this node's goes out above it
+                let st = dests.status(idx);
+                let d = dests.get_mut(idx);
+                if sh.epoch.wrapping_sub(d.epoch) as i16 >= 0 {
+                    d.epoch = sh.epoch;
+                    if i32::from(sh.state) != st && st != state::UNKNOWN {
+                        d.epoch = d.epoch.wrapping_add(1);
+                        let shared = crate::cluster::shared_of(d, st);
+                        republish.push((dests.key(idx), shared));
+                    }
+                }
                 continue;
             }
             let d = dests.get_mut(idx);
+            // a state older than the one here (a digest made before the last update) is
+            // dropped; the same change again only refreshes the figures
+            let newer = sh.epoch.wrapping_sub(d.epoch) as i16;
+            if newer < 0 {
+                continue;
+            }
+            d.epoch = sh.epoch;
             d.last_code = sh.last_code;
             d.rtt_last_us = sh.rtt_last_us;
             d.rtt_avg_us = sh.rtt_avg_us;
@@ -241,6 +263,9 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)]) {
     }
     for a in after {
         a.run(None);
+    }
+    for (key, shared) in republish {
+        crate::cluster::publish(&key, shared);
     }
 }
 

@@ -39,6 +39,9 @@ pub struct Dest {
     /// Registrations with a record: first index + 1 (0 = none), linked by `Reg::next`.
     pub first_reg: u32,
     pub last_code: u16,
+    /// Cluster mode: the number of state changes (wrapping), so a late message with an
+    /// older state is told from a newer one (fits in padding: the record stays 72 bytes).
+    pub epoch: u16,
     pub in_flight: bool,
     pub stopped: bool,
 }

@@ -4,8 +4,8 @@
 //! header   "KA" version(1) kind(1) sender(u64)                          12 bytes
 //! digest   round(u32) part(u16) parts(u16)                               8 bytes
 //! entries  count(u16), then per entry: dest hash(u64) flags(u8) [state]
-//! state    state(u8) last_code(u16) rtt_last_us rtt_avg_us last_checked
-//!          last_up last_down pings replies timeouts (u32 each)          39 bytes
+//! state    state(u8) epoch(u16) last_code(u16) rtt_last_us rtt_avg_us
+//!          last_checked last_up last_down pings replies timeouts (u32)  41 bytes
 //! ```
 //!
 //! Little-endian. `Update` (state changes) and `Digest` (every destination the sender
@@ -24,7 +24,7 @@ pub const MAX_BODY: usize = 64_000;
 const HEADER: usize = 12;
 const DIGEST_HEADER: usize = 8;
 const ENTRY: usize = 9;
-const STATE: usize = 39;
+const STATE: usize = 41;
 
 /// Entry flag: the entry carries a state (the sender probes the destination).
 const HAS_STATE: u8 = 1;
@@ -50,6 +50,8 @@ impl Kind {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Shared {
     pub state: u8,
+    /// Changes of the state so far (wrapping): newer wins.
+    pub epoch: u16,
     pub last_code: u16,
     pub rtt_last_us: u32,
     pub rtt_avg_us: u32,
@@ -101,7 +103,10 @@ impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DecodeError::Foreign => write!(f, "not a keepalive message"),
-            DecodeError::Version(v) => write!(f, "keepalive message version {v} (this node reads {VERSION})"),
+            DecodeError::Version(v) => write!(
+                f,
+                "keepalive message version {v} (this node reads {VERSION})"
+            ),
             DecodeError::UnknownKind(k) => write!(f, "unknown message kind {k}"),
             DecodeError::Truncated => write!(f, "truncated message"),
             DecodeError::Malformed => write!(f, "malformed message"),
@@ -127,6 +132,7 @@ fn put_entry(out: &mut Vec<u8>, e: &Entry) {
         Some(s) => {
             out.push(HAS_STATE);
             out.push(s.state);
+            out.extend_from_slice(&s.epoch.to_le_bytes());
             out.extend_from_slice(&s.last_code.to_le_bytes());
             for v in [
                 s.rtt_last_us,
@@ -155,7 +161,13 @@ pub fn encode_sync_request(sender: u64) -> Vec<u8> {
 /// digest parts are numbered within `round`. At least one body (an empty digest tells the
 /// others that the sender is alive and monitors nothing).
 pub fn encode_batches(kind: Kind, sender: u64, round: u32, entries: &[Entry]) -> Vec<Vec<u8>> {
-    let head = HEADER + if kind == Kind::Digest { DIGEST_HEADER } else { 0 } + 2;
+    let head = HEADER
+        + if kind == Kind::Digest {
+            DIGEST_HEADER
+        } else {
+            0
+        }
+        + 2;
     let mut groups: Vec<&[Entry]> = Vec::new();
     let mut start = 0;
     let mut len = head;
@@ -270,6 +282,7 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
                 0 => None,
                 HAS_STATE => Some(Shared {
                     state: r.u8()?,
+                    epoch: r.u16()?,
                     last_code: r.u16()?,
                     rtt_last_us: r.u32()?,
                     rtt_avg_us: r.u32()?,
@@ -329,10 +342,20 @@ mod tests {
         assert_eq!((m.kind, m.sender, m.part), (Kind::Update, 42, None));
         assert_eq!(m.entries, es);
         let m = decode(&encode_sync_request(9)).unwrap();
-        assert_eq!((m.kind, m.sender, m.entries.len()), (Kind::SyncRequest, 9, 0));
+        assert_eq!(
+            (m.kind, m.sender, m.entries.len()),
+            (Kind::SyncRequest, 9, 0)
+        );
         let d = encode_batches(Kind::Digest, 1, 5, &[]);
         let m = decode(&d[0]).unwrap();
-        assert_eq!(m.part, Some(Part { round: 5, part: 0, parts: 1 }));
+        assert_eq!(
+            m.part,
+            Some(Part {
+                round: 5,
+                part: 0,
+                parts: 1
+            })
+        );
     }
 
     #[test]
@@ -345,7 +368,10 @@ mod tests {
             assert!(b.len() <= MAX_BODY && MAX_BODY + 1_000 < 65_507);
             let m = decode(b).unwrap();
             let p = m.part.unwrap();
-            assert_eq!((p.round, p.part, p.parts), (8, i as u16, bodies.len() as u16));
+            assert_eq!(
+                (p.round, p.part, p.parts),
+                (8, i as u16, bodies.len() as u16)
+            );
             back.extend(m.entries);
         }
         assert_eq!(back, es);

@@ -31,9 +31,7 @@ pub fn score(node: u64, dest: u64) -> u64 {
 
 /// The node among `candidates` with the highest weight for `dest` (ties: the higher id).
 pub fn winner(dest: u64, candidates: impl IntoIterator<Item = u64>) -> Option<u64> {
-    candidates
-        .into_iter()
-        .max_by_key(|&n| (score(n, dest), n))
+    candidates.into_iter().max_by_key(|&n| (score(n, dest), n))
 }
 
 #[cfg(test)]
@@ -45,7 +43,10 @@ mod tests {
         // the value travels between nodes: it must never change
         assert_eq!(dest_hash(b""), mix(0xcbf2_9ce4_8422_2325));
         assert_ne!(dest_hash(b"sip:a"), dest_hash(b"sip:b"));
-        assert_eq!(dest_hash(b"sip:10.0.0.1:5060"), dest_hash(b"sip:10.0.0.1:5060"));
+        assert_eq!(
+            dest_hash(b"sip:10.0.0.1:5060"),
+            dest_hash(b"sip:10.0.0.1:5060")
+        );
     }
 
     #[test]
@@ -63,10 +64,7 @@ mod tests {
             .map(|i| dest_hash(format!("sip:10.0.{}.{}:5060", i / 250, i % 250).as_bytes()))
             .collect();
         let mut counts = [0usize; 3];
-        let before: Vec<u64> = dests
-            .iter()
-            .map(|&d| winner(d, nodes).unwrap())
-            .collect();
+        let before: Vec<u64> = dests.iter().map(|&d| winner(d, nodes).unwrap()).collect();
         for w in &before {
             counts[nodes.iter().position(|n| n == w).unwrap()] += 1;
         }
@@ -86,6 +84,9 @@ mod tests {
             }
         }
         assert_eq!(moved[0] + moved[2], counts[1]);
-        assert!(moved[0] > counts[1] / 3 && moved[2] > counts[1] / 3, "{moved:?}");
+        assert!(
+            moved[0] > counts[1] / 3 && moved[2] > counts[1] / 3,
+            "{moved:?}"
+        );
     }
 }

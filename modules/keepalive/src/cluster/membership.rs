@@ -83,7 +83,11 @@ impl Members {
         }
         let before = s.seen;
         s.seen |= 1 << part;
-        let all = if parts == 64 { u64::MAX } else { (1u64 << parts) - 1 };
+        let all = if parts == 64 {
+            u64::MAX
+        } else {
+            (1u64 << parts) - 1
+        };
         if s.seen & all == all && before & all != all {
             s.complete = true;
             PartOutcome::MarkAndSweep
@@ -153,7 +157,11 @@ mod tests {
         let a = m.touch(1, 1).unwrap();
         assert_eq!(m.part(a, 7, 1, 3), PartOutcome::Mark);
         assert_eq!(m.part(a, 7, 0, 3), PartOutcome::Mark);
-        assert_eq!(m.part(a, 7, 0, 3), PartOutcome::Mark, "a repeat is no new part");
+        assert_eq!(
+            m.part(a, 7, 0, 3),
+            PartOutcome::Mark,
+            "a repeat is no new part"
+        );
         assert_eq!(m.part(a, 7, 2, 3), PartOutcome::MarkAndSweep);
         assert_eq!(m.part(a, 7, 2, 3), PartOutcome::Mark, "complete once");
         // a new round starts over; a lost part means no sweep

@@ -224,6 +224,7 @@ pub fn index_of(dests: &MapGuard<Dest>, h: u64) -> Option<(u32, u32)> {
 pub fn shared_of(d: &Dest, state: i32) -> Shared {
     Shared {
         state: state.clamp(0, 2) as u8,
+        epoch: d.epoch,
         last_code: d.last_code,
         rtt_last_us: d.rtt_last_us,
         rtt_avg_us: d.rtt_avg_us,
@@ -261,8 +262,9 @@ pub fn publish(key: &[u8], shared: Shared) {
     stats::DMQ_UPDATES_SENT.inc();
 }
 
-/// This node's digest: every destination, with the state of those it probes.
-fn digest(c: &Cluster) -> (Vec<Entry>, u32) {
+/// This node's digest: every destination, with the state of those it probes (`full`: of
+/// all, for a joining node).
+fn digest(c: &Cluster, full: bool) -> (Vec<Entry>, u32) {
     let view = view();
     let dests = table().dests.lock();
     let mut probed = 0u32;
@@ -277,15 +279,15 @@ fn digest(c: &Cluster) -> (Vec<Entry>, u32) {
             probed += u32::from(here);
             Entry {
                 dest: h,
-                state: here.then(|| shared_of(d, dests.status(idx))),
+                state: (here || full).then(|| shared_of(d, dests.status(idx))),
             }
         })
         .collect();
     (entries, probed)
 }
 
-fn digest_bodies(c: &Cluster, round: u32) -> Vec<Vec<u8>> {
-    let (entries, probed) = digest(c);
+fn digest_bodies(c: &Cluster, round: u32, full: bool) -> Vec<Vec<u8>> {
+    let (entries, probed) = digest(c, full);
     {
         let mut p = c.probed_here.lock();
         if let Some(i) = p.find(MEMBERS_KEY) {
@@ -330,7 +332,7 @@ pub fn tick(now_ms: u64) {
         sweep(c, mask, true);
     }
     let round = ROUND.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-    send_all(digest_bodies(c, round), None);
+    send_all(digest_bodies(c, round, false), None);
 }
 
 /// Clears the bits `mask` of the peer table: in every record (`all`), or only where they
@@ -403,7 +405,7 @@ fn on_message(body: &[u8], from: &dmq::Sender) {
     match m.kind {
         Kind::SyncRequest => {
             let round = ROUND.load(Ordering::Relaxed);
-            send_all(digest_bodies(c, round), Some(from));
+            send_all(digest_bodies(c, round, true), Some(from));
         }
         Kind::Digest => {
             mark(c, slot.0, &m);
