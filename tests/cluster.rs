@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 const N: usize = 300;
 
 /// One node: dmq on its own SIP port, notifying `notify` (the first node's port, or its own).
-fn modules(node: usize, notify: Option<u16>, uas: u16, mode: i32) -> String {
+fn modules(node: usize, notify: Option<u16>, uas: u16, mode: i32, dests: usize) -> String {
     let notify = notify.map_or("{PORT}".to_string(), |p| p.to_string());
     let mut m = format!(
         r#"
@@ -35,7 +35,7 @@ modparam("keepalive", "dmq", {mode})
 modparam("keepalive", "ping_from", "sip:node{node}@127.0.0.1")
 "#
     );
-    for i in 0..N {
+    for i in 0..dests {
         m.push_str(&format!(
             "modparam(\"keepalive\", \"destination\", \"sip:d{i}@127.0.0.1:{uas}\")\n"
         ));
@@ -61,7 +61,18 @@ event_route[keepalive:dst-down] {
 "#;
 
 fn start_node(node: usize, notify: Option<u16>, uas: u16, mode: i32) -> Kamailio {
-    let m = modules(node, notify, uas, mode);
+    start_with(node, notify, uas, mode, N, "")
+}
+
+fn start_with(
+    node: usize,
+    notify: Option<u16>,
+    uas: u16,
+    mode: i32,
+    dests: usize,
+    extra: &str,
+) -> Kamailio {
+    let m = format!("{}{extra}\n", modules(node, notify, uas, mode, dests));
     Kamailio::start(
         &format!("cluster{node}"),
         Config {
@@ -70,10 +81,6 @@ fn start_node(node: usize, notify: Option<u16>, uas: u16, mode: i32) -> Kamailio
             routes: ROUTES,
         },
     )
-}
-
-fn dest(i: usize, uas: u16) -> String {
-    format!("sip:d{i}@127.0.0.1:{uas}")
 }
 
 /// uri -> state number, from `keepalive.list`.
@@ -329,4 +336,76 @@ fn dmq_zero_probes_on_every_node() {
         assert_eq!(by.len(), 2, "{d}: {by:?}");
     }
     assert_eq!(stat(&k1, "dmq_updates_sent"), 0);
+}
+
+/// `keepalive.get` field `name` of `uri` (owner `owner`), if the destination is there.
+fn get_field(k: &Kamailio, uri: &str, owner: &str, name: &str) -> Option<String> {
+    let out = k.rpc(&["keepalive.get", uri, owner]).ok()?;
+    out.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix(&format!("{name}: "))
+            .map(str::to_string)
+    })
+}
+
+fn wait_for(secs: u64, mut f: impl FnMut() -> bool) -> bool {
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(secs) {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn every_node_mode_and_replicated_adds() {
+    // `dmq` 2: both nodes probe, each keeps its own view and sees the other's; RPC adds and
+    // deletes go to the other node too
+    let uas = Uas::start(port(), Answer::Code(200));
+    let u = uas.port();
+    let rep = "modparam(\"keepalive\", \"dmq_replicate_adds\", 1)";
+    let k1 = start_with(1, None, u, 2, 0, rep);
+    let k2 = start_with(2, Some(k1.port), u, 2, 0, rep);
+    let d = format!("sip:r1@127.0.0.1:{u}");
+    // dmq needs a moment to know both nodes
+    assert!(wait_for(15, || {
+        let _ = k1.rpc(&["keepalive.add", &d, "ops"]);
+        std::thread::sleep(Duration::from_millis(500));
+        get_field(&k2, &d, "ops", "uri").is_some()
+    }));
+    assert!(wait_for(5, || get_field(&k1, &d, "ops", "state")
+        .as_deref()
+        == Some("1")
+        && get_field(&k2, &d, "ops", "state").as_deref() == Some("1")));
+    uas.clear();
+    std::thread::sleep(Duration::from_secs(3));
+    let p = pings(&uas);
+    let by = &p[&d];
+    assert!(by.get("node1").copied().unwrap_or(0) >= 2, "{by:?}");
+    assert!(by.get("node2").copied().unwrap_or(0) >= 2, "{by:?}");
+    uas.set(Answer::Code(503));
+    assert!(wait_for(5, || get_field(
+        &k1,
+        &d,
+        "ops",
+        "cluster_peers_down"
+    )
+    .as_deref()
+        == Some("1")));
+    assert_eq!(
+        get_field(&k1, &d, "ops", "cluster_peers").as_deref(),
+        Some("1")
+    );
+    assert_eq!(get_field(&k1, &d, "ops", "state").as_deref(), Some("2"));
+    // an add on node 2 for another owner, then deletes: replicated both ways
+    k2.rpc(&["keepalive.add", &d, "other"]).unwrap();
+    assert!(wait_for(5, || get_field(&k1, &d, "other", "uri").is_some()));
+    k1.rpc(&["keepalive.del", &d, "ops"]).unwrap();
+    assert!(wait_for(5, || get_field(&k2, &d, "ops", "uri").is_none()));
+    assert!(
+        get_field(&k2, &d, "other", "uri").is_some(),
+        "only that owner's"
+    );
 }

@@ -19,6 +19,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     assert!(data.len() <= codec::MAX_BODY);
     let again = match m.kind {
         Kind::SyncRequest => vec![codec::encode_sync_request(m.sender)],
+        Kind::Add | Kind::Del => {
+            let d = m.dest.as_ref().expect("an add or delete has its destination");
+            vec![codec::encode_replicated(m.kind == Kind::Add, m.sender, d).expect("fits")]
+        }
         Kind::Update => codec::encode_batches(Kind::Update, m.sender, 0, &m.entries),
         Kind::Digest => {
             let p = m.part.expect("a digest has its part");

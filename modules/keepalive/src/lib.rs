@@ -51,6 +51,7 @@ fn definition() -> ModuleDef {
             Param::Int("remove_unreachable", &config::REMOVE_UNREACHABLE),
             Param::Int("max_destinations", &config::MAX_DESTINATIONS),
             Param::Int("dmq", &cluster::DMQ),
+            Param::Int("dmq_replicate_adds", &cluster::DMQ_REPLICATE_ADDS),
         ],
         rpcs: vec![
             rpc_def!(
@@ -141,7 +142,10 @@ fn is_alive(dest: &[u8]) -> i32 {
 fn add(uri: &[u8], owner: &[u8]) -> i32 {
     let interval = (config::settings().interval_ms / 1000) as i32;
     match table::add(uri, owner, interval, ForeignCallbacks::NONE, false) {
-        Ok(()) => 1,
+        Ok(()) => {
+            cluster::replicate(true, uri, owner, interval);
+            1
+        }
         Err(e) => {
             if !e.logged() {
                 error!("ka_add_destination({}, {}): {e}", shown(uri), shown(owner));
@@ -151,7 +155,16 @@ fn add(uri: &[u8], owner: &[u8]) -> i32 {
     }
 }
 
+/// ka_del_destination and KEMI del_destination (replicated under `dmq_replicate_adds`).
 fn del(uri: &[u8], owner: &[u8]) -> i32 {
+    let rc = del_here(uri, owner);
+    if rc == 1 {
+        cluster::replicate(false, uri, owner, 0);
+    }
+    rc
+}
+
+fn del_here(uri: &[u8], owner: &[u8]) -> i32 {
     match table::del(uri, owner) {
         Ok(()) => 1,
         Err(e) => {
@@ -225,7 +238,8 @@ fn api_state(uri: &[u8]) -> i32 {
 }
 
 fn api_del(uri: &[u8], owner: &[u8]) -> i32 {
-    del(uri, owner)
+    // API registrations stay on their node
+    del_here(uri, owner)
 }
 
 fn api_find(uri: &[u8], owner: &[u8]) -> Option<DestView> {

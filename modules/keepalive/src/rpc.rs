@@ -76,6 +76,11 @@ fn full_fields(e: &Entry) -> Fields {
         .filter(|(n, _)| !have.contains(n))
         .collect();
     f.extend(extra);
+    // cluster mode: how many peers monitor it and how many of them last shared "down"
+    if let Some((down, peers)) = crate::cluster::peers_down(e.uri.as_bytes()) {
+        f.push(("cluster_peers", Val::Int(i64::from(peers))));
+        f.push(("cluster_peers_down", Val::Int(i64::from(down))));
+    }
     f
 }
 
@@ -245,7 +250,10 @@ pub fn add(rpc: &Rpc) {
         kamailio::ka_api::ForeignCallbacks::NONE,
         false,
     ) {
-        Ok(()) => rpc.add_str("Ok. Destination added."),
+        Ok(()) => {
+            crate::cluster::replicate(true, &uri, &owner, interval);
+            rpc.add_str("Ok. Destination added.")
+        }
         Err(e) => fault(rpc, &e),
     }
 }
@@ -255,7 +263,10 @@ pub fn del(rpc: &Rpc) {
         return;
     };
     match table::del(&uri, &owner) {
-        Ok(()) => rpc.add_str("Ok. Destination removed."),
+        Ok(()) => {
+            crate::cluster::replicate(false, &uri, &owner, 0);
+            rpc.add_str("Ok. Destination removed.")
+        }
         Err(e) => fault(rpc, &e),
     }
 }

@@ -8,6 +8,9 @@
 //!          last_checked last_up last_down pings replies timeouts (u32)  41 bytes
 //! ```
 //!
+//! `Add` / `Del` (`dmq_replicate_adds`: a destination added or deleted through the config or
+//! RPC) carry one destination: uri_len(u16) uri owner_len(u8) owner interval_s(u32, `Add`).
+//!
 //! Little-endian. `Update` (state changes) and `Digest` (every destination the sender
 //! monitors, with the state of those it probes) carry entries; `SyncRequest` (a joining
 //! node asks for digests) carries none. A body is at most [`MAX_BODY`] bytes, so a KDMQ
@@ -34,6 +37,8 @@ pub enum Kind {
     Update,
     Digest,
     SyncRequest,
+    Add,
+    Del,
 }
 
 impl Kind {
@@ -42,6 +47,8 @@ impl Kind {
             Kind::Update => 1,
             Kind::Digest => 2,
             Kind::SyncRequest => 3,
+            Kind::Add => 4,
+            Kind::Del => 5,
         }
     }
 }
@@ -85,6 +92,17 @@ pub struct Message {
     /// Digests only.
     pub part: Option<Part>,
     pub entries: Vec<Entry>,
+    /// `Add` and `Del` only.
+    pub dest: Option<Replicated>,
+}
+
+/// A destination added or deleted on the sender (`Add`, `Del`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replicated {
+    pub uri: Vec<u8>,
+    pub owner: Vec<u8>,
+    /// Seconds (`Add`; 0 in a `Del`).
+    pub interval_s: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +173,23 @@ pub fn encode_sync_request(sender: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER);
     put_header(&mut out, Kind::SyncRequest, sender);
     out
+}
+
+/// An `Add` (`add`) or `Del` of `uri` for `owner`; `None` if the uri is longer than 65,535
+/// bytes or the owner longer than 255.
+pub fn encode_replicated(add: bool, sender: u64, d: &Replicated) -> Option<Vec<u8>> {
+    let ul = u16::try_from(d.uri.len()).ok()?;
+    let ol = u8::try_from(d.owner.len()).ok()?;
+    let mut out = Vec::with_capacity(HEADER + 7 + d.uri.len() + d.owner.len());
+    put_header(&mut out, if add { Kind::Add } else { Kind::Del }, sender);
+    out.extend_from_slice(&ul.to_le_bytes());
+    out.extend_from_slice(&d.uri);
+    out.push(ol);
+    out.extend_from_slice(&d.owner);
+    if add {
+        out.extend_from_slice(&d.interval_s.to_le_bytes());
+    }
+    (out.len() <= MAX_BODY).then_some(out)
 }
 
 /// `entries` as bodies of `kind` (`Update` or `Digest`), each at most [`MAX_BODY`] bytes;
@@ -252,6 +287,8 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         1 => Kind::Update,
         2 => Kind::Digest,
         3 => Kind::SyncRequest,
+        4 => Kind::Add,
+        5 => Kind::Del,
         k => return Err(DecodeError::UnknownKind(k)),
     };
     let sender = r.u64()?;
@@ -269,7 +306,22 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         None
     };
     let mut entries = Vec::new();
-    if kind != Kind::SyncRequest {
+    let mut dest = None;
+    if matches!(kind, Kind::Add | Kind::Del) {
+        let ul = usize::from(r.u16()?);
+        let uri = r.take(ul)?.to_vec();
+        let ol = usize::from(r.u8()?);
+        let owner = r.take(ol)?.to_vec();
+        let interval_s = if kind == Kind::Add { r.u32()? } else { 0 };
+        if uri.is_empty() || owner.is_empty() {
+            return Err(DecodeError::Malformed);
+        }
+        dest = Some(Replicated {
+            uri,
+            owner,
+            interval_s,
+        });
+    } else if kind != Kind::SyncRequest {
         let n = r.u16()?;
         // each entry takes at least ENTRY bytes: a count beyond that is a lie
         if usize::from(n) * ENTRY > r.b.len() {
@@ -311,6 +363,7 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         sender,
         part,
         entries,
+        dest,
     })
 }
 
@@ -356,6 +409,38 @@ mod tests {
                 parts: 1
             })
         );
+    }
+
+    #[test]
+    fn replicated_adds_and_deletes() {
+        let d = Replicated {
+            uri: b"sip:gw1.example.com;transport=tcp".to_vec(),
+            owner: b"rpc".to_vec(),
+            interval_s: 30,
+        };
+        let m = decode(&encode_replicated(true, 5, &d).unwrap()).unwrap();
+        assert_eq!(
+            (m.kind, m.sender, m.dest.as_ref()),
+            (Kind::Add, 5, Some(&d))
+        );
+        let m = decode(&encode_replicated(false, 5, &d).unwrap()).unwrap();
+        assert_eq!(m.kind, Kind::Del);
+        assert_eq!(m.dest.unwrap().interval_s, 0);
+        let long = Replicated {
+            owner: vec![b'o'; 256],
+            ..d.clone()
+        };
+        assert_eq!(encode_replicated(true, 5, &long), None);
+        let b = encode_replicated(true, 5, &d).unwrap();
+        for cut in 3..b.len() {
+            assert!(decode(&b[..cut]).is_err(), "cut at {cut}");
+        }
+        let empty = Replicated {
+            owner: Vec::new(),
+            ..d
+        };
+        let e = encode_replicated(false, 5, &empty).unwrap();
+        assert_eq!(decode(&e), Err(DecodeError::Malformed));
     }
 
     #[test]

@@ -42,6 +42,10 @@ use membership::{Members, PartOutcome};
 /// the state shared, 2 every node probes and keeps its own view while sharing it.
 pub static DMQ: IntParam = IntParam::new(0);
 
+/// `dmq_replicate_adds`: 1 also sends the destinations added and deleted through the config
+/// (`ka_add_destination`, KEMI) and RPC to the other nodes, which add or delete them too.
+pub static DMQ_REPLICATE_ADDS: IntParam = IntParam::new(0);
+
 /// The dmq peer name (the R-URI user of our KDMQ requests).
 pub const PEER: &str = "keepalive";
 
@@ -64,6 +68,7 @@ struct Have {
 
 struct Cluster {
     mode: Mode,
+    replicate_adds: bool,
     id: u64,
     period_ms: u64,
     members: ShmMap<Members>,
@@ -129,6 +134,7 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
         .map_err(|_| "out of shm")?;
     let c = Cluster {
         mode,
+        replicate_adds: DMQ_REPLICATE_ADDS.get() != 0,
         id: random_id(),
         period_ms: u64::from(interval_ms.max(1000)),
         members,
@@ -198,11 +204,13 @@ impl View {
     }
 }
 
+/// Destination hash -> (record, generation), and the table version it was made from.
+type Index = (u64, HashMap<u64, (u32, u32)>);
+
 thread_local! {
     /// This process's index from destination hash to (record, generation), remade when the
     /// table changes.
-    static INDEX: RefCell<(u64, HashMap<u64, (u32, u32)>)> =
-        RefCell::new((u64::MAX, HashMap::new()));
+    static INDEX: RefCell<Index> = RefCell::new((u64::MAX, HashMap::new()));
 }
 
 /// The record of the destination with hash `h` (table locked).
@@ -403,6 +411,11 @@ fn on_message(body: &[u8], from: &dmq::Sender) {
         (slot, outcome)
     };
     match m.kind {
+        Kind::Add | Kind::Del => {
+            if let Some(d) = &m.dest {
+                replay(c, m.kind == Kind::Add, d);
+            }
+        }
         Kind::SyncRequest => {
             let round = ROUND.load(Ordering::Relaxed);
             send_all(digest_bodies(c, round, true), Some(from));
@@ -458,6 +471,54 @@ fn apply(c: &Cluster, m: &Message) {
         .collect();
     if !states.is_empty() {
         crate::prober::apply_shared(&states);
+    }
+}
+
+/// Sends a destination added (`add`) or deleted through the config or RPC to the other
+/// nodes (`dmq_replicate_adds`); API registrations never come here.
+pub fn replicate(add: bool, uri: &[u8], owner: &[u8], interval_s: i32) {
+    let Some(c) = CLUSTER.get() else {
+        return;
+    };
+    if !c.replicate_adds {
+        return;
+    }
+    let d = codec::Replicated {
+        uri: uri.to_vec(),
+        owner: owner.to_vec(),
+        interval_s: interval_s.max(0) as u32,
+    };
+    match codec::encode_replicated(add, c.id, &d) {
+        Some(b) => send_all(vec![b], None),
+        None => log::warn!("cluster: destination too long to replicate"),
+    }
+}
+
+/// Applies an add or delete replicated by a peer (not sent on again).
+fn replay(c: &Cluster, add: bool, d: &codec::Replicated) {
+    if !c.replicate_adds {
+        return;
+    }
+    let uri = String::from_utf8_lossy(&d.uri);
+    let r = if add {
+        let interval = i32::try_from(d.interval_s).unwrap_or(i32::MAX);
+        crate::table::add(
+            &d.uri,
+            &d.owner,
+            interval,
+            kamailio::ka_api::ForeignCallbacks::NONE,
+            false,
+        )
+    } else {
+        crate::table::del(&d.uri, &d.owner)
+    };
+    match r {
+        Ok(()) => log::info!(
+            "cluster: {} {uri} for {} as a peer did",
+            if add { "added" } else { "deleted" },
+            String::from_utf8_lossy(&d.owner)
+        ),
+        Err(e) => log::debug!("cluster: replicated change of {uri} not applied: {e}"),
     }
 }
 
