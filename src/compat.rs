@@ -11,6 +11,11 @@
 //! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on: detected per
 //!   socket at run time where keepalive is applied (`tcp::align_user_timeout`).
 //!
+//! - dmq's API (`dmq_api_t`, `dmq_peer_t`, `peer_reponse_t`, `dmq_resp_cback_t`, bound in
+//!   dmq.rs) is the same in 5.6.3 and 6.0.1 (checked: `git diff 5.6.3 6.0.1` of
+//!   src/modules/dmq/{bind_dmq,peer,dmq_funcs}.h changes formatting only); `dmq_node_t` stays
+//!   opaque, so its layout does not matter.
+//!
 //! Nothing needs a build-time version probe so far; one would go in build.rs as a single
 //! `cargo:rustc-cfg` read only here.
 

@@ -220,6 +220,7 @@ fn three_nodes_share_probing_and_state() {
     assert!(t.is_some(), "all nodes up: {:?}", [states(&k1).len()]);
     std::thread::sleep(Duration::from_secs(3));
     let share = check_one_prober(&uas, &["node1", "node2", "node3"], 4);
+    eprintln!("figures: destinations pinged per node (of {N}): {share:?}");
     assert_eq!(share.len(), 3, "all three nodes probe: {share:?}");
     for (n, c) in &share {
         assert!(
@@ -241,6 +242,7 @@ fn three_nodes_share_probing_and_state() {
     // 503: every node down within 2 intervals of the change, one event each
     uas.set(Answer::Code(503));
     let t = wait_all(&[&k1, &k2, &k3], 2, 10).expect("all down");
+    eprintln!("figures: 200 -> 503: all 3 nodes agree (all down) after {t:?}");
     assert!(
         t <= Duration::from_millis(2_500),
         "down on all nodes after {t:?}"
@@ -259,6 +261,7 @@ fn three_nodes_share_probing_and_state() {
     assert!(wait_all(&[&k1, &k2, &k3], 2, 1).is_some());
     uas.set(Answer::Code(200));
     let t = wait_all(&[&k1, &k2, &k3], 1, 10).expect("all up again");
+    eprintln!("figures: silence -> 200: all 3 nodes agree (all up) after {t:?}");
     assert!(
         t <= Duration::from_millis(2_500),
         "up on all nodes after {t:?}"
