@@ -7,6 +7,7 @@
 #[allow(unused_imports)]
 mod common;
 
+mod cluster;
 mod cpu;
 mod keepalive_load;
 mod probing;
@@ -30,7 +31,7 @@ pub struct Plan {
     /// probing: destinations and measured seconds
     pub probe_dests: u32,
     pub probe_secs: u64,
-    /// BENCH_ONLY=tcpops,keepalive,probing: the workloads to run (default all)
+    /// BENCH_ONLY=tcpops,keepalive,probing,cluster: the workloads to run (default all)
     pub only: Option<String>,
 }
 
@@ -88,6 +89,10 @@ fn main() {
                 probing::run(side, &plan, &mut res);
             }
         }
+    }
+    if plan.runs("cluster") {
+        eprintln!("cluster (ours: 3 nodes against 1)");
+        cluster::run(plan.probe_secs, &mut res);
     }
     flatness(&plan, &mut res);
     let table = res.table(&plan, started.elapsed());
