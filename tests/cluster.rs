@@ -144,20 +144,42 @@ fn wait_all(nodes: &[&Kamailio], want: i64, secs: u64) -> Option<Duration> {
     None
 }
 
-/// Pings per destination and per node (From user) received by the UAS since its last clear.
+/// Pings per destination and per node received by the UAS since its last clear. A node is
+/// told by the From user of its pings (`ping_from`) and the source port (its SIP port, which
+/// tm sends from), which must agree: `ports` maps node names to ports.
+fn pings_from(
+    uas: &Uas,
+    ports: &BTreeMap<String, u16>,
+) -> BTreeMap<String, BTreeMap<String, usize>> {
+    let p = pings(uas);
+    for r in uas.received() {
+        let node = node_of(&r.from);
+        if let Some(&want) = ports.get(&node) {
+            assert_eq!(
+                r.src_port, want,
+                "{node}'s ping to {} from port {}",
+                r.ruri, r.src_port
+            );
+        }
+    }
+    p
+}
+
+fn node_of(from: &str) -> String {
+    from.split("sip:")
+        .nth(1)
+        .and_then(|s| s.split('@').next())
+        .unwrap_or("?")
+        .to_string()
+}
+
 fn pings(uas: &Uas) -> BTreeMap<String, BTreeMap<String, usize>> {
     let mut m: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for r in uas.received() {
         if r.method != "OPTIONS" {
             continue;
         }
-        let node = r
-            .from
-            .split("sip:")
-            .nth(1)
-            .and_then(|s| s.split('@').next())
-            .unwrap_or("?")
-            .to_string();
+        let node = node_of(&r.from);
         *m.entry(r.ruri.clone())
             .or_default()
             .entry(node)
@@ -168,16 +190,20 @@ fn pings(uas: &Uas) -> BTreeMap<String, BTreeMap<String, usize>> {
 
 /// Over a window of `secs` seconds: every destination pinged by exactly one node, about once
 /// a second; returns the number of destinations each node pinged.
-fn check_one_prober(uas: &Uas, nodes: &[&str], secs: u64) -> BTreeMap<String, usize> {
+fn check_one_prober(
+    uas: &Uas,
+    ports: &BTreeMap<String, u16>,
+    secs: u64,
+) -> BTreeMap<String, usize> {
     uas.clear();
     std::thread::sleep(Duration::from_secs(secs));
-    let p = pings(uas);
+    let p = pings_from(uas, ports);
     assert_eq!(p.len(), N, "every destination is pinged");
     let mut share: BTreeMap<String, usize> = BTreeMap::new();
     for (d, by) in &p {
         assert_eq!(by.len(), 1, "{d} pinged by more than one node: {by:?}");
         let (node, n) = by.iter().next().unwrap();
-        assert!(nodes.contains(&node.as_str()), "{d} pinged by {node}");
+        assert!(ports.contains_key(node), "{d} pinged by {node}");
         let n = *n as u64;
         assert!(
             n + 1 >= secs && n <= secs + 1,
@@ -219,7 +245,11 @@ fn three_nodes_share_probing_and_state() {
     let t = wait_all(&[&k1, &k2, &k3], 1, 30);
     assert!(t.is_some(), "all nodes up: {:?}", [states(&k1).len()]);
     std::thread::sleep(Duration::from_secs(3));
-    let share = check_one_prober(&uas, &["node1", "node2", "node3"], 4);
+    let mut ports: BTreeMap<String, u16> = [("node1", &k1), ("node2", &k2), ("node3", &k3)]
+        .iter()
+        .map(|(n, k)| (n.to_string(), k.port))
+        .collect();
+    let share = check_one_prober(&uas, &ports, 4);
     eprintln!("figures: destinations pinged per node (of {N}): {share:?}");
     assert_eq!(share.len(), 3, "all three nodes probe: {share:?}");
     for (n, c) in &share {
@@ -295,7 +325,8 @@ fn three_nodes_share_probing_and_state() {
     std::thread::sleep(Duration::from_millis(4_500));
     uas.clear();
     std::thread::sleep(Duration::from_secs(3));
-    let p = pings(&uas);
+    ports.remove("node3");
+    let p = pings_from(&uas, &ports);
     assert_eq!(
         p.len(),
         N,
@@ -312,7 +343,8 @@ fn three_nodes_share_probing_and_state() {
     let k3 = start_node(3, Some(k1.port), u, 1);
     assert!(wait_all(&[&k3], 1, 10).is_some(), "node 3 has the state");
     std::thread::sleep(Duration::from_secs(4));
-    let share = check_one_prober(&uas, &["node1", "node2", "node3"], 3);
+    ports.insert("node3".into(), k3.port);
+    let share = check_one_prober(&uas, &ports, 3);
     assert_eq!(share.len(), 3, "node 3 probes again: {share:?}");
     assert!(
         k3.log_count("EV-UP") == N,

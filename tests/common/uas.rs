@@ -33,6 +33,8 @@ pub struct Received {
     pub from: String,
     /// "udp" or "tcp".
     pub transport: &'static str,
+    /// The sender's source port.
+    pub src_port: u16,
 }
 
 /// How long blocking socket calls wait before looking at the stop flag.
@@ -190,7 +192,7 @@ fn udp_loop(sock: UdpSocket, shared: Arc<Shared>) {
             Some((h, _)) => &data[..h],
             None => data,
         };
-        handle(head, "udp", at, &shared, |reply| {
+        handle(head, "udp", src.port(), at, &shared, |reply| {
             let _ = sock.send_to(reply, src);
         });
     }
@@ -232,7 +234,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-fn conn_loop(mut stream: TcpStream, _peer: SocketAddr, shared: Arc<Shared>) {
+fn conn_loop(mut stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     if stream.set_nonblocking(false).is_err()
         || stream.set_read_timeout(Some(TICK)).is_err()
         || stream
@@ -273,7 +275,7 @@ fn conn_loop(mut stream: TcpStream, _peer: SocketAddr, shared: Arc<Shared>) {
                 break;
             }
             let mut failed = false;
-            handle(head, "tcp", at, &shared, |reply| {
+            handle(head, "tcp", peer.port(), at, &shared, |reply| {
                 failed = stream.write_all(reply).is_err();
             });
             buf.drain(..body_start + body_len);
@@ -398,6 +400,7 @@ fn reason(code: u16) -> &'static str {
 fn handle(
     head: &[u8],
     transport: &'static str,
+    src_port: u16,
     at: Instant,
     shared: &Shared,
     send: impl FnOnce(&[u8]),
@@ -453,6 +456,7 @@ fn handle(
         ruri: ruri.to_string(),
         from: from.to_string(),
         transport,
+        src_port,
     };
     lock(&shared.log).push(rec);
     shared.grew.notify_all();
