@@ -11,7 +11,7 @@ use crate::ffi_guard::guard;
 use crate::kemi::str_bytes;
 use crate::kemi::str_over;
 use crate::module::Cmd;
-use crate::shm;
+use crate::shm::{self, ShmSafe};
 use crate::sys;
 use crate::tm::Reply;
 
@@ -22,6 +22,12 @@ pub struct ForeignCallbacks {
     response: sys::ka_response_f,
     user_attr: usize,
 }
+
+// SAFETY: all-zero is "no callbacks". The callbacks are code of a module loaded before the
+// fork (the same address in every process); `user_attr` is opaque to us, never dereferenced,
+// only handed back to the API user's own callback (as the C module does: what it points to
+// is the API user's contract, as in C).
+unsafe impl ShmSafe for ForeignCallbacks {}
 
 impl ForeignCallbacks {
     /// No callbacks (registrations made from the config or RPC).
@@ -59,12 +65,34 @@ impl ForeignCallbacks {
 }
 
 /// A `ka_dest_t` in shm handed to API users by `find_destination` (uri, owner, state and
-/// flags are filled; the rest is zero). Freed with [`DestView::free`].
-#[derive(Clone, Copy)]
+/// flags are filled; the rest is zero). Owned linearly: not `Copy` nor `Clone`, freed once by
+/// [`DestView::free`] (which consumes it); API users get a [`Lent`] of it.
+///
+/// ```compile_fail,E0382
+/// fn twice(v: kamailio::ka_api::DestView) {
+///     v.free();
+///     v.free(); // a double free does not compile: `free` took the view
+/// }
+/// ```
+///
+/// ```compile_fail
+/// fn copy(v: &kamailio::ka_api::DestView) -> kamailio::ka_api::DestView {
+///     *v // not Copy
+/// }
+/// ```
+#[repr(transparent)]
 pub struct DestView(NonNull<sys::ka_dest_t>);
 
 // SAFETY: lives in shm; written only under the keepalive table lock.
 unsafe impl Send for DestView {}
+// SAFETY: all-zero is `None` (a repr(transparent) NonNull); the view is in shm, the same in
+// every process.
+unsafe impl ShmSafe for Option<DestView> {}
+
+/// A view as lent to an API user by `find_destination`: it names the view for C, nothing
+/// more (it cannot free it or read it).
+#[derive(Clone, Copy)]
+pub struct Lent(NonNull<sys::ka_dest_t>);
 
 impl DestView {
     pub fn new(uri: &[u8], owner: &[u8], state: i32) -> Option<DestView> {
@@ -95,6 +123,12 @@ impl DestView {
             d.state = state;
         }
         Some(DestView(v))
+    }
+
+    /// Lends the view to an API user (valid until the view is freed, which the API user's
+    /// protocol rules out while it holds the list lock).
+    pub fn lend(&self) -> Lent {
+        Lent(self.0)
     }
 
     /// Updates the state API users read.
@@ -128,7 +162,7 @@ pub struct ApiImpl {
     /// (uri, owner) -> 1 removed, -1 not found.
     pub del: fn(&[u8], &[u8]) -> i32,
     /// (uri, owner) -> the registration's view; call with the list locked.
-    pub find: fn(&[u8], &[u8]) -> Option<DestView>,
+    pub find: fn(&[u8], &[u8]) -> Option<Lent>,
     pub lock: fn(),
     pub unlock: fn(),
 }

@@ -22,7 +22,7 @@ pub mod msg;
 pub mod process;
 pub mod pv;
 pub mod rpc;
-pub(crate) mod shm;
+pub mod shm;
 pub mod shm_cache;
 pub mod shm_map;
 pub mod stats;

@@ -13,7 +13,7 @@ mod stats;
 mod table;
 
 use kamailio::cfg::{routes, Call, Fixup};
-use kamailio::ka_api::{self, ApiImpl, DestView, ForeignCallbacks};
+use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
 use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
 use log::error;
@@ -219,6 +219,6 @@ fn api_del(uri: &[u8], owner: &[u8]) -> i32 {
     del(uri, owner)
 }
 
-fn api_find(uri: &[u8], owner: &[u8]) -> Option<DestView> {
+fn api_find(uri: &[u8], owner: &[u8]) -> Option<Lent> {
     table::find_view(uri, owner)
 }

@@ -139,7 +139,7 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         let reg: &Reg = regs.get(r - 1);
         cbs.push(reg.cbs);
         api_owned |= reg.api || reg.view.is_some();
-        if let (Some(v), Some(st)) = (reg.view, changed) {
+        if let (Some(v), Some(st)) = (&reg.view, changed) {
             v.set_state(st);
         }
         r = reg.next;

@@ -5,8 +5,10 @@
 //! the config, RPC or `destination`, the common case) is inline in [`Dest`] as an interned
 //! owner; only API registrations and further owners get a [`Reg`] record.
 
-use kamailio::ka_api::{DestView, ForeignCallbacks};
-use kamailio::shm_map::{MapGuard, ShmMap};
+use std::sync::{Mutex, MutexGuard};
+
+use kamailio::ka_api::{DestView, ForeignCallbacks, Lent};
+use kamailio::shm_map::{MapGuard, MapHold, ShmMap};
 use kamailio::timer::monotonic_ms;
 use once_cell::sync::OnceCell;
 
@@ -16,42 +18,45 @@ use crate::state::{self, Streak};
 /// Delay of the first ping after a destination is added (as the C module).
 pub const FIRST_PING_MS: u64 = 500;
 
-/// A probed destination (plain data in shm; its status lives in the map record).
-#[derive(Clone, Copy, Default)]
-pub struct Dest {
-    pub next_due_ms: u64,
-    pub interval_ms: u32,
-    pub ping_seq: u32,
-    /// Low 32 bits of the monotonic µs clock when the ping in flight went out.
-    pub sent_at_us: u32,
-    pub pings: u32,
-    pub replies: u32,
-    pub timeouts: u32,
-    pub rtt_last_us: u32,
-    pub rtt_avg_us: u32,
-    /// Unix seconds; 0 = never.
-    pub last_checked: u32,
-    pub last_up: u32,
-    pub last_down: u32,
-    pub streak: Streak,
-    /// The inline registration's owner (index in the owner map + 1; 0 = none).
-    pub owner: u32,
-    /// Registrations with a record: first index + 1 (0 = none), linked by `Reg::next`.
-    pub first_reg: u32,
-    pub last_code: u16,
-    pub in_flight: bool,
-    pub stopped: bool,
+kamailio::shm_safe! {
+    /// A probed destination (plain data in shm; its status lives in the map record).
+    #[derive(Clone, Copy, Default)]
+    pub struct Dest {
+        pub next_due_ms: u64,
+        pub interval_ms: u32,
+        pub ping_seq: u32,
+        /// Low 32 bits of the monotonic µs clock when the ping in flight went out.
+        pub sent_at_us: u32,
+        pub pings: u32,
+        pub replies: u32,
+        pub timeouts: u32,
+        pub rtt_last_us: u32,
+        pub rtt_avg_us: u32,
+        /// Unix seconds; 0 = never.
+        pub last_checked: u32,
+        pub last_up: u32,
+        pub last_down: u32,
+        pub streak: Streak,
+        /// The inline registration's owner (index in the owner map + 1; 0 = none).
+        pub owner: u32,
+        /// Registrations with a record: first index + 1 (0 = none), linked by `Reg::next`.
+        pub first_reg: u32,
+        pub last_code: u16,
+        pub in_flight: bool,
+        pub stopped: bool,
+    }
 }
 
-/// A registration that needs its own record: made through the module API (callbacks,
-/// `ka_dest_t` view), or a further owner of a destination.
-#[derive(Clone, Copy)]
-pub struct Reg {
-    pub next: u32,
-    pub cbs: ForeignCallbacks,
-    pub view: Option<DestView>,
-    /// Registered through the module API (another module owns it).
-    pub api: bool,
+kamailio::shm_safe! {
+    /// A registration that needs its own record: made through the module API (callbacks,
+    /// `ka_dest_t` view), or a further owner of a destination. Not `Copy`: it owns its view.
+    pub struct Reg {
+        pub next: u32,
+        pub cbs: ForeignCallbacks,
+        pub view: Option<DestView>,
+        /// Registered through the module API (another module owns it).
+        pub api: bool,
+    }
 }
 
 pub struct Table {
@@ -77,14 +82,29 @@ pub fn table() -> &'static Table {
     TABLE.get().expect("keepalive table made in mod_init")
 }
 
-/// The API's lock_list: holds the destination list lock until [`api_unlock`].
-pub fn api_lock() {
-    table().dests.hold();
+/// The destination list lock as this process holds it between the API's lock_list and
+/// unlock_list: the token that [`find_view`] works under.
+static API_HOLD: Mutex<Option<MapHold<Dest>>> = Mutex::new(None);
+
+fn api_hold() -> MutexGuard<'static, Option<MapHold<Dest>>> {
+    API_HOLD.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The API's unlock_list.
+/// The API's lock_list: holds the destination list lock until [`api_unlock`].
+pub fn api_lock() {
+    let mut hold = api_hold();
+    if hold.is_some() {
+        log::warn!("lock_destination_list: this process holds the list already");
+        return;
+    }
+    *hold = Some(table().dests.hold());
+}
+
+/// The API's unlock_list: releases the lock taken by [`api_lock`] (only that one).
 pub fn api_unlock() {
-    table().dests.release_hold();
+    if api_hold().take().is_none() {
+        log::warn!("unlock_destination_list without lock_destination_list: ignored");
+    }
 }
 
 /// Unix time in seconds (as stored in [`Dest`]).
@@ -416,12 +436,17 @@ pub fn state_of(uri: &[u8]) -> Option<i32> {
 
 /// The API's find_destination: the registration's `ka_dest_t` view (made on first use).
 /// Works whether or not the caller holds the list lock (as C callers do).
-pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<DestView> {
+pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<Lent> {
     let canon = Canonical::parse(uri).ok()?;
     let key = canon.as_bytes();
     let t = table();
+    let mut hold = api_hold();
+    let dests = match hold.as_mut() {
+        Some(h) => h.guard(),
+        None => t.dests.lock(),
+    };
     let mut l = Locked {
-        dests: t.dests.lock_unless_held(),
+        dests,
         regs: t.regs.lock(),
         owners: t.owners.lock(),
     };
@@ -430,12 +455,13 @@ pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<DestView> {
         RegAt::Inline => l.inline_to_record(idx, key, owner).ok()?,
         RegAt::Record(r) => r,
     };
-    if let Some(v) = l.regs.get(r).view {
-        return Some(v);
+    if let Some(v) = &l.regs.get(r).view {
+        return Some(v.lend());
     }
     let v = DestView::new(key, owner, l.dests.status(idx))?;
+    let lent = v.lend();
     l.regs.get_mut(r).view = Some(v);
-    Some(v)
+    Some(lent)
 }
 
 /// One registration as RPC shows it.

@@ -2,6 +2,7 @@
 //! See `modules/tcpops/README.md`.
 #![deny(unsafe_code)]
 
+mod applied;
 mod events;
 mod hostport;
 mod ops;
@@ -20,7 +21,7 @@ kamailio::module!(definition);
 
 /// mod_init: the shared record of applied keepalive settings, and the event routes.
 fn init() -> Result<(), String> {
-    kamailio::tcp::remember_keepalive()?;
+    applied::init()?;
     events::init()
 }
 
