@@ -95,7 +95,7 @@ impl<'a> Call<'a> {
             return Err(ParamError { index: i });
         }
         // SAFETY: the core returned a string of `len` bytes that outlives this call.
-        Ok(unsafe { crate::kemi::str_bytes(&s) })
+        Ok(unsafe { crate::str::str_bytes(&s) })
     }
 
     /// Parameter `i` as a variable to write (the second parameter of [`Fixup::StrPvar`]).

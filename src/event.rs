@@ -5,7 +5,7 @@ use std::ffi::{c_int, CString};
 use once_cell::sync::OnceCell;
 
 use crate::ffi_guard::guard;
-use crate::kemi::str_over;
+use crate::str::str_over;
 use crate::sys;
 use crate::tcp::{CloseReason, ClosedConn};
 

@@ -8,8 +8,7 @@ use once_cell::sync::OnceCell;
 
 use crate::cfg::Fixup;
 use crate::ffi_guard::guard;
-use crate::kemi::str_bytes;
-use crate::kemi::str_over;
+use crate::str::{str_arg, str_bytes, str_over};
 use crate::module::Cmd;
 use crate::shm::{self, ShmSafe};
 use crate::sys;
@@ -185,16 +184,6 @@ fn api() -> Option<&'static ApiImpl> {
     API.get()
 }
 
-/// # Safety
-/// Called by other modules with a NULL or valid str.
-unsafe fn bytes<'a>(s: *mut sys::str_) -> &'a [u8] {
-    // SAFETY: guaranteed by the caller.
-    unsafe { s.as_ref() }.map_or(&[], |s| {
-        // SAFETY: a valid str from the caller.
-        unsafe { str_bytes(s) }
-    })
-}
-
 unsafe extern "C" fn bind_keepalive(api: *mut sys::keepalive_api_t) -> c_int {
     guard("bind_keepalive", -1, || {
         // SAFETY: the caller passes its API struct to fill.
@@ -229,7 +218,7 @@ unsafe extern "C" fn add_destination(
             user_attr: user_attr as usize,
         };
         // SAFETY: the API user passes valid strs (or NULL).
-        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        let (u, o) = unsafe { (str_arg(uri), str_arg(owner)) };
         (a.add)(u, o, flags, ping_interval, cbs)
     })
 }
@@ -237,14 +226,14 @@ unsafe extern "C" fn add_destination(
 unsafe extern "C" fn destination_state(uri: *mut sys::str_) -> sys::ka_state {
     guard("keepalive destination_state", -1, || {
         // SAFETY: as above.
-        api().map_or(-1, |a| (a.state)(unsafe { bytes(uri) }))
+        api().map_or(-1, |a| (a.state)(unsafe { str_arg(uri) }))
     })
 }
 
 unsafe extern "C" fn del_destination(uri: *mut sys::str_, owner: *mut sys::str_) -> c_int {
     guard("keepalive del_destination", -1, || {
         // SAFETY: as above.
-        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        let (u, o) = unsafe { (str_arg(uri), str_arg(owner)) };
         api().map_or(-1, |a| (a.del)(u, o))
     })
 }
@@ -257,7 +246,7 @@ unsafe extern "C" fn find_destination(
 ) -> c_int {
     guard("keepalive find_destination", 0, || {
         // SAFETY: as above.
-        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        let (u, o) = unsafe { (str_arg(uri), str_arg(owner)) };
         let found = api().and_then(|a| (a.find)(u, o));
         // SAFETY: the caller passes NULL or valid out-pointers.
         unsafe {
@@ -311,7 +300,7 @@ unsafe extern "C" fn on_state_tramp(uri: *mut sys::str_, state: c_int, user_attr
         let (f, u) = unsafe {
             (
                 std::mem::transmute::<*mut c_void, OnState>(user_attr),
-                bytes(uri),
+                str_arg(uri),
             )
         };
         f(u, state);

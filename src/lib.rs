@@ -26,6 +26,7 @@ pub mod shm;
 pub mod shm_cache;
 pub mod shm_map;
 pub mod stats;
+pub mod str;
 pub mod tcp;
 pub mod timer;
 pub mod tm;

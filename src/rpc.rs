@@ -124,7 +124,7 @@ impl<'a> Rpc<'a> {
             )
         };
         // SAFETY: the transport's string is valid for the call; we copy it.
-        (n == 1).then(|| unsafe { crate::kemi::str_bytes(&s) }.to_vec())
+        (n == 1).then(|| unsafe { crate::str::str_bytes(&s) }.to_vec())
     }
 
     /// The next parameter as an integer; `None` if there is none, `Some(Err)` if it is not
