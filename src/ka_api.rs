@@ -8,9 +8,9 @@ use once_cell::sync::OnceCell;
 
 use crate::cfg::Fixup;
 use crate::ffi_guard::guard;
-use crate::str::{str_arg, str_bytes, str_over};
 use crate::module::Cmd;
 use crate::shm::{self, ShmSafe};
+use crate::str::{str_arg, str_bytes, str_over};
 use crate::sys;
 use crate::tm::Reply;
 
@@ -171,13 +171,17 @@ static API: OnceCell<ApiImpl> = OnceCell::new();
 /// The `bind_keepalive` cmd export (param_no 0, not usable from the config) over `api`.
 pub fn bind_cmd(api: ApiImpl) -> Cmd {
     let _ = API.set(api);
-    Cmd::new(
-        "bind_keepalive",
-        bind_keepalive as *const (),
-        0,
-        Fixup::None,
-        0,
-    )
+    // SAFETY: not a cfg function, but exported with no routes (flags 0) so that no config
+    // calls it: only find_export("bind_keepalive") users call it, with its own signature.
+    unsafe {
+        Cmd::new(
+            "bind_keepalive",
+            bind_keepalive as *const (),
+            0,
+            Fixup::None,
+            0,
+        )
+    }
 }
 
 fn api() -> Option<&'static ApiImpl> {

@@ -19,8 +19,11 @@ pub struct KemiDef {
 }
 
 impl KemiDef {
+    /// # Safety
+    /// `func` is an `extern "C"` function taking the message and arguments of `params`'
+    /// types, returning an int (what [`crate::kemi!`] generates).
     #[doc(hidden)]
-    pub fn new(name: &'static str, func: *const (), params: &'static [KemiType]) -> Self {
+    pub unsafe fn new(name: &'static str, func: *const (), params: &'static [KemiType]) -> Self {
         KemiDef { name, func, params }
     }
 
@@ -92,6 +95,9 @@ macro_rules! kemi {
             // valid for this call.
             unsafe { $crate::kemi::dispatch($name, msg, |m| $body(m $(, $crate::kemi_arg!($ty, $arg))*)) }
         }
-        $crate::kemi::KemiDef::new($name, tramp as *const (), &[$($crate::kemi::KemiType::$ty),*])
+        // SAFETY: `tramp` takes the message and arguments of the declared types.
+        #[allow(unsafe_code)]
+        let k = unsafe { $crate::kemi::KemiDef::new($name, tramp as *const (), &[$($crate::kemi::KemiType::$ty),*]) };
+        k
     }};
 }

@@ -24,8 +24,17 @@ pub struct Cmd {
 }
 
 impl Cmd {
+    /// # Safety
+    /// `func` is a cfg function (`int (*)(sip_msg *, char *, char *, ...)`) that takes
+    /// `params` parameters prepared by `fixup` (what [`crate::cmd!`] generates).
     #[doc(hidden)]
-    pub fn new(name: &'static str, func: *const (), params: u8, fixup: Fixup, flags: u32) -> Self {
+    pub unsafe fn new(
+        name: &'static str,
+        func: *const (),
+        params: u8,
+        fixup: Fixup,
+        flags: u32,
+    ) -> Self {
         Cmd {
             name,
             func,
@@ -87,8 +96,11 @@ pub struct FuncParam {
 }
 
 impl FuncParam {
+    /// # Safety
+    /// `func` is a modparam function (`int (*)(modparam_t, void *)`) for a value of the
+    /// given type (what [`crate::func_param!`] generates).
     #[doc(hidden)]
-    pub fn new(name: &'static str, is_int: bool, func: *const ()) -> Self {
+    pub unsafe fn new(name: &'static str, is_int: bool, func: *const ()) -> Self {
         let ty = if is_int {
             sys::PARAM_INT
         } else {
@@ -384,11 +396,10 @@ macro_rules! func_param {
             // SAFETY: for PARAM_STRING the core passes a NUL-terminated string.
             unsafe { $crate::module::call_str_param($name, val, $handler) }
         }
-        $crate::module::Param::Func($crate::module::FuncParam::new(
-            $name,
-            false,
-            tramp as *const (),
-        ))
+        // SAFETY: `tramp` is a modparam function for a string value.
+        #[allow(unsafe_code)]
+        let f = unsafe { $crate::module::FuncParam::new($name, false, tramp as *const ()) };
+        $crate::module::Param::Func(f)
     }};
 }
 

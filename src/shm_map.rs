@@ -790,7 +790,11 @@ mod tests {
             panic!("inside the write window");
         });
         assert!(r.is_err());
-        assert_eq!(seq.load(Ordering::Relaxed), 6, "even again: readers are not locked out");
+        assert_eq!(
+            seq.load(Ordering::Relaxed),
+            6,
+            "even again: readers are not locked out"
+        );
     }
 
     #[test]

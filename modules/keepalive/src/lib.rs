@@ -12,7 +12,7 @@ mod state;
 mod stats;
 mod table;
 
-use kamailio::cfg::{routes, Call, Fixup};
+use kamailio::cfg::routes;
 use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
 use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
@@ -24,10 +24,10 @@ fn definition() -> ModuleDef {
     let add_routes = routes::REQUEST | routes::BRANCH | routes::ONREPLY;
     ModuleDef {
         cmds: vec![
-            cmd!("ka_is_alive", w_is_alive, 1, Fixup::StrAll, routes::ANY),
-            cmd!("is_alive", w_is_alive, 1, Fixup::StrAll, routes::ANY),
-            cmd!("ka_add_destination", w_add, 2, Fixup::StrAll, add_routes),
-            cmd!("ka_del_destination", w_del, 2, Fixup::StrAll, routes::ANY),
+            cmd!("ka_is_alive", ki_is_alive, (destination: Str), routes::ANY),
+            cmd!("is_alive", ki_is_alive, (destination: Str), routes::ANY),
+            cmd!("ka_add_destination", ki_add, (sip_uri: Str, owner: Str), add_routes),
+            cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
             ka_api::bind_cmd(ApiImpl {
                 add: api_add,
                 state: api_state,
@@ -150,41 +150,6 @@ fn del(uri: &[u8], owner: &[u8]) -> i32 {
             -1
         }
     }
-}
-
-fn w_is_alive(c: &mut Call) -> i32 {
-    match c.str(0) {
-        Ok(d) => is_alive(d),
-        Err(_) => {
-            error!("ka_is_alive: cannot read the destination parameter");
-            -1
-        }
-    }
-}
-
-fn two_strs(c: &mut Call, name: &str, f: fn(&[u8], &[u8]) -> i32) -> i32 {
-    let uri = match c.str(0) {
-        Ok(u) => u.to_vec(),
-        Err(_) => {
-            error!("{name}: cannot read the sip_uri parameter");
-            return -1;
-        }
-    };
-    match c.str(1) {
-        Ok(o) => f(&uri, o),
-        Err(_) => {
-            error!("{name}: cannot read the owner parameter");
-            -1
-        }
-    }
-}
-
-fn w_add(c: &mut Call) -> i32 {
-    two_strs(c, "ka_add_destination", add)
-}
-
-fn w_del(c: &mut Call) -> i32 {
-    two_strs(c, "ka_del_destination", del)
 }
 
 fn ki_is_alive(_m: &mut Msg, dest: &[u8]) -> i32 {
