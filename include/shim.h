@@ -24,6 +24,8 @@ int krs_tcpconn_peek_state(int id);
 int krs_tcpconn_set_lifetime(int id, unsigned int secs);
 /* TCP config (cfg framework macro) */
 int krs_tcp_con_lifetime_ticks(void);
+/* tcp_send_timeout in ms, as the core (5.8+) sets it as TCP_USER_TIMEOUT on listening sockets */
+unsigned int krs_tcp_send_timeout_ms(void);
 /* ip_addr.h inline helpers */
 void krs_su2ip_addr(struct ip_addr *ip, union sockaddr_union *su);
 unsigned short krs_su_getport(union sockaddr_union *su);

@@ -111,19 +111,39 @@ impl Args<'_> {
 
     /// Parameter `i` as an integer (fixed up by `fixup_igp_all`).
     pub fn int(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<i32, BadParam> {
-        let mut v = 0;
-        // SAFETY: the parameter is the gparam_t the core's fixup made; the message pointer
-        // comes from this call's message.
-        let rc = unsafe { sys::get_int_fparam(&mut v, m.as_ptr(), self.param(i).cast()) };
-        if rc == 0 {
-            Ok(v)
-        } else {
+        let v = Self::read_int(m, self.param(i));
+        if v.is_none() {
             ::log::error!(
                 "{}: invalid parameter '{name}' (must be a number)",
                 self.func
             );
-            Err(BadParam)
         }
+        v.ok_or(BadParam)
+    }
+
+    fn read_int(m: &mut Msg, gp: *mut c_char) -> Option<i32> {
+        let fp: *mut sys::fparam_t = gp.cast();
+        // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter.
+        if unsafe { (*fp).type_ } == sys::FPARAM_PVS as i32 {
+            // A variable's integer is a `long` in 6.0, which the core's get_int_fparam
+            // truncates to an int: read it here and refuse what an int cannot hold.
+            // SAFETY: plain C data; all-zero is a null value.
+            let mut val: sys::pv_value_t = unsafe { std::mem::zeroed() };
+            // SAFETY: the spec is the one the fixup parsed; the message is this call's.
+            let rc = unsafe { sys::pv_get_spec_value(m.as_ptr(), (*fp).v.pvs, &mut val) };
+            let int = (val.flags as u32 & (sys::PV_VAL_NULL | sys::PV_VAL_INT)) == sys::PV_VAL_INT;
+            let r = crate::compat::pv_int(val.ri).filter(|_| rc == 0 && int);
+            if rc == 0 && val.flags as u32 & (sys::PV_VAL_PKG | sys::PV_VAL_SHM) != 0 {
+                // SAFETY: frees what the getter allocated for this value, once.
+                unsafe { sys::pv_value_destroy(&mut val) };
+            }
+            return r;
+        }
+        let mut v = 0;
+        // SAFETY: the parameter is the gparam_t the core's fixup made; the message pointer
+        // comes from this call's message.
+        let rc = unsafe { sys::get_int_fparam(&mut v, m.as_ptr(), gp.cast()) };
+        (rc == 0).then_some(v)
     }
 
     /// Parameter `i` as bytes (fixed up by `fixup_spve_*`): valid until the next read (the
