@@ -182,8 +182,11 @@ pub struct PvDef {
 }
 
 impl PvDef {
+    /// # Safety
+    /// `get` and `parse` are the core's `pv_getf_t` and `pv_parse_name_f` functions (what
+    /// [`crate::pv!`] generates).
     #[doc(hidden)]
-    pub fn new(name: &'static str, get: *const (), parse: *const ()) -> Self {
+    pub unsafe fn new(name: &'static str, get: *const (), parse: *const ()) -> Self {
         PvDef { name, get, parse }
     }
 }
@@ -209,6 +212,9 @@ macro_rules! pv {
             // SAFETY: the core passes the message, the parsed param and the result slot.
             unsafe { $crate::pv::get($name, msg, param, res, $get) }
         }
-        $crate::pv::PvDef::new($name, get as *const (), parse as *const ())
+        // SAFETY: `get` and `parse` are the trampolines above, of the core's signatures.
+        #[allow(unsafe_code)]
+        let p = unsafe { $crate::pv::PvDef::new($name, get as *const (), parse as *const ()) };
+        p
     }};
 }

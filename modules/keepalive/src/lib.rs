@@ -97,7 +97,7 @@ fn mod_init() -> Result<(), String> {
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
     for uri in initial {
-        table::add(&uri, b"_params", 0, ForeignCallbacks::NONE, false)
+        table::add(&uri, b"_params", None, ForeignCallbacks::NONE, false)
             .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
         log::info!("added destination {}", String::from_utf8_lossy(&uri));
     }
@@ -130,8 +130,7 @@ fn is_alive(dest: &[u8]) -> i32 {
 }
 
 fn add(uri: &[u8], owner: &[u8]) -> i32 {
-    let interval = (config::settings().interval_ms / 1000) as i32;
-    match table::add(uri, owner, interval, ForeignCallbacks::NONE, false) {
+    match table::add(uri, owner, None, ForeignCallbacks::NONE, false) {
         Ok(()) => 1,
         Err(e) => {
             if !e.logged() {
@@ -164,8 +163,10 @@ fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
     del(uri, owner)
 }
 
-fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval: i32, cbs: ForeignCallbacks) -> i32 {
-    match table::add(uri, owner, interval, cbs, true) {
+/// The API's add_destination; its `ping_interval` is in seconds (0: the module's).
+fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval_s: i32, cbs: ForeignCallbacks) -> i32 {
+    let interval_ms = (interval_s > 0).then(|| (interval_s as u32).min(u32::MAX / 1000) * 1000);
+    match table::add(uri, owner, interval_ms, cbs, true) {
         Ok(()) => 0,
         Err(e) => {
             if !e.logged() {
