@@ -1,5 +1,11 @@
 //! `keepalive`: destination monitoring with SIP OPTIONS, a drop-in replacement for the C
 //! module with a constant-time destination table in shm. See `modules/keepalive/README.md`.
+//!
+//! Everything the README documents starts here: cfg functions and KEMI exports are the
+//! `ki_*` functions below (one body for both), RPCs the `rpc::*` functions named in
+//! [`definition`], the API for other modules the `api_*` functions and `table::api_lock` /
+//! `table::api_unlock`. The event routes `keepalive:dst-up` / `keepalive:dst-down` (or
+//! `event_callback`) run from `prober::init`'s targets when a probe changes a state.
 #![deny(unsafe_code)]
 
 mod codes;

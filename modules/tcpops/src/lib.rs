@@ -1,5 +1,10 @@
 //! `tcpops`: per-connection TCP control for Kamailio, a drop-in replacement for the C module.
 //! See `modules/tcpops/README.md`.
+//!
+//! Everything the README documents starts here: each cfg function and KEMI export is a `ki_*`
+//! function below (one body for both; `w_get_conid` is the cfg form that takes a variable),
+//! calling `ops::*`; `$tcp(...)` is `pv_tcp`; the `tcp:closed` / `tcp:timeout` / `tcp:reset`
+//! event routes (or `event_callback`) are `events::init` and its handler.
 #![deny(unsafe_code)]
 
 mod applied;
