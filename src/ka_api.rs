@@ -3,6 +3,7 @@
 
 use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use once_cell::sync::OnceCell;
 
@@ -82,8 +83,11 @@ impl ForeignCallbacks {
 #[repr(transparent)]
 pub struct DestView(NonNull<sys::ka_dest_t>);
 
-// SAFETY: lives in shm; written only under the keepalive table lock.
+// SAFETY: lives in shm; its state is written atomically (`set_state`), the rest only in
+// `new` and `free`, which own the view.
 unsafe impl Send for DestView {}
+// SAFETY: as above.
+unsafe impl Sync for DestView {}
 // SAFETY: all-zero is `None` (a repr(transparent) NonNull); the view is in shm, the same in
 // every process.
 unsafe impl ShmSafe for Option<DestView> {}
@@ -132,8 +136,10 @@ impl DestView {
 
     /// Updates the state API users read.
     pub fn set_state(&self, state: i32) {
-        // SAFETY: the view is alive until `free`; callers hold the table lock.
-        unsafe { (*self.0.as_ptr()).state = state };
+        // SAFETY: the view is alive until `free` (which takes it); `state` is an aligned int
+        // that C readers read (under the list lock) while we may write it: an atomic store.
+        let s = unsafe { AtomicI32::from_ptr(std::ptr::addr_of_mut!((*self.0.as_ptr()).state)) };
+        s.store(state, Ordering::Relaxed);
     }
 
     /// Frees the view and its strings.

@@ -42,11 +42,12 @@ use crate::sys;
 /// - holds no pointer or reference into process-private memory (heap, stack, a process's own
 ///   statics): another process would read it as garbage. Pointers into shm, and code
 ///   pointers of modules loaded before the fork, are the same in every process,
-/// - is `Send + 'static` (it outlives any call, and any process may use it).
+/// - is `Send + Sync + 'static` (it outlives any call; any process, and any thread, may use
+///   it under the container's rules).
 ///
 /// Record types of a module get it from [`crate::shm_safe!`], which checks each field; the
 /// crate implements it for integers, `bool`, atomics, arrays and `Option<NonZero*>`.
-pub unsafe trait ShmSafe: Send + 'static {}
+pub unsafe trait ShmSafe: Send + Sync + 'static {}
 
 macro_rules! shm_safe_prim {
     ($($t:ty),*) => {
@@ -83,8 +84,6 @@ shm_safe_prim!(
 );
 // SAFETY: an array of ShmSafe elements is zero-valid and pointer-free as they are.
 unsafe impl<T: ShmSafe, const N: usize> ShmSafe for [T; N] {}
-// SAFETY: UnsafeCell<T> has T's layout and validity.
-unsafe impl<T: ShmSafe> ShmSafe for UnsafeCell<T> {}
 
 /// Declares a struct and implements [`ShmSafe`](crate::shm::ShmSafe) for it, after checking
 /// that every field type is `ShmSafe` (so modules need no `unsafe`):
@@ -121,7 +120,7 @@ macro_rules! shm_safe {
             }
         };
         // SAFETY: every field is ShmSafe (checked above), so the struct is zero-valid,
-        // holds no pointer into process memory, and is Send + 'static.
+        // holds no pointer into process memory, and is Send + Sync + 'static.
         #[allow(unsafe_code)]
         unsafe impl $crate::shm::ShmSafe for $name {}
     };
@@ -208,9 +207,18 @@ impl<H: ShmSafe> ShmHolder<H> {
     }
 }
 
+/// The data of a [`ShmMutex`]: reached only through a guard.
+#[repr(transparent)]
+struct MutexCell<T>(UnsafeCell<T>);
+
+// SAFETY: shared only through ShmMutex, whose guard holds the lock (so access is exclusive).
+unsafe impl<T: ShmSafe> Sync for MutexCell<T> {}
+// SAFETY: UnsafeCell<T> has T's layout and validity: zero-valid and pointer-free as T.
+unsafe impl<T: ShmSafe> ShmSafe for MutexCell<T> {}
+
 /// A `T` in shm under a Kamailio lock; [`ShmMutex::lock`] hands out the only access to it.
 pub struct ShmMutex<T> {
-    h: ShmHolder<UnsafeCell<T>>,
+    h: ShmHolder<MutexCell<T>>,
 }
 
 impl<T> Clone for ShmMutex<T> {
@@ -238,7 +246,7 @@ impl<T: ShmSafe> ShmMutex<T> {
         let g = self.h.lock();
         ShmMutexGuard {
             _g: g,
-            v: self.h.head(),
+            v: &self.h.head().0,
             _t: PhantomData,
         }
     }

@@ -35,8 +35,11 @@ struct Header<V> {
     entries: *mut Entry<V>,
 }
 
-// SAFETY: Send: the entries pointer points into shm, the same in every process.
+// SAFETY: Send: the entries pointer points into shm, the same in every process; Sync: the
+// entries are only reached under the cache's lock, `mask` is not written after `new`.
 unsafe impl<V: ShmSafe> Send for Header<V> {}
+// SAFETY: as above.
+unsafe impl<V: ShmSafe> Sync for Header<V> {}
 // SAFETY: zero-valid (a null pointer is replaced in `new` before use); it points into shm
 // only.
 unsafe impl<V: ShmSafe> ShmSafe for Header<V> {}

@@ -105,6 +105,9 @@ struct Header {
     arena: [AtomicPtr<AtomicU64>; MAX_ARENA_CHUNKS],
 }
 
+// SAFETY: the plain (UnsafeCell) fields are only touched under the map's lock, the others
+// are atomics.
+unsafe impl Sync for Header {}
 // SAFETY: zero is a valid start for every field (null pointers, zero counters); its pointers
 // point into shm only; Send as all its fields are.
 unsafe impl ShmSafe for Header {}
