@@ -238,12 +238,19 @@ macro_rules! cmd_tramp {
 }
 
 /// Reads the declared parameters in order into bindings of their names: each `Str` but the
-/// last is copied (a later read may reuse the core's buffer), the last is borrowed.
+/// last is copied (a later read may reuse the core's buffer), the last is borrowed (also
+/// before a `Pvar`, which is read first).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! cmd_read {
     ($m:ident, $args:ident, $i:expr; ) => {};
     ($m:ident, $args:ident, $i:expr; $a:ident : Str) => {
+        let $a = $args.str($m, $i, stringify!($a))?;
+    };
+    // a variable target needs no core call to read: take it first, so the string can stay
+    // borrowed (no copy)
+    ($m:ident, $args:ident, $i:expr; $a:ident : Str, $b:ident : Pvar) => {
+        let $b = $args.pvar($m, $i + 1, stringify!($b))?;
         let $a = $args.str($m, $i, stringify!($a))?;
     };
     ($m:ident, $args:ident, $i:expr; $a:ident : Str, $($rest:tt)+) => {
