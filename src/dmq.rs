@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 use once_cell::sync::OnceCell;
 
 use crate::ffi_guard::guard;
-use crate::kemi::static_str;
+use crate::str::static_str;
 use crate::sys;
 
 /// A KDMQ request for our peer: its body and who sent it.
@@ -112,7 +112,7 @@ pub fn broadcast(body: &[u8]) -> Result<(), String> {
     let b = bound()?;
     let f = b.api.bcast_message.ok_or("dmq has no bcast_message")?;
     let mut text = body.to_vec();
-    let mut s = crate::kemi::str_over(&mut text);
+    let mut s = crate::str::str_over(&mut text);
     let mut ct = b.content_type;
     let mut cb = no_response();
     // SAFETY: peer is dmq's own record; body, callback and content type live across the
@@ -139,7 +139,7 @@ impl Sender<'_> {
         let b = bound()?;
         let f = b.api.send_message.ok_or("dmq has no send_message")?;
         let mut text = body.to_vec();
-        let mut s = crate::kemi::str_over(&mut text);
+        let mut s = crate::str::str_over(&mut text);
         let mut ct = b.content_type;
         let mut cb = no_response();
         // SAFETY: node is the one dmq handed to the running callback (valid for its

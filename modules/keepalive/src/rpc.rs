@@ -6,7 +6,6 @@
 
 use kamailio::rpc::Rpc;
 
-use crate::config::settings;
 use crate::rpc_args::{self, Arg, BadArg, Bound, Page, MAX_ENTRIES};
 use crate::state;
 use crate::table::{self, Entry, Error};
@@ -242,16 +241,15 @@ pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
     };
-    let interval = (settings().interval_ms / 1000) as i32;
     match table::add(
         &uri,
         &owner,
-        interval,
+        None,
         kamailio::ka_api::ForeignCallbacks::NONE,
         false,
     ) {
         Ok(()) => {
-            crate::cluster::replicate(true, &uri, &owner, interval);
+            crate::cluster::replicate(true, &uri, &owner);
             rpc.add_str("Ok. Destination added.")
         }
         Err(e) => fault(rpc, &e),
@@ -264,7 +262,7 @@ pub fn del(rpc: &Rpc) {
     };
     match table::del(&uri, &owner) {
         Ok(()) => {
-            crate::cluster::replicate(false, &uri, &owner, 0);
+            crate::cluster::replicate(false, &uri, &owner);
             rpc.add_str("Ok. Destination removed.")
         }
         Err(e) => fault(rpc, &e),

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! `Add` / `Del` (`dmq_replicate_adds`: a destination added or deleted through the config or
-//! RPC) carry one destination: uri_len(u16) uri owner_len(u8) owner interval_s(u32, `Add`).
+//! RPC) carry one destination: uri_len(u16) uri owner_len(u8) owner (such adds take the
+//! receiver's own `ping_interval`, as they do on the sender).
 //!
 //! Little-endian. `Update` (state changes) and `Digest` (every destination the sender
 //! monitors, with the state of those it probes) carry entries; `SyncRequest` (a joining
@@ -101,8 +102,6 @@ pub struct Message {
 pub struct Replicated {
     pub uri: Vec<u8>,
     pub owner: Vec<u8>,
-    /// Seconds (`Add`; 0 in a `Del`).
-    pub interval_s: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,9 +185,6 @@ pub fn encode_replicated(add: bool, sender: u64, d: &Replicated) -> Option<Vec<u
     out.extend_from_slice(&d.uri);
     out.push(ol);
     out.extend_from_slice(&d.owner);
-    if add {
-        out.extend_from_slice(&d.interval_s.to_le_bytes());
-    }
     (out.len() <= MAX_BODY).then_some(out)
 }
 
@@ -312,15 +308,10 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         let uri = r.take(ul)?.to_vec();
         let ol = usize::from(r.u8()?);
         let owner = r.take(ol)?.to_vec();
-        let interval_s = if kind == Kind::Add { r.u32()? } else { 0 };
         if uri.is_empty() || owner.is_empty() {
             return Err(DecodeError::Malformed);
         }
-        dest = Some(Replicated {
-            uri,
-            owner,
-            interval_s,
-        });
+        dest = Some(Replicated { uri, owner });
     } else if kind != Kind::SyncRequest {
         let n = r.u16()?;
         // each entry takes at least ENTRY bytes: a count beyond that is a lie
@@ -416,7 +407,6 @@ mod tests {
         let d = Replicated {
             uri: b"sip:gw1.example.com;transport=tcp".to_vec(),
             owner: b"rpc".to_vec(),
-            interval_s: 30,
         };
         let m = decode(&encode_replicated(true, 5, &d).unwrap()).unwrap();
         assert_eq!(
@@ -424,8 +414,7 @@ mod tests {
             (Kind::Add, 5, Some(&d))
         );
         let m = decode(&encode_replicated(false, 5, &d).unwrap()).unwrap();
-        assert_eq!(m.kind, Kind::Del);
-        assert_eq!(m.dest.unwrap().interval_s, 0);
+        assert_eq!((m.kind, m.dest.as_ref()), (Kind::Del, Some(&d)));
         let long = Replicated {
             owner: vec![b'o'; 256],
             ..d.clone()

@@ -11,16 +11,18 @@ pub const MAX_NODES: usize = 32;
 /// A node is gone after this many digest periods without one of its digests.
 pub const TIMEOUT_PERIODS: u64 = 3;
 
-#[derive(Clone, Copy, Default, Debug)]
-pub struct Slot {
-    pub id: u64,
-    /// When its last message came (monotonic ms); 0 = free slot.
-    pub last_ms: u64,
-    /// The digest round being received and the parts of it seen so far.
-    round: u32,
-    seen: u64,
-    /// True once a whole round of its digest came: the node's destination bits are right.
-    pub complete: bool,
+kamailio::shm_safe! {
+    #[derive(Clone, Copy, Default, Debug)]
+    pub struct Slot {
+        pub id: u64,
+        /// When its last message came (monotonic ms); 0 = free slot.
+        pub last_ms: u64,
+        /// The digest round being received and the parts of it seen so far.
+        round: u32,
+        seen: u64,
+        /// True once a whole round of its digest came: the node's destination bits are right.
+        pub complete: bool,
+    }
 }
 
 /// What a digest part means for the node's destination bits.
@@ -33,13 +35,18 @@ pub enum PartOutcome {
     MarkAndSweep,
 }
 
-#[derive(Clone, Copy, Debug)]
-pub struct Members {
-    pub slots: [Slot; MAX_NODES],
-    /// When this node started (monotonic ms).
-    pub start_ms: u64,
-    /// A peer's digest has come since the start.
-    pub heard_peer: bool,
+kamailio::shm_safe! {
+    /// Kept in shm (all zero: no node known, started at 0).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Members {
+        pub slots: [Slot; MAX_NODES],
+        /// When this node started (monotonic ms).
+        pub start_ms: u64,
+        /// A peer's digest has come since the start.
+        pub heard_peer: bool,
+        /// Destinations this node probed at its last digest (`destinations_probed_here`).
+        pub probed_here: u32,
+    }
 }
 
 impl Default for Members {
@@ -48,6 +55,7 @@ impl Default for Members {
             slots: [Slot::default(); MAX_NODES],
             start_ms: 0,
             heard_peer: false,
+            probed_here: 0,
         }
     }
 }

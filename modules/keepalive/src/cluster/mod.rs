@@ -29,6 +29,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use kamailio::dmq;
 use kamailio::module::IntParam;
+use kamailio::shm::ShmMutex;
 use kamailio::shm_map::{MapGuard, ShmMap};
 use kamailio::timer::monotonic_ms;
 use once_cell::sync::OnceCell;
@@ -56,14 +57,16 @@ pub enum Mode {
     EveryNode,
 }
 
-/// Which peers have a destination: bit `i` = membership slot `i`; `seen` marks the bits set
-/// in the digest round being received.
-#[derive(Clone, Copy, Default)]
-struct Have {
-    bits: u32,
-    seen: u32,
-    /// Peers whose last shared view of the destination is down (`dmq` 2: shown by RPC).
-    down: u32,
+kamailio::shm_safe! {
+    /// Which peers have a destination: bit `i` = membership slot `i`; `seen` marks the bits
+    /// set in the digest round being received.
+    #[derive(Clone, Copy, Default)]
+    struct Have {
+        bits: u32,
+        seen: u32,
+        /// Peers whose last shared view of the destination is down (shown by RPC).
+        down: u32,
+    }
 }
 
 struct Cluster {
@@ -71,15 +74,11 @@ struct Cluster {
     replicate_adds: bool,
     id: u64,
     period_ms: u64,
-    members: ShmMap<Members>,
+    members: ShmMutex<Members>,
     have: ShmMap<Have>,
-    /// Destinations this node probed at the last digest (`destinations_probed_here`).
-    probed_here: ShmMap<u32>,
 }
 
 static CLUSTER: OnceCell<Cluster> = OnceCell::new();
-
-const MEMBERS_KEY: &[u8] = b"members";
 
 /// The mode set by the `dmq` modparam (checked in mod_init).
 pub fn mode() -> Mode {
@@ -116,22 +115,8 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
         on_message,
         Some(request_sync),
     )?;
-    let members = ShmMap::new()?;
-    members
-        .lock()
-        .insert(
-            MEMBERS_KEY,
-            Members {
-                start_ms: monotonic_ms(),
-                ..Members::default()
-            },
-        )
-        .map_err(|_| "out of shm")?;
-    let probed_here = ShmMap::new()?;
-    probed_here
-        .lock()
-        .insert(MEMBERS_KEY, 0)
-        .map_err(|_| "out of shm")?;
+    let members = ShmMutex::<Members>::new()?;
+    members.lock().start_ms = monotonic_ms();
     let c = Cluster {
         mode,
         replicate_adds: DMQ_REPLICATE_ADDS.get() != 0,
@@ -139,7 +124,6 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
         period_ms: u64::from(interval_ms.max(1000)),
         members,
         have: ShmMap::new()?,
-        probed_here,
     };
     log::info!(
         "cluster mode {mode:?}: node {:016x}, digest every {} ms, a silent node is gone after {} ms",
@@ -154,10 +138,7 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
 /// `destinations_probed_here`: at the last digest (cluster mode), else every destination.
 pub fn probed_here() -> i64 {
     match CLUSTER.get() {
-        Some(c) => {
-            let m = c.probed_here.lock();
-            m.find(MEMBERS_KEY).map_or(0, |i| i64::from(*m.get(i)))
-        }
+        Some(c) => i64::from(c.members.lock().probed_here),
         None => table().dests.count() as i64,
     }
 }
@@ -174,9 +155,7 @@ pub fn view() -> Option<View> {
     if c.mode != Mode::Share {
         return None;
     }
-    let m = c.members.lock();
-    let i = m.find(MEMBERS_KEY)?;
-    let members = m.get(i);
+    let members = c.members.lock();
     Some(View {
         ready: members.ready(monotonic_ms(), c.period_ms),
         live: members.live().collect(),
@@ -296,12 +275,7 @@ fn digest(c: &Cluster, full: bool) -> (Vec<Entry>, u32) {
 
 fn digest_bodies(c: &Cluster, round: u32, full: bool) -> Vec<Vec<u8>> {
     let (entries, probed) = digest(c, full);
-    {
-        let mut p = c.probed_here.lock();
-        if let Some(i) = p.find(MEMBERS_KEY) {
-            *p.get_mut(i) = probed;
-        }
-    }
+    c.members.lock().probed_here = probed;
     codec::encode_batches(Kind::Digest, c.id, round, &entries)
 }
 
@@ -319,11 +293,7 @@ pub fn tick(now_ms: u64) {
     }
     LAST_DIGEST_MS.store(now_ms.max(1), Ordering::Relaxed);
     let gone = {
-        let mut m = c.members.lock();
-        let Some(i) = m.find(MEMBERS_KEY) else {
-            return;
-        };
-        let members = m.get_mut(i);
+        let mut members = c.members.lock();
         let ids: Vec<u64> = members.slots.iter().map(|s| s.id).collect();
         let gone = members.expire(now_ms, c.period_ms * membership::TIMEOUT_PERIODS);
         for &g in &gone {
@@ -394,11 +364,7 @@ fn on_message(body: &[u8], from: &dmq::Sender) {
     }
     let now = monotonic_ms();
     let slot = {
-        let mut mm = c.members.lock();
-        let Some(i) = mm.find(MEMBERS_KEY) else {
-            return;
-        };
-        let members = mm.get_mut(i);
+        let mut members = c.members.lock();
         let Some(slot) = members.touch(m.sender, now) else {
             log::warn!(
                 "cluster: more than {} peers, node {:016x} ignored",
@@ -476,7 +442,7 @@ fn apply(c: &Cluster, m: &Message) {
 
 /// Sends a destination added (`add`) or deleted through the config or RPC to the other
 /// nodes (`dmq_replicate_adds`); API registrations never come here.
-pub fn replicate(add: bool, uri: &[u8], owner: &[u8], interval_s: i32) {
+pub fn replicate(add: bool, uri: &[u8], owner: &[u8]) {
     let Some(c) = CLUSTER.get() else {
         return;
     };
@@ -486,7 +452,6 @@ pub fn replicate(add: bool, uri: &[u8], owner: &[u8], interval_s: i32) {
     let d = codec::Replicated {
         uri: uri.to_vec(),
         owner: owner.to_vec(),
-        interval_s: interval_s.max(0) as u32,
     };
     match codec::encode_replicated(add, c.id, &d) {
         Some(b) => send_all(vec![b], None),
@@ -501,11 +466,10 @@ fn replay(c: &Cluster, add: bool, d: &codec::Replicated) {
     }
     let uri = String::from_utf8_lossy(&d.uri);
     let r = if add {
-        let interval = i32::try_from(d.interval_s).unwrap_or(i32::MAX);
         crate::table::add(
             &d.uri,
             &d.owner,
-            interval,
+            None,
             kamailio::ka_api::ForeignCallbacks::NONE,
             false,
         )
