@@ -226,7 +226,7 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)]) {
                 // joined late, or took the destination over), this node's goes out above it
                 let st = dests.status(idx);
                 let d = dests.get_mut(idx);
-                if sh.epoch.wrapping_sub(d.epoch) as i16 >= 0 {
+                if crate::cluster::codec::not_older(d.epoch, sh.epoch) {
                     d.epoch = sh.epoch;
                     if i32::from(sh.state) != st && st != state::UNKNOWN {
                         d.epoch = d.epoch.wrapping_add(1);
@@ -239,8 +239,7 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)]) {
             let d = dests.get_mut(idx);
             // a state older than the one here (a digest made before the last update) is
             // dropped; the same change again only refreshes the figures
-            let newer = sh.epoch.wrapping_sub(d.epoch) as i16;
-            if newer < 0 {
+            if !crate::cluster::codec::not_older(d.epoch, sh.epoch) {
                 continue;
             }
             d.epoch = sh.epoch;

@@ -71,6 +71,12 @@ pub struct Shared {
     pub timeouts: u32,
 }
 
+/// Whether a state of change count `remote` is not older than one of `local` (counts wrap:
+/// serial-number order, so 0 follows 65,535).
+pub fn not_older(local: u16, remote: u16) -> bool {
+    remote.wrapping_sub(local) as i16 >= 0
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub dest: u64,
@@ -400,6 +406,13 @@ mod tests {
                 parts: 1
             })
         );
+    }
+
+    #[test]
+    fn change_counts_order_across_the_wrap() {
+        assert!(not_older(3, 3) && not_older(3, 4) && !not_older(4, 3));
+        assert!(not_older(65_535, 0) && !not_older(0, 65_535));
+        assert!(not_older(65_000, 100) && !not_older(100, 65_000));
     }
 
     #[test]
