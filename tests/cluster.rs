@@ -4,7 +4,7 @@
 mod common;
 
 use common::uas::{Answer, Uas};
-use common::{port, Config, Kamailio};
+use common::{port, Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -72,13 +72,25 @@ fn start_with(
     dests: usize,
     extra: &str,
 ) -> Kamailio {
+    start_routes(node, notify, uas, mode, dests, extra, ROUTES)
+}
+
+fn start_routes(
+    node: usize,
+    notify: Option<u16>,
+    uas: u16,
+    mode: i32,
+    dests: usize,
+    extra: &str,
+    routes: &str,
+) -> Kamailio {
     let m = format!("{}{extra}\n", modules(node, notify, uas, mode, dests));
     Kamailio::start(
         &format!("cluster{node}"),
         Config {
             globals: "",
             modules: &m,
-            routes: ROUTES,
+            routes,
         },
     )
 }
@@ -443,4 +455,45 @@ fn every_node_mode_and_replicated_adds() {
         get_field(&k2, &d, "other", "uri").is_some(),
         "only that owner's"
     );
+}
+
+#[test]
+fn api_callbacks_run_once_per_change_on_every_node() {
+    // an API user (the kaapi fixture) on each of two nodes registers the same destination
+    // with a state callback: it runs once per change on both, though one node probes
+    let routes = r#"
+request_route {
+    if (is_method("KDMQ")) {
+        dmq_handle_message();
+        exit;
+    }
+    if ($rU == "kaapi") {
+        kaapi_add("$hdr(X-Dest)", "api");
+    }
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+    let uas = Uas::start(port(), Answer::Code(200));
+    let u = uas.port();
+    let extra = "loadmodule \"{TESTMODDIR}/kaapi.so\"";
+    let k1 = start_routes(1, None, u, 1, 0, extra, routes);
+    let k2 = start_routes(2, Some(k1.port), u, 1, 0, extra, routes);
+    let d = format!("sip:api1@127.0.0.1:{u}");
+    for k in [&k1, &k2] {
+        SipTcp::connect(k.addr()).request("kaapi", &[("X-Dest", &d)]);
+    }
+    let cb = |state: i32| format!("KAAPI cb {d} {state}");
+    assert!(wait_for(15, || k1.log_count(&cb(1)) == 1
+        && k2.log_count(&cb(1)) == 1));
+    uas.clear();
+    std::thread::sleep(Duration::from_secs(3));
+    let p = pings(&uas);
+    assert_eq!(p[&d].len(), 1, "one node probes: {:?}", p[&d]);
+    uas.set(Answer::Code(503));
+    assert!(wait_for(5, || k1.log_count(&cb(2)) == 1 && k2.log_count(&cb(2)) == 1));
+    std::thread::sleep(Duration::from_secs(2));
+    for k in [&k1, &k2] {
+        assert_eq!((k.log_count(&cb(1)), k.log_count(&cb(2))), (1, 1));
+    }
 }
