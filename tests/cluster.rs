@@ -1,4 +1,4 @@
-//! keepalive's cluster mode (`dmq` 1) against three real Kamailio nodes on 127.0.0.1 joined
+//! keepalive's cluster mode (`dmq` 1) against three real Kamailio nodes on this host joined
 //! by the stock dmq module, and one UAS monitored by all three through 300 destinations.
 
 mod common;
@@ -11,9 +11,17 @@ use std::time::{Duration, Instant};
 
 const N: usize = 300;
 
+/// The address of node `node` on the dmq bus: 127.0.0.`node`. dmq (6.0) tells nodes apart by
+/// IP address too, so each node has an address of its own; all of them also listen on
+/// 127.0.0.1 (the harness's socket, from which they ping: the same port).
+fn node_ip(node: usize) -> String {
+    format!("127.0.0.{node}")
+}
+
 /// One node: dmq on its own SIP port, notifying `notify` (the first node's port, or its own).
 fn modules(node: usize, notify: Option<u16>, uas: u16, mode: i32, dests: usize) -> String {
     let notify = notify.map_or("{PORT}".to_string(), |p| p.to_string());
+    let ip = node_ip(node);
     let mut m = format!(
         r#"
 loadmodule "tm.so"
@@ -23,7 +31,7 @@ loadmodule "xlog.so"
 loadmodule "textops.so"
 loadmodule "kex.so"
 loadmodule "dmq.so"
-modparam("dmq", "server_address", "sip:127.0.0.1:{{PORT}}")
+modparam("dmq", "server_address", "sip:{ip}:{{PORT}}")
 modparam("dmq", "notification_address", "sip:127.0.0.1:{notify}")
 modparam("dmq", "ping_interval", 5)
 modparam("dmq", "num_workers", 2)
@@ -88,7 +96,11 @@ fn start_routes(
     Kamailio::start(
         &format!("cluster{node}"),
         Config {
-            globals: "",
+            globals: &if node > 1 {
+                format!("listen=udp:{}:{{PORT}}", node_ip(node))
+            } else {
+                String::new()
+            },
             modules: &m,
             routes,
         },

@@ -21,10 +21,12 @@ request_route {
 
 fn node(n: usize, notify: Option<u16>, uas: u16, mode: i32) -> Kamailio {
     let notify = notify.map_or("{PORT}".to_string(), |p| p.to_string());
+    // dmq (6.0) tells nodes apart by IP address too: node n is 127.0.0.n on the dmq bus
+    let ip = format!("127.0.0.{}", n.max(1));
     let mut m = format!(
         "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"kex.so\"\n\
          loadmodule \"textops.so\"\nloadmodule \"dmq.so\"\n\
-         modparam(\"dmq\", \"server_address\", \"sip:127.0.0.1:{{PORT}}\")\n\
+         modparam(\"dmq\", \"server_address\", \"sip:{ip}:{{PORT}}\")\n\
          modparam(\"dmq\", \"notification_address\", \"sip:127.0.0.1:{notify}\")\n\
          modparam(\"dmq\", \"num_workers\", 2)\n\
          {}\
@@ -40,7 +42,11 @@ fn node(n: usize, notify: Option<u16>, uas: u16, mode: i32) -> Kamailio {
     Kamailio::start(
         &format!("bench-cluster{n}"),
         Config {
-            globals: "debug=1\nchildren=2",
+            globals: &if n > 1 {
+                format!("debug=1\nchildren=2\nlisten=udp:{ip}:{{PORT}}")
+            } else {
+                "debug=1\nchildren=2".to_string()
+            },
             modules: &m,
             routes: ROUTES,
         },
