@@ -92,19 +92,36 @@ fn start_routes(
     extra: &str,
     routes: &str,
 ) -> Kamailio {
+    start_full(node, notify, uas, mode, dests, extra, routes, None)
+}
+
+/// A node with everything chosen: on `port` if given (a restart where it was).
+#[allow(clippy::too_many_arguments)]
+fn start_full(
+    node: usize,
+    notify: Option<u16>,
+    uas: u16,
+    mode: i32,
+    dests: usize,
+    extra: &str,
+    routes: &str,
+    port: Option<u16>,
+) -> Kamailio {
     let m = format!("{}{extra}\n", modules(node, notify, uas, mode, dests));
-    Kamailio::start(
-        &format!("cluster{node}"),
-        Config {
-            globals: &if node > 1 {
-                format!("listen=udp:{}:{{PORT}}", node_ip(node))
-            } else {
-                String::new()
-            },
-            modules: &m,
-            routes,
+    let tag = format!("cluster{node}");
+    let cfg = Config {
+        globals: &if node > 1 {
+            format!("listen=udp:{}:{{PORT}}", node_ip(node))
+        } else {
+            String::new()
         },
-    )
+        modules: &m,
+        routes,
+    };
+    match port {
+        Some(p) => Kamailio::start_on_port(&tag, cfg, p),
+        None => Kamailio::start(&tag, cfg),
+    }
 }
 
 /// uri -> state number, from `keepalive.list`.
@@ -344,6 +361,7 @@ fn three_nodes_share_probing_and_state() {
 
     // kill -9 node 3: its share goes to the others within the membership timeout (3 s) + 1
     // interval, states stay right
+    let k3_port = k3.port;
     kill9(&mut k3);
     let killed = Instant::now();
     std::thread::sleep(Duration::from_millis(4_500));
@@ -364,7 +382,8 @@ fn three_nodes_share_probing_and_state() {
     assert!(states(&k1).values().all(|&v| v == 1));
 
     // restart: it syncs, then takes its share back
-    let k3 = start_node(3, Some(k1.port), u, 1);
+    // on its old address (dmq 6.0 would take a new port on the same IP for the old node)
+    let k3 = start_full(3, Some(k1.port), u, 1, N, "", ROUTES, Some(k3_port));
     assert!(wait_all(&[&k3], 1, 10).is_some(), "node 3 has the state");
     std::thread::sleep(Duration::from_secs(4));
     ports.insert("node3".into(), k3.port);

@@ -143,9 +143,17 @@ impl Kamailio {
         Self::launch(tag, cfg, true, 64)
     }
 
+    /// Like `start`, on a given port (e.g. a node restarted where it was).
+    pub fn start_on_port(tag: &str, cfg: Config, port: u16) -> Kamailio {
+        Self::launch_on(tag, cfg, false, 64, port)
+    }
+
     fn launch(tag: &str, cfg: Config, netns: bool, shm_mb: u32) -> Kamailio {
+        Self::launch_on(tag, cfg, netns, shm_mb, port())
+    }
+
+    fn launch_on(tag: &str, cfg: Config, netns: bool, shm_mb: u32, port: u16) -> Kamailio {
         let dir = tempdir::Dir::new(tag);
-        let port = port();
         let ctl = dir.path().join("ctl.sock");
         let text = format!("{BASE}{}\n{}\n{}\n", cfg.globals, cfg.modules, cfg.routes)
             .replace("{PORT}", &port.to_string())
