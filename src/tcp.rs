@@ -22,12 +22,23 @@ static APPLIED: OnceCell<ShmCache<Keepalive>> = OnceCell::new();
 const APPLIED_SLOTS: usize = 16_384;
 
 /// Remembers the keepalive settings [`Conn::apply_keepalive`] applies, so that repeating
-/// them costs no socket calls; call in mod_init (before the fork).
+/// them costs no socket calls, and the user timeouts [`Conn::set_user_timeout`] sets; call in
+/// mod_init (before the fork).
 pub fn remember_keepalive() -> Result<(), String> {
     if APPLIED.get().is_none() {
         let _ = APPLIED.set(ShmCache::new(APPLIED_SLOTS)?);
     }
-    Ok(())
+    crate::tcp_user_timeout::remember(APPLIED_SLOTS)
+}
+
+/// The record key of connection `id` (tagged with the connection's address).
+pub(crate) fn record_key(id: i32) -> u64 {
+    id as u32 as u64 + 1
+}
+
+/// The keepalive settings last applied to connection (`id`, `tag`), if known.
+pub(crate) fn applied_keepalive(id: i32, tag: u64) -> Option<Keepalive> {
+    APPLIED.get()?.peek(record_key(id), tag)
 }
 
 /// Whether the core runs TCP at all (`disable_tcp=no`). With TCP disabled the core never
@@ -297,16 +308,18 @@ impl Conn {
     /// nothing is done and `Ok(false)` returned: the core sets keepalive options only when a
     /// connection is made, so they are still in force. `Ok(true)`: the socket was changed.
     pub fn apply_keepalive(&self, ka: Keepalive) -> Result<bool, KeepaliveError> {
-        let (key, tag) = (
-            self.raw().id as u32 as u64 + 1,
-            self.0.as_ptr() as usize as u64,
-        );
+        let (key, tag) = (record_key(self.raw().id), self.tag());
         let applied = APPLIED.get();
         if applied.is_some_and(|a| a.begin(key, tag, ka)) {
             return Ok(false);
         }
+        // a user timeout set explicitly on this connection wins over what keepalive implies
+        let explicit = crate::tcp_user_timeout::applied(self.raw().id, tag);
         let r = self
-            .with_socket(|fd| set_keepalive(fd, ka))
+            .with_socket(|fd| {
+                set_keepalive(fd, ka)?;
+                explicit.map_or(Ok(()), |ms| crate::tcp_user_timeout::set(fd, ms))
+            })
             .map_err(KeepaliveError::Fd)
             .and_then(|r| r.map_err(KeepaliveError::Socket));
         if let Some(a) = applied {
@@ -314,6 +327,11 @@ impl Conn {
             a.end(key, tag, r.is_ok().then_some(ka));
         }
         r.map(|()| true)
+    }
+
+    /// Tells this connection apart from a later one with the same id.
+    pub(crate) fn tag(&self) -> u64 {
+        self.0.as_ptr() as usize as u64
     }
 
     /// Runs `f` with the connection's socket: the one this process holds when it is the TCP
@@ -510,7 +528,7 @@ pub(crate) fn ip_text(ip: &sys::ip_addr) -> String {
         .into_owned()
 }
 
-fn state_of(s: i32) -> ConnState {
+pub(crate) fn state_of(s: i32) -> ConnState {
     match s {
         s if s == sys::S_CONN_OK as i32 => ConnState::Ok,
         s if s == sys::S_CONN_INIT as i32 => ConnState::Init,

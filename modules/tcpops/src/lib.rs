@@ -6,22 +6,52 @@ mod events;
 mod hostport;
 mod ops;
 mod pv_tcp;
+mod rpc;
+#[path = "../../keepalive/src/rpc_args.rs"]
+#[allow(dead_code)]
+mod rpc_args;
 mod stats;
 
 use kamailio::cfg::{routes, Call, Fixup};
+use kamailio::module::IntParam;
 use kamailio::module::{ModuleDef, Param};
 use kamailio::pv::PvTarget;
-use kamailio::{cmd, kemi, pv, Msg};
+use kamailio::{cmd, kemi, pv, rpc as rpc_def, Msg};
 use log::error;
 
 use ops::FAIL;
 
 kamailio::module!(definition);
 
+/// modparam `user_timeout`: `TCP_USER_TIMEOUT` (ms) of accepted connections (0: leave it).
+pub static USER_TIMEOUT: IntParam = IntParam::new(0);
+
 /// mod_init: the shared record of applied keepalive settings, and the event routes.
 fn init() -> Result<(), String> {
+    if USER_TIMEOUT.get() < 0 {
+        return Err(format!(
+            "invalid \"user_timeout\" value {}: must be >= 0 (ms)",
+            USER_TIMEOUT.get()
+        ));
+    }
     kamailio::tcp::remember_keepalive()?;
     events::init()
+}
+
+/// child_init: before the fork (rank PROC_INIT, the core's listening sockets exist), the
+/// `user_timeout` modparam goes onto the listening sockets, whose accepted connections
+/// inherit it; the value they then carry is what `tcpops.list` reports for them.
+fn child_init(rank: i32) -> Result<(), String> {
+    if rank != kamailio::sys::PROC_INIT {
+        return Ok(());
+    }
+    let ms = USER_TIMEOUT.get();
+    if ms > 0 {
+        kamailio::tcp_user_timeout::set_listen(ms as u32)
+            .map_err(|e| format!("cannot set user_timeout on the listening sockets: {e}"))?;
+    }
+    rpc::remember_listen_user_timeout();
+    Ok(())
 }
 
 fn definition() -> ModuleDef {
@@ -54,6 +84,20 @@ fn definition() -> ModuleDef {
                 w_keepalive_disable0,
                 0,
                 Fixup::None,
+                req_reply
+            ),
+            cmd!(
+                "tcp_set_user_timeout",
+                w_user_timeout2,
+                2,
+                Fixup::IntAll,
+                routes::ANY
+            ),
+            cmd!(
+                "tcp_set_user_timeout",
+                w_user_timeout1,
+                1,
+                Fixup::IntAll,
                 req_reply
             ),
             cmd!(
@@ -132,6 +176,24 @@ fn definition() -> ModuleDef {
         params: vec![
             Param::Int("closed_event", &events::CLOSED_EVENT),
             Param::Str("event_callback", &events::EVENT_CALLBACK),
+            Param::Int("user_timeout", &USER_TIMEOUT),
+        ],
+        rpcs: vec![
+            rpc_def!(
+                array: "tcpops.list",
+                "List the TCP connections with their TCP health: [offset [limit]]",
+                rpc::list
+            ),
+            rpc_def!(
+                "tcpops.info",
+                "One TCP connection with its TCP health: conid",
+                rpc::info
+            ),
+            rpc_def!(
+                "tcpops.close",
+                "Close a TCP connection as tcp_close_connection(conid) does: conid",
+                rpc::close
+            ),
         ],
         pvs: vec![pv!("tcp", pv_tcp::parse, pv_tcp::get)],
         kemi: vec![
@@ -139,6 +201,8 @@ fn definition() -> ModuleDef {
             kemi!("tcp_keepalive_enable_cid", ki_keepalive_enable_cid, (con: Int, idle: Int, cnt: Int, intvl: Int)),
             kemi!("tcp_keepalive_disable", ki_keepalive_disable, ()),
             kemi!("tcp_keepalive_disable_cid", ki_keepalive_disable_cid, (con: Int)),
+            kemi!("tcp_set_user_timeout", ki_user_timeout, (ms: Int)),
+            kemi!("tcp_set_user_timeout_cid", ki_user_timeout_cid, (con: Int, ms: Int)),
             kemi!("tcp_set_connection_lifetime", ki_lifetime, (secs: Int)),
             kemi!("tcp_set_connection_lifetime_cid", ki_lifetime_cid, (con: Int, secs: Int)),
             kemi!("tcp_enable_closed_event", ki_closed_event, ()),
@@ -154,6 +218,7 @@ fn definition() -> ModuleDef {
         ],
         stats: stats::list(),
         init,
+        child_init,
         ..ModuleDef::new("tcpops")
     }
 }
@@ -204,6 +269,14 @@ fn w_keepalive_disable1(c: &mut Call) -> i32 {
 }
 fn w_keepalive_disable0(c: &mut Call) -> i32 {
     with_ints(c, [], |m, []| ops::keepalive_disable(m, None))
+}
+fn w_user_timeout2(c: &mut Call) -> i32 {
+    with_ints(c, ["conid", "timeout"], |m, [con, ms]| {
+        ops::set_user_timeout(m, Some(con), ms)
+    })
+}
+fn w_user_timeout1(c: &mut Call) -> i32 {
+    with_ints(c, ["timeout"], |m, [ms]| ops::set_user_timeout(m, None, ms))
 }
 fn w_lifetime2(c: &mut Call) -> i32 {
     with_ints(c, ["conid", "lifetime"], |m, [con, s]| {
@@ -281,6 +354,12 @@ fn ki_keepalive_disable(m: &mut Msg) -> i32 {
 }
 fn ki_keepalive_disable_cid(m: &mut Msg, con: i32) -> i32 {
     ops::keepalive_disable(m, Some(con))
+}
+fn ki_user_timeout(m: &mut Msg, ms: i32) -> i32 {
+    ops::set_user_timeout(m, None, ms)
+}
+fn ki_user_timeout_cid(m: &mut Msg, con: i32, ms: i32) -> i32 {
+    ops::set_user_timeout(m, Some(con), ms)
 }
 fn ki_lifetime(m: &mut Msg, secs: i32) -> i32 {
     ops::set_lifetime(m, None, secs)
