@@ -11,6 +11,7 @@ mod rpc;
 #[allow(dead_code)]
 mod rpc_args;
 mod stats;
+mod user_timeout;
 
 use kamailio::cfg::{routes, Call, Fixup};
 use kamailio::module::IntParam;
@@ -35,6 +36,9 @@ fn init() -> Result<(), String> {
         ));
     }
     kamailio::tcp::remember_keepalive()?;
+    if user_timeout::configured().is_some() {
+        kamailio::timer::reserve_processes(1)?;
+    }
     events::init()
 }
 
@@ -42,6 +46,13 @@ fn init() -> Result<(), String> {
 /// `user_timeout` modparam goes onto the listening sockets, whose accepted connections
 /// inherit it; the value they then carry is what `tcpops.list` reports for them.
 fn child_init(rank: i32) -> Result<(), String> {
+    if rank == kamailio::sys::PROC_MAIN as i32 && user_timeout::configured().is_some() {
+        kamailio::timer::fork(
+            "tcpops user_timeout",
+            user_timeout::TICK_MS,
+            user_timeout::tick,
+        )?;
+    }
     if rank != kamailio::sys::PROC_INIT {
         return Ok(());
     }

@@ -76,6 +76,10 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
     ]);
     let listen = LISTEN_USER_TIMEOUT.load(Ordering::Relaxed);
     let (ut, ut_source) = match c.applied_user_timeout() {
+        // the timer sets the modparam's value on outbound connections (user_timeout.rs)
+        Some(ms) if !c.accepted && crate::user_timeout::configured() == Some(ms) => {
+            (i64::from(ms), "modparam")
+        }
         Some(ms) => (i64::from(ms), "tcpops"),
         None if c.accepted && listen > 0 => {
             let src = if crate::USER_TIMEOUT.get() > 0 {
