@@ -313,8 +313,9 @@ impl Conn {
         if applied.is_some_and(|a| a.begin(key, tag, ka)) {
             return Ok(false);
         }
-        // a user timeout set explicitly on this connection wins over what keepalive implies
-        let explicit = crate::tcp_user_timeout::applied(self.raw().id, tag);
+        // a user timeout set explicitly on this connection (or for all) wins over what
+        // keepalive implies
+        let explicit = crate::tcp_user_timeout::explicit(self.raw().id, tag);
         let r = self
             .with_socket(|fd| {
                 set_keepalive(fd, ka)?;

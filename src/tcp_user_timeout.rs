@@ -5,6 +5,7 @@
 //! connection ([`set_listen`]).
 
 use std::os::fd::{AsRawFd, BorrowedFd};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use once_cell::sync::OnceCell;
 
@@ -15,6 +16,22 @@ use crate::tcp::{record_key, Conn, KeepaliveError};
 /// The user timeouts (ms) set through [`Conn::set_user_timeout`], per connection (by id and
 /// connection, as the keepalive record in tcp.rs).
 static SET: OnceCell<ShmCache<u32>> = OnceCell::new();
+
+/// The user timeout (ms, 0 = none) a module gives every new connection ([`set_default`]).
+static DEFAULT: AtomicU32 = AtomicU32::new(0);
+
+/// Declares the user timeout every new connection gets (a module's modparam); call in
+/// mod_init (before the fork). Keepalive settings applied later keep it, as they keep one set
+/// through [`Conn::set_user_timeout`].
+pub fn set_default(ms: u32) {
+    DEFAULT.store(ms, Ordering::Relaxed);
+}
+
+/// The user timeout that must stay in force on connection (`id`, `tag`): the one set on it,
+/// else the default, if any.
+pub(crate) fn explicit(id: i32, tag: u64) -> Option<u32> {
+    applied(id, tag).or_else(|| Some(DEFAULT.load(Ordering::Relaxed)).filter(|&ms| ms > 0))
+}
 
 pub(crate) fn remember(slots: usize) -> Result<(), String> {
     if SET.get().is_none() {

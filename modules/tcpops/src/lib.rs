@@ -36,6 +36,7 @@ fn init() -> Result<(), String> {
         ));
     }
     kamailio::tcp::remember_keepalive()?;
+    kamailio::tcp_user_timeout::set_default(USER_TIMEOUT.get() as u32);
     if user_timeout::configured().is_some() {
         kamailio::timer::reserve_processes(1)?;
     }
