@@ -1,15 +1,17 @@
 # kamailio-rs: `make` builds build/modules/{tcpops,keepalive}.so against the installed Kamailio.
 # `make run` starts Kamailio with the modules on examples/kamailio.cfg (127.0.0.1:5060);
 # `make test` runs every test against a real Kamailio. Both install what they need first.
+# `make test-debian13` runs `make test` in a Debian 13 chroot (see .ci/chroot-test).
 
 MODULES      := tcpops keepalive
 CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
-APT_PACKAGES := kamailio kamailio-lua-modules kamailio-xml-modules dpkg-dev clang libclang-dev \
-                iproute2 procps lintian prometheus
+# with KAMAILIO_SRC (a Kamailio of your own) the Debian package and its source are not needed
+APT_PACKAGES := $(if $(KAMAILIO_SRC),,kamailio dpkg-dev) kamailio-lua-modules kamailio-xml-modules \
+                clang libclang-dev iproute2 procps lintian prometheus
 
-.PHONY: all deps headers build run test bench unit lint install uninstall deb clean
+.PHONY: all deps headers build run test test-debian13 bench unit lint install uninstall deb clean
 
 all: build
 
@@ -41,6 +43,10 @@ unit: headers
 
 test: build
 	$(CARGO) test --release --workspace -- --test-threads=2
+
+# `make test` on Debian 13 (Kamailio 6.0) in a debootstrapped chroot cached under /var/tmp (needs root).
+test-debian13:
+	.ci/chroot-test trixie make test
 
 # Side-by-side benchmark against the package's C modules (BENCH_QUICK=1: under 2 minutes).
 bench: build

@@ -46,8 +46,12 @@ fn main() {
         .header(manifest.join("include/wrapper.h").to_string_lossy())
         .clang_args(&clang_args)
         .parse_callbacks(Box::new(Renames))
-        .allowlist_file(format!("{}/.*", core.display()))
-        .allowlist_file(format!("{}/.*", manifest.join("include").display()))
+        // allowlist_file takes a regex: Debian's version directories hold `+` (6.0.1-1+deb13u2)
+        .allowlist_file(format!("{}/.*", regex_escape(&core.to_string_lossy())))
+        .allowlist_file(format!(
+            "{}/.*",
+            regex_escape(&manifest.join("include").to_string_lossy())
+        ))
         .blocklist_item("FP_.*")
         .derive_default(true)
         .layout_tests(true)
@@ -80,6 +84,18 @@ fn main() {
 
     println!("cargo:rustc-env=KAMAILIO_FULL_VERSION={full_version}");
     println!("cargo:rustc-env=KAMAILIO_COMPILE_FLAGS={flags}");
+}
+
+/// `text` as a regex matching exactly itself.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Renames C identifiers that would clash with Rust's own names.

@@ -48,6 +48,11 @@ int krs_tcp_con_lifetime_ticks(void)
 	return cfg_get(tcp, tcp_cfg, con_lifetime);
 }
 
+unsigned int krs_tcp_send_timeout_ms(void)
+{
+	return TICKS_TO_S(cfg_get(tcp, tcp_cfg, send_timeout)) * 1000;
+}
+
 void krs_su2ip_addr(struct ip_addr *ip, union sockaddr_union *su)
 {
 	su2ip_addr(ip, su);

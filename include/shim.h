@@ -47,6 +47,8 @@ void krs_tcp_keepalive_cfg(int *on, int *idle, int *cnt, int *intvl);
 int krs_tcp_listen_each(int (*f)(int fd, void *arg), void *arg);
 /* TCP config (cfg framework macro) */
 int krs_tcp_con_lifetime_ticks(void);
+/* tcp_send_timeout in ms, as the core (5.8+) sets it as TCP_USER_TIMEOUT on listening sockets */
+unsigned int krs_tcp_send_timeout_ms(void);
 /* ip_addr.h inline helpers */
 void krs_su2ip_addr(struct ip_addr *ip, union sockaddr_union *su);
 unsigned short krs_su_getport(union sockaddr_union *su);

@@ -70,6 +70,26 @@ impl<'a> Call<'a> {
     /// Parameter `i` as an integer (fixed up by [`Fixup::IntAll`]).
     pub fn int(&mut self, i: usize) -> Result<i32, ParamError> {
         let gp = *self.params.get(i).ok_or(ParamError { index: i })?;
+        let fp: *mut sys::fparam_t = gp.cast();
+        // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter.
+        if unsafe { (*fp).type_ } == sys::FPARAM_PVS as i32 {
+            // A variable's integer is a `long` in 6.0, which the core's get_int_fparam
+            // truncates to an int: read it here and refuse what an int cannot hold.
+            // SAFETY: plain C data; all-zero is a null value.
+            let mut val: sys::pv_value_t = unsafe { std::mem::zeroed() };
+            // SAFETY: the spec is the one the fixup parsed; the message is this call's.
+            let rc = unsafe { sys::pv_get_spec_value(self.msg_ptr(), (*fp).v.pvs, &mut val) };
+            let int = (val.flags as u32 & (sys::PV_VAL_NULL | sys::PV_VAL_INT)) == sys::PV_VAL_INT;
+            let r = match crate::compat::pv_int(val.ri) {
+                Some(v) if rc == 0 && int => Ok(v),
+                _ => Err(ParamError { index: i }),
+            };
+            if rc == 0 && val.flags as u32 & (sys::PV_VAL_PKG | sys::PV_VAL_SHM) != 0 {
+                // SAFETY: frees what the getter allocated for this value, once.
+                unsafe { sys::pv_value_destroy(&mut val) };
+            }
+            return r;
+        }
         let mut v = 0;
         // SAFETY: `gp` is the gparam_t the core's fixup made for this parameter; the message
         // pointer is the one Kamailio passed (or NULL, which the core accepts for constants).

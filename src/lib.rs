@@ -11,6 +11,7 @@
 pub mod sys;
 
 pub mod cfg;
+mod compat;
 pub mod event;
 pub mod ffi_guard;
 pub mod ka_api;

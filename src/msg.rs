@@ -1,6 +1,6 @@
 //! The SIP message a cfg function, KEMI function or event route runs on.
 
-use crate::sys;
+use crate::{compat, sys};
 
 /// Transport protocols as Kamailio numbers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,15 +87,11 @@ impl<'a> Msg<'a> {
 
     /// Sets or clears the flag that makes the core send over `otcpid`.
     pub fn set_use_otcpid(&mut self, on: bool) {
-        if on {
-            self.raw.msg_flags |= sys::FL_USE_OTCPID as u32;
-        } else {
-            self.raw.msg_flags &= !(sys::FL_USE_OTCPID as u32);
-        }
+        self.raw.msg_flags = compat::with_flag(self.raw.msg_flags, sys::FL_USE_OTCPID as u64, on);
     }
 
     /// Whether the flag set by [`Msg::set_use_otcpid`] is on.
     pub fn use_otcpid(&self) -> bool {
-        self.raw.msg_flags & (sys::FL_USE_OTCPID as u32) != 0
+        compat::has_flag(self.raw.msg_flags, sys::FL_USE_OTCPID as u64)
     }
 }

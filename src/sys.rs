@@ -5,6 +5,8 @@
     non_snake_case,
     dead_code,
     improper_ctypes,
+    unknown_lints,
+    unnecessary_transmutes,
     unsafe_op_in_unsafe_fn,
     clippy::all,
     clippy::undocumented_unsafe_blocks,

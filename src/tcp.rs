@@ -449,7 +449,8 @@ fn send_to_tcp_main(
     Ok(sock)
 }
 
-/// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing.
+/// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing; keeps a
+/// user timeout the socket has consistent with it (see [`align_user_timeout`]).
 fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let set = |level, opt, v: i32| {
@@ -474,10 +475,65 @@ fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
             set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
             set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
             set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
-            set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)
+            set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
         }
-        None => set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0),
+        None => set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0)?,
     }
+    align_user_timeout(fd, params)
+}
+
+/// From 5.8 on the core sets `TCP_USER_TIMEOUT` (`tcp_send_timeout`, 10 s by default) on its
+/// listening sockets, and accepted connections inherit it. tcp(7): a user timeout overrides
+/// keepalive in deciding when a dead peer is dropped (after it, not after `count` unanswered
+/// probes). Where a socket has one, it is set to `idle + count * interval` seconds, so that
+/// the keepalive values keep their meaning (they then also bound how long unacknowledged data
+/// is retransmitted), and back to the core's value when keepalive is turned off. A socket
+/// without one (Kamailio before 5.8, connections Kamailio opened) is left without.
+fn align_user_timeout(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let int_len = std::mem::size_of::<i32>() as libc::socklen_t;
+    let (mut current, mut len) = (0i32, int_len);
+    // SAFETY: a plain getsockopt into a valid int buffer on a borrowed open fd.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_USER_TIMEOUT,
+            (&mut current as *mut i32).cast(),
+            &mut len,
+        )
+    };
+    if rc < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if current == 0 {
+        return Ok(());
+    }
+    let want = match params {
+        Some((idle, count, interval)) => {
+            let secs = i64::from(idle) + i64::from(count) * i64::from(interval);
+            (secs * 1000).clamp(1, i64::from(i32::MAX)) as i32
+        }
+        // SAFETY: reads the core's TCP config as this process sees it.
+        None => i32::try_from(unsafe { sys::krs_tcp_send_timeout_ms() }).unwrap_or(i32::MAX),
+    };
+    if want == current {
+        return Ok(());
+    }
+    // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_USER_TIMEOUT,
+            (&want as *const i32).cast(),
+            int_len,
+        )
+    };
+    if rc < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Why the core closed a connection, as passed to `tcp:*` events.

@@ -69,7 +69,8 @@ pub fn send_request(method: &[u8], ruri: &[u8], from: &[u8], token: u64) -> Resu
     );
     let mut uac = sys::uac_req_t {
         method: &mut ms,
-        cb_flags: sys::TMCB_LOCAL_COMPLETED as c_int,
+        // `int` up to 5.8, `unsigned int` from 6.0
+        cb_flags: sys::TMCB_LOCAL_COMPLETED as _,
         cb: Some(on_completed),
         cbp: token as usize as *mut c_void,
         ..Default::default()

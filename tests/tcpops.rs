@@ -475,6 +475,164 @@ fn unanswered_keepalives_raise_tcp_timeout() {
     assert!(k.rpc(&["core.version"]).is_ok(), "kamailio keeps serving");
 }
 
+/// `TCP_USER_TIMEOUT` (ms) of Kamailio's socket of the connection from `client_port`: a copy
+/// of the socket taken from a Kamailio process holding it (pidfd_getfd), read with getsockopt.
+fn kamailio_user_timeout_ms(kam_port: u16, client_port: u16) -> i32 {
+    let out = std::process::Command::new("ss")
+        .args(["-tneH", "state", "established"])
+        .arg(format!(
+            "( sport = :{kam_port} and dport = :{client_port} )"
+        ))
+        .output()
+        .expect("run ss");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let ino = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("ino:"))
+        .unwrap_or_else(|| panic!("no socket inode in {text:?}"));
+    let link = format!("socket:[{ino}]");
+    for p in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == link) {
+                let fd: i32 = fd.file_name().to_string_lossy().parse().unwrap();
+                return user_timeout_of(pid, fd);
+            }
+        }
+    }
+    panic!("no process holds {link}");
+}
+
+fn user_timeout_of(pid: i32, fd: i32) -> i32 {
+    // SAFETY: plain syscalls on ints; every fd they return is closed here.
+    unsafe {
+        let pidfd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as i32;
+        assert!(
+            pidfd >= 0,
+            "pidfd_open: {}",
+            std::io::Error::last_os_error()
+        );
+        let local = libc::syscall(libc::SYS_pidfd_getfd, pidfd, fd, 0) as i32;
+        let err = std::io::Error::last_os_error();
+        libc::close(pidfd);
+        assert!(local >= 0, "pidfd_getfd: {err}");
+        let (mut v, mut len) = (0i32, std::mem::size_of::<i32>() as libc::socklen_t);
+        let rc = libc::getsockopt(
+            local,
+            libc::IPPROTO_TCP,
+            libc::TCP_USER_TIMEOUT,
+            (&mut v as *mut i32).cast(),
+            &mut len,
+        );
+        libc::close(local);
+        assert_eq!(rc, 0, "getsockopt(TCP_USER_TIMEOUT)");
+        v
+    }
+}
+
+/// Whether the installed core sets `TCP_USER_TIMEOUT` on its listening sockets (5.8 and later).
+fn core_sets_user_timeout() -> bool {
+    let out = std::process::Command::new("kamailio")
+        .arg("-v")
+        .output()
+        .expect("kamailio -v");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v = text
+        .lines()
+        .find_map(|l| l.strip_prefix("version: kamailio "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a version line");
+    let mut n = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
+    (n.next().unwrap_or(0), n.next().unwrap_or(0)) >= (5, 8)
+}
+
+#[test]
+fn keepalive_sets_the_user_timeout_where_the_core_set_one() {
+    let k = start("kauto", "tcp_keepalive=no\ntcp_send_timeout=7", "");
+    let mut a = SipTcp::connect(k.addr());
+    let a_port = a.local_port();
+    let a_id = a
+        .request("state", &[("X-Conid", "0")])
+        .int("X-Conid")
+        .to_string();
+    let core = if core_sets_user_timeout() { 7000 } else { 0 };
+    assert_eq!(kamailio_user_timeout_ms(k.port, a_port), core, "the core's");
+    let ka = [("X-Idle", "4"), ("X-Cnt", "3"), ("X-Intvl", "2")];
+    assert_eq!(rc(&mut a, "ka3", &ka), 1);
+    // where the core set one: idle + cnt * intvl = 10 s; else none
+    let want = if core == 0 { 0 } else { 10_000 };
+    assert_eq!(kamailio_user_timeout_ms(k.port, a_port), want);
+    // from another connection's process: on TCP main's copy of the socket
+    let mut b = SipTcp::connect(k.addr());
+    let ka4 = [
+        ("X-Conid", a_id.as_str()),
+        ("X-Idle", "30"),
+        ("X-Cnt", "5"),
+        ("X-Intvl", "6"),
+    ];
+    assert_eq!(rc(&mut b, "ka4", &ka4), 1);
+    let want = if core == 0 { 0 } else { 60_000 };
+    assert_eq!(kamailio_user_timeout_ms(k.port, a_port), want);
+    assert_eq!(rc(&mut a, "kd0", &[]), 1);
+    assert_eq!(
+        kamailio_user_timeout_ms(k.port, a_port),
+        core,
+        "keepalive off: the core's value again"
+    );
+}
+
+/// Seconds from cutting the network of an idle connection with keepalive `(idle, cnt, intvl)`
+/// to the core's `tcp:timeout` event, with `tcp_send_timeout` set to `send_timeout`.
+fn dead_peer_dropped_after(tag: &str, send_timeout: u32, ka: [&str; 3]) -> f64 {
+    let globals = format!("tcp_keepalive=no\ntcp_send_timeout={send_timeout}");
+    let k = Kamailio::start_in_netns(
+        tag,
+        Config {
+            globals: &globals,
+            modules: MODULES,
+            routes: ROUTES,
+        },
+    );
+    let mut a = SipTcp::connect_in(&k.netns_path(), k.addr());
+    let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
+    let h = [("X-Idle", ka[0]), ("X-Cnt", ka[1]), ("X-Intvl", ka[2])];
+    assert_eq!(rc(&mut a, "ka3", &h), 1);
+    std::thread::sleep(Duration::from_millis(500));
+    k.netns(&["ip", "link", "set", "lo", "down"]);
+    let cut = std::time::Instant::now();
+    assert!(
+        k.wait_log(&format!("EV-TIMEOUT conid={aid} "), 40),
+        "tcp:timeout after unanswered keepalive probes"
+    );
+    cut.elapsed().as_secs_f64()
+}
+
+// From 5.8 on the core sets TCP_USER_TIMEOUT (= tcp_send_timeout) on its listening sockets,
+// which overrides keepalive (tcp(7)); the keepalive values must decide on every release.
+
+#[test]
+fn keepalive_values_drop_a_dead_peer_before_a_longer_send_timeout() {
+    // idle 1 + 2 x 1 s = 3 s after the last ACK (the cut is 0.5 s after it), not 20 s
+    let secs = dead_peer_dropped_after("kashort", 20, ["1", "2", "1"]);
+    assert!(secs < 6.0, "dropped after {secs:.1} s, expected about 2.5");
+}
+
+#[test]
+fn keepalive_values_keep_a_dead_peer_past_a_shorter_send_timeout() {
+    // idle 4 + 2 x 2 s = 8 s after the last ACK; a 2 s user timeout would drop it at the
+    // second probe (6 s)
+    let secs = dead_peer_dropped_after("kalong", 2, ["4", "2", "2"]);
+    assert!(
+        (6.7..12.0).contains(&secs),
+        "dropped after {secs:.1} s, expected about 7.5"
+    );
+}
+
 #[test]
 fn keepalive_enable_in_a_failure_route_run_by_a_timer_process() {
     // tm runs failure_route in its timer process, which holds no copy of the request's
@@ -633,14 +791,6 @@ fn lifetime_beyond_the_core_maximum_is_clamped() {
     assert_eq!(k.log_count("above the core's maximum"), 3);
 }
 
-fn shm_used(k: &Kamailio) -> u64 {
-    let out = k.rpc(&["core.shmmem"]).unwrap();
-    out.lines()
-        .find_map(|l| l.trim().strip_prefix("used: "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no used in {out}"))
-}
-
 /// A reference that outlives the connection: a SIP worker holds connection A (tcphold) while
 /// the client closes it, so TCP main unhashes it and drops its own reference; the worker's
 /// reference is then the last one, and dropping it must free the connection.
@@ -680,12 +830,12 @@ request_route {
     };
     cycle(&k);
     std::thread::sleep(Duration::from_millis(500));
-    let before = shm_used(&k);
+    let before = k.shm_used();
     for _ in 0..12 {
         cycle(&k);
     }
     std::thread::sleep(Duration::from_millis(800));
-    let grown = shm_used(&k).saturating_sub(before);
+    let grown = k.shm_used().saturating_sub(before);
     // each leaked connection is its struct plus a 4 KiB read buffer
     assert!(
         grown < 16 * 1024,

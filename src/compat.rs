@@ -1,0 +1,54 @@
+//! What differs between the Kamailio releases this crate builds against (5.6 to 6.1), in one
+//! place. The bindings follow the headers of the release found at build time, so layouts
+//! (`tcp_connection`, `tcp_req`, `socket_info`, `tm_binds`, `tcp_closed_event_info_t`, which
+//! gained `id` in 6.0 before `con`) need nothing here. What the Rust code must bridge:
+//!
+//! - integer fields whose C type changed: `sip_msg.msg_flags` (`unsigned int` up to 5.7, a
+//!   64-bit `msg_flags_t` from 5.8, with `1ULL << n` flags from 6.0), `pv_value_t.ri` (`int`
+//!   in 5.6, `long` in 6.0) and `uac_req_t.cb_flags` (`int`, `unsigned int` from 6.0). The
+//!   functions below take whichever type the bindings give, so no release needs its own path
+//!   (`cb_flags` is a plain `as _` cast in tm.rs).
+//! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on: detected per
+//!   socket at run time where keepalive is applied (`tcp::align_user_timeout`).
+//!
+//! Nothing needs a build-time version probe so far; one would go in build.rs as a single
+//! `cargo:rustc-cfg` read only here.
+
+/// `word` with `flag` set (`on`) or cleared, whatever the width of the flags field.
+pub(crate) fn with_flag<T: Copy + Into<u64> + TryFrom<u64>>(word: T, flag: u64, on: bool) -> T {
+    let w: u64 = word.into();
+    let w = if on { w | flag } else { w & !flag };
+    // a flag too wide for the field cannot be one of its flags: the word stays as it is
+    T::try_from(w).unwrap_or(word)
+}
+
+/// Whether `flag` is set in `word`, whatever the width of the flags field.
+pub(crate) fn has_flag<T: Into<u64>>(word: T, flag: u64) -> bool {
+    word.into() & flag != 0
+}
+
+/// A variable's integer (`pv_value_t.ri`, `int` or `long`) as an `i32`, if it fits.
+pub(crate) fn pv_int<T: Into<i64>>(ri: T) -> Option<i32> {
+    i32::try_from(ri.into()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_of_either_width() {
+        assert_eq!(with_flag(0u32, 1 << 3, true), 8u32);
+        assert_eq!(with_flag(0xffu32, 1 << 3, false), 0xf7u32);
+        assert_eq!(with_flag(1u32, 1 << 40, true), 1u32, "too wide: unchanged");
+        assert_eq!(with_flag(1u64, 1 << 40, true), (1u64 << 40) | 1);
+        assert!(has_flag(8u32, 8) && !has_flag(8u64, 4));
+    }
+
+    #[test]
+    fn pv_ints_that_fit() {
+        assert_eq!(pv_int(-5i32), Some(-5));
+        assert_eq!(pv_int(4_294_967_297i64), None);
+        assert_eq!(pv_int(i64::from(i32::MIN)), Some(i32::MIN));
+    }
+}
