@@ -238,3 +238,57 @@ fn without_a_user_timeout_a_vanished_peer_stays_past_8_s() {
         "{i:?}"
     );
 }
+
+const PRECEDENCE_ROUTES: &str = r#"
+request_route {
+    if ($rU == "ut") { tcp_set_user_timeout("3000"); }
+    if ($rU == "ka") { tcp_keepalive_enable("30", "3", "5"); }
+    if ($rU == "kd") { tcp_keepalive_disable(); }
+    append_to_reply("X-Rc: $rc\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+
+/// Where the socket has a user timeout, `tcp_keepalive_enable` aligns it to
+/// `idle + cnt * intvl` and `tcp_keepalive_disable` puts the core's `tcp_send_timeout` back
+/// (tcp.rs `align_user_timeout`): one set with `tcp_set_user_timeout` or the `user_timeout`
+/// modparam stays instead, read from Kamailio's socket itself.
+#[test]
+fn an_explicit_user_timeout_wins_over_the_keepalive_alignment() {
+    for (modparam, first, want) in [
+        ("", "ut", 3000),
+        (
+            "modparam(\"tcpops\", \"user_timeout\", 7000)",
+            "plain",
+            7000,
+        ),
+    ] {
+        let modules = format!(
+            "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+             loadmodule \"{{MODDIR}}/tcpops.so\"\n{modparam}\n"
+        );
+        let k = Kamailio::start(
+            "utprec",
+            Config {
+                globals: "tcp_send_timeout=7",
+                modules: &modules,
+                routes: PRECEDENCE_ROUTES,
+            },
+        );
+        let mut c = SipTcp::connect(k.addr());
+        let port = c.local_port();
+        let ut = || common::kamailio_user_timeout_ms(k.addr().port(), port);
+        let rc = c.request(first, &[]).int("X-Rc");
+        assert!(first != "ut" || rc == 1, "tcp_set_user_timeout: {rc}");
+        assert_eq!(ut(), want, "{first}: set");
+        assert_eq!(c.request("ka", &[]).int("X-Rc"), 1);
+        assert_eq!(ut(), want, "after tcp_keepalive_enable (would be 45000)");
+        assert_eq!(c.request("kd", &[]).int("X-Rc"), 1);
+        assert_eq!(
+            ut(),
+            want,
+            "after tcp_keepalive_disable (would be 7000, the core's)"
+        );
+    }
+}
