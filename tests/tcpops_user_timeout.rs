@@ -180,6 +180,12 @@ fn vanish_with_a_reply_pending(
         assert_eq!(r.int("X-Rc"), 1, "tcp_set_user_timeout");
     }
     let conid = r.int("X-Conid");
+    let i = info(k, conid).expect("listed");
+    assert_eq!(
+        (i["direction"].as_str(), i["unacked"].as_str()),
+        ("in", "0"),
+        "{i:?}"
+    );
     c.send("slow", &[("X-Delay", "1000000")]);
     peer.vanish();
     let t0 = Instant::now();
