@@ -107,7 +107,12 @@ fn query(
             family,
             protocol: IPPROTO_TCP,
             extensions: ExtensionFlags::INFO,
-            states: StateFlags::all(),
+            // every state a connection of Kamailio's table can have a socket in (no listening
+            // or TIME_WAIT sockets, of which a busy machine has many)
+            states: StateFlags::all()
+                - StateFlags::LISTEN
+                - StateFlags::TIME_WAIT
+                - StateFlags::CLOSE,
             socket_id,
         })
         .into(),
@@ -203,3 +208,18 @@ fn set_recv_timeout(socket: &Socket) -> io::Result<()> {
 }
 
 use std::os::fd::AsRawFd;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mapped_addresses_compare_as_ipv4() {
+        let v4: SocketAddr = "10.1.2.3:5060".parse().unwrap();
+        let mapped: SocketAddr = "[::ffff:10.1.2.3]:5060".parse().unwrap();
+        let v6: SocketAddr = "[2001:db8::1]:5060".parse().unwrap();
+        assert_eq!(canonical(mapped), v4);
+        assert_eq!(canonical(v4), v4);
+        assert_eq!(canonical(v6), v6);
+    }
+}
