@@ -3,9 +3,17 @@
 //! fork), and a timer process sets it once on each connection Kamailio opened, through a
 //! copy of its socket from TCP main, as soon as it sees the connection in the table.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use kamailio::tcp::{Conn, ConnState};
 use kamailio::tcp_table;
 use log::{debug, warn};
+
+thread_local! {
+    /// Connections whose setting failed (warned once; tried again on every pass).
+    static FAILED: RefCell<HashSet<i32>> = RefCell::new(HashSet::new());
+}
 
 use crate::USER_TIMEOUT;
 
@@ -23,7 +31,12 @@ pub fn tick(_now_ms: u64) {
     let Some(ms) = configured() else {
         return;
     };
-    for c in tcp_table::snapshot() {
+    let conns = tcp_table::snapshot();
+    FAILED.with(|f| {
+        let mut f = f.borrow_mut();
+        f.retain(|id| conns.iter().any(|c| c.id == *id));
+    });
+    for c in conns {
         if c.accepted || c.applied_user_timeout().is_some() {
             continue;
         }
@@ -37,9 +50,19 @@ pub fn tick(_now_ms: u64) {
             continue;
         };
         match conn.set_user_timeout(ms) {
-            Ok(()) => debug!("user_timeout {ms} ms set on outbound conid {}", c.id),
-            // a connection still connecting has no socket in TCP main yet: next pass
-            Err(e) => warn!("user_timeout on outbound conid {}: {e}", c.id),
+            Ok(()) => {
+                debug!("user_timeout {ms} ms set on outbound conid {}", c.id);
+                FAILED.with(|f| f.borrow_mut().remove(&c.id));
+            }
+            // e.g. a connection whose socket TCP main does not have yet: next pass
+            Err(e) => {
+                if FAILED.with(|f| f.borrow_mut().insert(c.id)) {
+                    warn!(
+                        "user_timeout on outbound conid {}: {e} (trying again)",
+                        c.id
+                    );
+                }
+            }
         }
     }
 }
