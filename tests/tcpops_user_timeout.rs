@@ -230,13 +230,13 @@ fn without_a_user_timeout_a_vanished_peer_stays_past_8_s() {
     assert!(events(&k, cport).is_empty(), "{:?}", events(&k, cport));
     let i = info(&k, conid).expect("still listed at 8 s");
     assert_eq!(i["state"], "CONN_OK", "{i:?}");
-    assert_eq!(
-        (
-            i["user_timeout"].as_str(),
-            i["user_timeout_source"].as_str()
-        ),
-        ("0", "none")
+    // none on 5.6; from 5.8 on the core's tcp_send_timeout (10 s), inherited from the
+    // listening socket, which drops the peer at about 11 s
+    let ut = (
+        i["user_timeout"].as_str(),
+        i["user_timeout_source"].as_str(),
     );
+    assert!(matches!(ut, ("0", "none") | ("10000", "core")), "{i:?}");
     // the kernel is retransmitting the reply nobody acknowledges
     let n = |f: &str| i[f].parse::<i64>().unwrap();
     assert!(
