@@ -26,22 +26,9 @@ pub struct ConnInfo {
     pub accepted: bool,
     /// Bytes Kamailio queued for the connection and has not yet handed to the kernel.
     pub queued_bytes: u32,
-    /// The connection's identity beyond its id (its address in shm), for the records kept
-    /// per connection (see [`tcp::applied_keepalive`]).
-    pub(crate) tag: u64,
-}
-
-impl ConnInfo {
-    /// The keepalive settings tcpops last applied to this connection, if known.
-    pub fn applied_keepalive(&self) -> Option<Keepalive> {
-        tcp::applied_keepalive(self.id, self.tag)
-    }
-
-    /// The user timeout (ms) last set on this connection through
-    /// [`crate::tcp::Conn::set_user_timeout`], if known.
-    pub fn applied_user_timeout(&self) -> Option<u32> {
-        crate::tcp_user_timeout::applied(self.id, self.tag)
-    }
+    /// The connection's identity, the same (key, tag) as [`tcp::Conn::identity`] gives for
+    /// it: what records kept per connection are looked up by.
+    pub identity: (u64, u64),
 }
 
 fn zero_row() -> sys::krs_tcp_row {
@@ -116,7 +103,7 @@ fn info(r: &sys::krs_tcp_row) -> ConnInfo {
         closed_event: r.flags & sys::F_CONN_CLOSE_EV != 0,
         accepted: r.flags & sys::F_CONN_PASSIVE != 0,
         queued_bytes: r.queued,
-        tag: r.conn as u64,
+        identity: tcp::identity_of(r.id, r.conn as usize),
     }
 }
 

@@ -1,68 +1,23 @@
 //! `TCP_USER_TIMEOUT` (tcp(7), RFC 5482): how long unacknowledged data (and unanswered
-//! keepalive probes) may wait before the kernel drops the connection. Set per connection
-//! through [`Conn::set_user_timeout`] (recorded per connection in shm, so keepalive
-//! settings applied later keep it), or on the listening sockets for every accepted
-//! connection ([`set_listen`]).
+//! keepalive probes) may wait before the kernel drops the connection. Set on one connection's
+//! socket ([`Conn::set_user_timeout`], or with its keepalive options in one socket access:
+//! [`Conn::set_socket_options`]), or on the listening sockets for every accepted connection
+//! ([`set_listen`]). Which value a connection should keep is the caller's business (tcpops
+//! records its own).
 
 use std::os::fd::{AsRawFd, BorrowedFd};
-use std::sync::atomic::{AtomicU32, Ordering};
 
-use once_cell::sync::OnceCell;
-
-use crate::shm_cache::ShmCache;
 use crate::sys;
-use crate::tcp::{record_key, Conn, KeepaliveError};
-
-/// The user timeouts (ms) set through [`Conn::set_user_timeout`], per connection (by id and
-/// connection, as the keepalive record in tcp.rs).
-static SET: OnceCell<ShmCache<u32>> = OnceCell::new();
-
-/// The user timeout (ms, 0 = none) a module gives every new connection ([`set_default`]).
-static DEFAULT: AtomicU32 = AtomicU32::new(0);
-
-/// Declares the user timeout every new connection gets (a module's modparam); call in
-/// mod_init (before the fork). Keepalive settings applied later keep it, as they keep one set
-/// through [`Conn::set_user_timeout`].
-pub fn set_default(ms: u32) {
-    DEFAULT.store(ms, Ordering::Relaxed);
-}
-
-/// The user timeout that must stay in force on connection (`id`, `tag`): the one set on it,
-/// else the default, if any.
-pub(crate) fn explicit(id: i32, tag: u64) -> Option<u32> {
-    applied(id, tag).or_else(|| Some(DEFAULT.load(Ordering::Relaxed)).filter(|&ms| ms > 0))
-}
-
-pub(crate) fn remember(slots: usize) -> Result<(), String> {
-    if SET.get().is_none() {
-        let _ = SET.set(ShmCache::new(slots)?);
-    }
-    Ok(())
-}
-
-/// The user timeout last set on connection (`id`, `tag`) through [`Conn::set_user_timeout`].
-pub(crate) fn applied(id: i32, tag: u64) -> Option<u32> {
-    SET.get()?.peek(record_key(id), tag)
-}
+use crate::tcp::{Conn, KeepaliveError};
 
 impl Conn {
     /// Sets `TCP_USER_TIMEOUT` (ms; 0 = the kernel's default) on the connection's socket (see
-    /// [`Conn::with_socket`]) and records it for the connection: keepalive settings applied
-    /// later through [`Conn::apply_keepalive`] keep it.
+    /// [`Conn::with_socket`]). Keepalive options set later through [`Conn::set_keepalive`]
+    /// may change it (see there); [`Conn::set_socket_options`] sets both and keeps it.
     pub fn set_user_timeout(&self, ms: u32) -> Result<(), KeepaliveError> {
-        let (key, tag) = (record_key(self.id()), self.tag());
-        let rec = SET.get();
-        // applied even when recorded: it costs one call, and an unknown state is worse; an
-        // overlapping call makes the record unknown (see ShmCache)
-        let skip = rec.is_some_and(|u| u.begin(key, tag, ms));
-        let r = self
-            .with_socket(|fd| set(fd, ms))
+        self.with_socket(|fd| set(fd, ms))
             .map_err(KeepaliveError::Fd)
-            .and_then(|r| r.map_err(KeepaliveError::Socket));
-        if let (Some(u), false) = (rec, skip) {
-            u.end(key, tag, r.is_ok().then_some(ms));
-        }
-        r
+            .and_then(|r| r.map_err(KeepaliveError::Socket))
     }
 }
 

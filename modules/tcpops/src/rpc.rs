@@ -62,7 +62,7 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         ("lifetime_left", Int(c.lifetime_left_s)),
         ("closed_event", Int(i64::from(c.closed_event))),
     ];
-    let (ka, ka_source) = match c.applied_keepalive() {
+    let (ka, ka_source) = match crate::applied::applied(c.identity) {
         Some(ka) => (ka, "tcpops"),
         None => (tcp_table::global_keepalive(), "global"),
     };
@@ -75,7 +75,7 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         ("keepalive_source", Str(ka_source.into())),
     ]);
     let listen = LISTEN_USER_TIMEOUT.load(Ordering::Relaxed);
-    let (ut, ut_source) = match c.applied_user_timeout() {
+    let (ut, ut_source) = match crate::user_timeout::applied(c.identity) {
         // the timer sets the modparam's value on outbound connections (user_timeout.rs)
         Some(ms) if !c.accepted && crate::user_timeout::configured() == Some(ms) => {
             (i64::from(ms), "modparam")

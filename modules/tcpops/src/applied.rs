@@ -1,0 +1,77 @@
+//! The keepalive settings this module last applied to each connection, shared by all
+//! processes, so that repeating them costs no socket calls: the core sets keepalive options
+//! only when a connection is made, so settings we applied are still in force.
+
+use kamailio::shm_cache::ShmCache;
+use kamailio::tcp::{Conn, Keepalive, KeepaliveError};
+use once_cell::sync::OnceCell;
+
+kamailio::shm_safe! {
+    /// One connection's applied settings, as the shared cache stores them.
+    #[derive(Clone, Copy, PartialEq)]
+    struct Applied {
+        on: bool,
+        idle: i32,
+        count: i32,
+        interval: i32,
+    }
+}
+
+impl Applied {
+    fn keepalive(self) -> Keepalive {
+        self.on.then_some((self.idle, self.count, self.interval))
+    }
+}
+
+impl From<Keepalive> for Applied {
+    fn from(ka: Keepalive) -> Applied {
+        let (idle, count, interval) = ka.unwrap_or_default();
+        Applied {
+            on: ka.is_some(),
+            idle,
+            count,
+            interval,
+        }
+    }
+}
+
+static APPLIED: OnceCell<ShmCache<Applied>> = OnceCell::new();
+
+/// Connections whose applied keepalive settings are remembered (more only evict older ones).
+const SLOTS: usize = 16_384;
+
+/// Makes the shared record; call in mod_init (before the fork).
+pub fn init() -> Result<(), String> {
+    if APPLIED.get().is_none() {
+        let _ = APPLIED.set(ShmCache::new(SLOTS)?);
+    }
+    Ok(())
+}
+
+/// Applies `ka` to `c` unless these very settings were applied to it already (by any
+/// process): `Ok(false)` then, `Ok(true)` when the socket was changed. A user timeout this
+/// module gave the connection ([`crate::user_timeout::explicit`]) is set again in the same
+/// socket access, right after the keepalive options: the core's keepalive/user-timeout
+/// alignment (5.8+) must not replace it.
+pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
+    let identity = c.identity();
+    let (key, tag) = identity;
+    let value = Applied::from(ka);
+    let cache = APPLIED.get();
+    if cache.is_some_and(|a| a.begin(key, tag, value)) {
+        return Ok(false);
+    }
+    let r = c.set_socket_options(ka, crate::user_timeout::explicit(identity));
+    if let Some(a) = cache {
+        // a failure may have applied part of the settings: unknown from now on
+        a.end(key, tag, r.is_ok().then_some(value));
+    }
+    r.map(|()| true)
+}
+
+/// The keepalive settings last applied to the connection `identity` (see
+/// [`Conn::identity`]), if known (`tcpops.list`).
+pub fn applied(identity: (u64, u64)) -> Option<Keepalive> {
+    let (key, tag) = identity;
+    APPLIED.get()?.peek(key, tag).map(Applied::keepalive)
+}
