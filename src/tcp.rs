@@ -306,8 +306,9 @@ impl Conn {
     /// Sets keepalive as [`Conn::set_keepalive`] and then, with `Some(ms)`, `TCP_USER_TIMEOUT`
     /// to `ms` (0 = the kernel's default), in one access to the socket (one copy of it from
     /// TCP main for another process's connection). The user timeout is set after the
-    /// keepalive options, so it replaces what keeping the two consistent made of it (see
-    /// [`align_user_timeout`]): for a caller with a user timeout of its own that must stay.
+    /// keepalive options, so it replaces what keeping the two consistent made of it
+    /// (`align_user_timeout` in tcp.rs): for a caller with a user timeout of its own that
+    /// must stay.
     pub fn set_socket_options(
         &self,
         ka: Keepalive,
