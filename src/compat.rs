@@ -11,10 +11,17 @@
 //! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on: detected per
 //!   socket at run time where keepalive is applied (`tcp::align_user_timeout`).
 //!
+//! - the connection table's fields that `tcpops.list` reports are copied by a shim function
+//!   (`krs_tcp_table_copy`) compiled against the release's own headers, so the 6.0 layout of
+//!   `tcp_connection` needs nothing in Rust; the user timeout the core puts on its listening
+//!   sockets (5.8+) is read from the sockets at start-up (`tcp_user_timeout::listen_value`).
+//!
 //! - dmq's API (`dmq_api_t`, `dmq_peer_t`, `peer_reponse_t`, `dmq_resp_cback_t`, bound in
 //!   dmq.rs) is the same in 5.6.3 and 6.0.1 (checked: `git diff 5.6.3 6.0.1` of
 //!   src/modules/dmq/{bind_dmq,peer,dmq_funcs}.h changes formatting only); `dmq_node_t` stays
-//!   opaque, so its layout does not matter.
+//!   opaque, so its layout does not matter. Its behaviour differs: 6.0 looks a node up by IP
+//!   address when the URI does not match, so the nodes of a cluster need distinct IP
+//!   addresses (modules/keepalive/README.md, "Cluster mode"); nothing to bridge in code.
 //!
 //! Nothing needs a build-time version probe so far; one would go in build.rs as a single
 //! `cargo:rustc-cfg` read only here.
