@@ -90,11 +90,6 @@ pub fn bind(
     .map_err(|_| "dmq API already bound".to_string())
 }
 
-/// True once [`bind`] succeeded.
-pub fn is_bound() -> bool {
-    DMQ.get().is_some()
-}
-
 fn bound() -> Result<&'static Bound, String> {
     DMQ.get().ok_or_else(|| "dmq API not bound".to_string())
 }
