@@ -103,7 +103,13 @@ fn flatness(plan: &Plan, res: &mut Results) {
     let (Some(&lo), Some(&hi)) = (plan.ka_sizes.first(), plan.ka_sizes.last()) else {
         return;
     };
-    for what in ["first-added", "last-added", "absent"] {
+    for what in [
+        "first-added",
+        "last-added",
+        "absent",
+        "static parameter, first-added",
+        "static parameter, absent",
+    ] {
         let a = res.median_ours(&format!("ka_is_alive, N={lo}, {what}"));
         let b = res.median_ours(&format!("ka_is_alive, N={hi}, {what}"));
         if let (Some(a), Some(b)) = (a, b) {
