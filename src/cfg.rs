@@ -19,6 +19,9 @@ pub enum Fixup {
     StrAll,
     /// A string with variables, then a writable variable name (`fixup_spve_pvar`).
     StrPvar,
+    /// As [`Fixup::StrAll`]; a parameter without variables is also handed to the module's
+    /// [`crate::cfg_const`] hook at fixup time.
+    StrConst,
 }
 
 impl Fixup {
@@ -28,6 +31,10 @@ impl Fixup {
             Fixup::IntAll => (Some(sys::fixup_igp_all), Some(sys::fixup_free_igp_all)),
             Fixup::StrAll => (Some(sys::fixup_spve_all), Some(sys::fixup_free_spve_all)),
             Fixup::StrPvar => (Some(sys::fixup_spve_pvar), Some(sys::fixup_free_spve_pvar)),
+            Fixup::StrConst => (
+                Some(crate::cfg_const::fixup_spve_const),
+                Some(sys::fixup_free_spve_all),
+            ),
         }
     }
 }
@@ -65,6 +72,13 @@ impl<'a> Call<'a> {
         self.msg
             .as_mut()
             .map_or(std::ptr::null_mut(), |m| m.as_ptr())
+    }
+
+    /// Identity of fixed-up parameter `i` (for [`Fixup::StrConst`]: see [`crate::cfg_const`]).
+    pub fn param_id(&self, i: usize) -> Option<crate::cfg_const::ParamId> {
+        self.params
+            .get(i)
+            .map(|p| crate::cfg_const::ParamId(*p as usize))
     }
 
     /// Parameter `i` as an integer (fixed up by [`Fixup::IntAll`]).

@@ -11,6 +11,7 @@
 pub mod sys;
 
 pub mod cfg;
+pub mod cfg_const;
 mod compat;
 pub mod event;
 pub mod ffi_guard;

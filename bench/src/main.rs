@@ -58,6 +58,12 @@ fn main() {
         probe_secs: if quick { 5 } else { 10 },
         only: std::env::var("BENCH_ONLY").ok(),
     };
+    // q_malloc (the default pkg manager) costs 0.1–1.5 µs per allocation depending on the
+    // heap's layout, which differs between instances and requests: a cfg loop's allocations
+    // would make noise larger than the calls measured. TLSF is O(1) on both sides alike.
+    if std::env::var_os("KRS_PKG_MANAGER").is_none() {
+        std::env::set_var("KRS_PKG_MANAGER", "tlsf");
+    }
     if let Err(e) = side::check_stock() {
         eprintln!("bench: {e}");
         std::process::exit(1);

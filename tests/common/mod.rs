@@ -172,6 +172,11 @@ impl Kamailio {
         } else {
             Command::new("kamailio")
         };
+        // KRS_PKG_MANAGER=tlsf: another pkg memory manager (`-X`; the bench uses it: q_malloc's
+        // cost per allocation depends on the heap's layout)
+        if let Ok(m) = std::env::var("KRS_PKG_MANAGER") {
+            cmd.args(["-X", &m]);
+        }
         let child = cmd
             .arg("-f")
             .arg(&cfg_path)

@@ -5,6 +5,7 @@
 mod codes;
 mod config;
 mod dest_uri;
+mod lookup;
 mod prober;
 mod rpc;
 mod rpc_args;
@@ -24,8 +25,8 @@ fn definition() -> ModuleDef {
     let add_routes = routes::REQUEST | routes::BRANCH | routes::ONREPLY;
     ModuleDef {
         cmds: vec![
-            cmd!("ka_is_alive", w_is_alive, 1, Fixup::StrAll, routes::ANY),
-            cmd!("is_alive", w_is_alive, 1, Fixup::StrAll, routes::ANY),
+            cmd!("ka_is_alive", w_is_alive, 1, Fixup::StrConst, routes::ANY),
+            cmd!("is_alive", w_is_alive, 1, Fixup::StrConst, routes::ANY),
             cmd!("ka_add_destination", w_add, 2, Fixup::StrAll, add_routes),
             cmd!("ka_del_destination", w_del, 2, Fixup::StrAll, routes::ANY),
             ka_api::bind_cmd(ApiImpl {
@@ -94,6 +95,8 @@ fn mod_init() -> Result<(), String> {
     config::init()?;
     table::init()?;
     prober::init()?;
+    // literal ka_is_alive parameters are prepared by their fixups, which run after mod_init
+    kamailio::cfg_const::set_hook(lookup::prepare);
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
     for uri in initial {
@@ -119,11 +122,19 @@ fn shown(b: &[u8]) -> String {
 /// ka_is_alive: 1 up (also while not probed yet, as the C module), 2 down, -1 unknown
 /// destination or bad parameter.
 fn is_alive(dest: &[u8]) -> i32 {
-    match table::state_of(dest) {
+    alive_code(lookup::state_of(dest), dest)
+}
+
+/// The cfg return code of a destination's state (`None`: not monitored).
+fn alive_code(state: Option<i32>, dest: &[u8]) -> i32 {
+    match state {
         Some(state::DOWN) => state::DOWN,
         Some(_) => state::UP,
         None => {
-            log::debug!("ka_is_alive: {} is not monitored", shown(dest));
+            // (`shown` allocates: only when the line is written)
+            if log::log_enabled!(log::Level::Debug) {
+                log::debug!("ka_is_alive: {} is not monitored", shown(dest));
+            }
             -1
         }
     }
@@ -153,6 +164,14 @@ fn del(uri: &[u8], owner: &[u8]) -> i32 {
 }
 
 fn w_is_alive(c: &mut Call) -> i32 {
+    // a literal parameter: prepared at fixup time (an invalid one was reported then)
+    if let Some(state) = c.param_id(0).and_then(lookup::state_prepared) {
+        return match state {
+            Some(state::DOWN) => state::DOWN,
+            Some(_) => state::UP,
+            None => -1,
+        };
+    }
     match c.str(0) {
         Ok(d) => is_alive(d),
         Err(_) => {
@@ -212,7 +231,7 @@ fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval: i32, cbs: ForeignCal
 }
 
 fn api_state(uri: &[u8]) -> i32 {
-    table::state_of(uri).unwrap_or(-1)
+    lookup::state_of(uri).unwrap_or(-1)
 }
 
 fn api_del(uri: &[u8], owner: &[u8]) -> i32 {
