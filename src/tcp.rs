@@ -302,11 +302,14 @@ impl Conn {
             self.0.as_ptr() as usize as u64,
         );
         let applied = APPLIED.get();
-        if applied.is_some_and(|a| a.begin(key, tag, ka)) {
-            return Ok(false);
-        }
+        // the settings in force when known: only the options that differ are set
+        let prev = match applied.map(|a| a.begin_from(key, tag, ka)) {
+            Some(Ok(())) => return Ok(false),
+            Some(Err(prev)) => prev,
+            None => None,
+        };
         let r = self
-            .with_socket(|fd| set_keepalive(fd, ka))
+            .with_socket(|fd| set_keepalive(fd, ka, prev))
             .map_err(KeepaliveError::Fd)
             .and_then(|r| r.map_err(KeepaliveError::Socket));
         if let Some(a) = applied {
@@ -431,8 +434,13 @@ fn send_to_tcp_main(
 }
 
 /// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing; keeps a
-/// user timeout the socket has consistent with it (see [`align_user_timeout`]).
-fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
+/// user timeout the socket has consistent with it (see [`align_user_timeout`]). `prev`: the
+/// settings known to be in force (`Some(value)`), whose unchanged options are not set again.
+fn set_keepalive(
+    fd: BorrowedFd,
+    params: Keepalive,
+    prev: Option<Keepalive>,
+) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let set = |level, opt, v: i32| {
         // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
@@ -453,10 +461,19 @@ fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
     };
     match params {
         Some((idle, count, interval)) => {
-            set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
-            set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
-            set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
-            set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
+            let was = prev.flatten();
+            if was.is_none() {
+                set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
+            }
+            if was.is_none_or(|w| w.0 != idle) {
+                set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
+            }
+            if was.is_none_or(|w| w.1 != count) {
+                set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
+            }
+            if was.is_none_or(|w| w.2 != interval) {
+                set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
+            }
         }
         None => set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0)?,
     }
