@@ -24,6 +24,7 @@ pub mod msg;
 pub mod process;
 pub mod pv;
 pub mod rpc;
+pub mod send;
 pub(crate) mod shm;
 pub mod shm_cache;
 pub mod shm_map;

@@ -22,6 +22,26 @@ pub enum Answer {
     Code(u16),
     /// Do not reply.
     Silent,
+    /// Reply with this status code after this many milliseconds.
+    Slow(u16, u64),
+    /// Reply with this status code; over UDP from another socket (another source port).
+    OtherPort(u16),
+}
+
+impl Answer {
+    fn code(self) -> Option<u16> {
+        match self {
+            Answer::Code(c) | Answer::Slow(c, _) | Answer::OtherPort(c) => Some(c),
+            Answer::Silent => None,
+        }
+    }
+
+    fn delay(self) -> Duration {
+        match self {
+            Answer::Slow(_, ms) => Duration::from_millis(ms),
+            _ => Duration::ZERO,
+        }
+    }
 }
 
 /// One request received.
@@ -31,6 +51,7 @@ pub struct Received {
     pub method: String,
     pub ruri: String,
     pub from: String,
+    pub call_id: String,
     /// "udp" or "tcp".
     pub transport: &'static str,
 }
@@ -190,8 +211,15 @@ fn udp_loop(sock: UdpSocket, shared: Arc<Shared>) {
             Some((h, _)) => &data[..h],
             None => data,
         };
-        handle(head, "udp", at, &shared, |reply| {
-            let _ = sock.send_to(reply, src);
+        handle(head, "udp", at, &shared, |reply, answer| {
+            std::thread::sleep(answer.delay());
+            if answer == Answer::OtherPort(answer.code().unwrap_or(0)) {
+                if let Ok(other) = UdpSocket::bind("127.0.0.1:0") {
+                    let _ = other.send_to(reply, src);
+                }
+            } else {
+                let _ = sock.send_to(reply, src);
+            }
         });
     }
 }
@@ -273,7 +301,8 @@ fn conn_loop(mut stream: TcpStream, _peer: SocketAddr, shared: Arc<Shared>) {
                 break;
             }
             let mut failed = false;
-            handle(head, "tcp", at, &shared, |reply| {
+            handle(head, "tcp", at, &shared, |reply, answer| {
+                std::thread::sleep(answer.delay());
                 failed = stream.write_all(reply).is_err();
             });
             buf.drain(..body_start + body_len);
@@ -400,7 +429,7 @@ fn handle(
     transport: &'static str,
     at: Instant,
     shared: &Shared,
-    send: impl FnOnce(&[u8]),
+    send: impl FnOnce(&[u8], Answer),
 ) {
     let (first, hdrs) = head_lines(head);
     let mut parts = first.split_whitespace();
@@ -431,7 +460,7 @@ fn handle(
         return;
     }
     let answer = *lock(&shared.answer);
-    if let Answer::Code(code) = answer {
+    if let Some(code) = answer.code() {
         let mut r = format!("SIP/2.0 {code} {}\r\n", reason(code));
         for v in &vias {
             r.push_str(&format!("Via: {v}\r\n"));
@@ -445,13 +474,14 @@ fn handle(
         r.push_str(&format!(
             "Call-ID: {call_id}\r\nCSeq: {cseq}\r\nContent-Length: 0\r\n\r\n"
         ));
-        send(r.as_bytes());
+        send(r.as_bytes(), answer);
     }
     let rec = Received {
         at,
         method: method.to_string(),
         ruri: ruri.to_string(),
         from: from.to_string(),
+        call_id: call_id.to_string(),
         transport,
     };
     lock(&shared.log).push(rec);

@@ -10,6 +10,7 @@ mod prober;
 mod rpc;
 mod rpc_args;
 mod state;
+mod stateless;
 mod stats;
 mod table;
 
@@ -50,6 +51,7 @@ fn definition() -> ModuleDef {
             Param::Str("event_callback", &config::EVENT_CALLBACK),
             Param::Int("remove_unreachable", &config::REMOVE_UNREACHABLE),
             Param::Int("max_destinations", &config::MAX_DESTINATIONS),
+            Param::Int("ping_with_tm", &config::PING_WITH_TM),
         ],
         rpcs: vec![
             rpc_def!(
@@ -87,6 +89,7 @@ fn definition() -> ModuleDef {
         stats: stats::list(),
         init: mod_init,
         child_init,
+        reply_hook: Some(stateless::on_reply),
         ..ModuleDef::new("keepalive")
     }
 }
@@ -95,6 +98,7 @@ fn mod_init() -> Result<(), String> {
     config::init()?;
     table::init()?;
     prober::init()?;
+    stateless::init()?;
     // literal ka_is_alive parameters are prepared by their fixups, which run after mod_init
     kamailio::cfg_const::set_hook(lookup::prepare);
     kamailio::timer::reserve_processes(1)?;

@@ -336,7 +336,11 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
         a.run(None);
     }
     for (uri, tok) in sends {
-        match tm::send_request(b"OPTIONS", &uri, &s.ping_from, tok) {
+        let sent = crate::stateless::send(&uri, tok).and_then(|how| match how {
+            crate::stateless::Sent::Stateless => Ok(()),
+            crate::stateless::Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, &s.ping_from, tok),
+        });
+        match sent {
             Ok(_) => stats::PINGS_SENT.inc(),
             Err(e) => {
                 log::error!("cannot ping {}: {e}", String::from_utf8_lossy(&uri));
@@ -344,6 +348,11 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
             }
         }
     }
+}
+
+/// A final reply to a stateless ping (from the reply hook, in any process).
+pub fn stateless_reply(tok: u64, code: i32) {
+    finish(tok, Outcome::Reply(code), None);
 }
 
 /// tm's completion callback for a ping.
