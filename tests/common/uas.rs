@@ -90,6 +90,9 @@ impl Uas {
         let port = tcp.local_addr().expect("uas: local addr").port();
         udp.set_read_timeout(Some(TICK))
             .expect("uas: udp read timeout");
+        // pingers send in bursts (a batch at a time): room for thousands of requests (the
+        // kernel caps this at net.core.rmem_max)
+        set_rcvbuf(&udp, 8 << 20);
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
             answer: Mutex::new(answer),
@@ -169,6 +172,21 @@ impl Drop for Uas {
         for t in conns {
             let _ = t.join();
         }
+    }
+}
+
+/// Asks for a receive buffer of `bytes` on `sock` (best effort).
+fn set_rcvbuf(sock: &UdpSocket, bytes: libc::c_int) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain setsockopt with a valid int buffer on an fd `sock` owns.
+    unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&bytes as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
     }
 }
 

@@ -246,7 +246,8 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
     let mut due: Vec<(u32, u32)> = Vec::new();
     let mut expired: Vec<u32> = Vec::new();
     let mut after = Vec::new();
-    let mut sends: Vec<(Vec<u8>, u64)> = Vec::new();
+    // (destination, ping token, has registrations with records: maybe an API response_clb)
+    let mut sends: Vec<(Vec<u8>, u64, bool)> = Vec::new();
     {
         let mut dests = table().dests.lock();
         let batch = now_ms - now_ms % u64::from(BATCH_MS);
@@ -329,14 +330,15 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
             d.sent_at_us = now_us;
             d.pings = d.pings.wrapping_add(1);
             d.last_checked = unix;
-            sends.push((dests.key(idx), token(idx, seq)));
+            let regs = d.first_reg != 0;
+            sends.push((dests.key(idx), token(idx, seq), regs));
         }
     }
     for a in after {
         a.run(None);
     }
-    for (uri, tok) in sends {
-        let sent = crate::stateless::send(&uri, tok).and_then(|how| match how {
+    for (uri, tok, regs) in sends {
+        let sent = crate::stateless::send(&uri, tok, regs).and_then(|how| match how {
             crate::stateless::Sent::Stateless => Ok(()),
             crate::stateless::Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, &s.ping_from, tok),
         });

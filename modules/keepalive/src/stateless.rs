@@ -79,10 +79,14 @@ fn target(uri: &[u8]) -> Option<(&[u8], u16, Transport)> {
     Some((host, port, transport))
 }
 
-/// Whether the destination of ping `tok` is pinged through tm (see the module doc).
-fn needs_tm(tok: u64) -> bool {
+/// Whether the destination of ping `tok` is pinged through tm (see the module doc); `regs`:
+/// it has registration records (only those can hold an API callback).
+fn needs_tm(tok: u64, regs: bool) -> bool {
     if settings().ping_with_tm {
         return true;
+    }
+    if !regs {
+        return false;
     }
     let idx = (tok >> 32) as u32;
     let t = table();
@@ -139,12 +143,13 @@ pub enum Sent {
     ViaTm,
 }
 
-/// Sends ping `tok` to `uri` statelessly, or says it goes through tm.
-pub fn send(uri: &[u8], tok: u64) -> Result<Sent, String> {
+/// Sends ping `tok` to `uri` statelessly, or says it goes through tm (`regs`: see
+/// [`needs_tm`]).
+pub fn send(uri: &[u8], tok: u64, regs: bool) -> Result<Sent, String> {
     let Some((host, port, transport)) = target(uri) else {
         return Ok(Sent::ViaTm);
     };
-    if needs_tm(tok) {
+    if needs_tm(tok, regs) {
         return Ok(Sent::ViaTm);
     }
     let mut dest = Dest::resolve(host, port, transport)?;
