@@ -5,7 +5,7 @@
 //! `ka_is_alive("10.0.0.1:5060")`), the module's hook (set with [`set_hook`]) is told its text
 //! and its [`ParamId`] once, in the main process before the fork; the module prepares whatever
 //! it needs then (a canonical key, a hash) and finds it again per call through
-//! [`crate::cfg::Call::param_id`]. The fixed-up parameter is never freed while the server runs,
+//! [`crate::cfg::LitStr`]. The fixed-up parameter is never freed while the server runs,
 //! so its identity is never reused for another parameter.
 
 use std::ffi::{c_int, c_void};
@@ -39,14 +39,14 @@ extern "C" {
 ///
 /// # Safety
 /// `fp` is an `fparam_t` made by the core's `fixup_spve_*`.
-unsafe fn constant_text<'a>(fp: *const sys::fparam_t) -> Option<&'a [u8]> {
+pub(crate) unsafe fn constant_text<'a>(fp: *const sys::fparam_t) -> Option<&'a [u8]> {
     // SAFETY: guaranteed by the caller.
     let fp = unsafe { &*fp };
     if fp.type_ != sys::FPARAM_STR as c_int {
         return None;
     }
     // SAFETY: an FPARAM_STR parameter holds its (pkg, kept for the run) string in `v.str_`.
-    Some(unsafe { crate::kemi::str_bytes(&fp.v.str_) })
+    Some(unsafe { crate::str::str_bytes(&fp.v.str_) })
 }
 
 /// The fixup of [`crate::cfg::Fixup::StrConst`]: `fixup_spve_all`, then the hook for a

@@ -5,7 +5,7 @@ use std::ffi::{c_int, CString};
 use once_cell::sync::OnceCell;
 
 use crate::ffi_guard::guard;
-use crate::kemi::str_over;
+use crate::str::str_over;
 use crate::sys;
 use crate::tcp::{CloseReason, ClosedConn};
 
@@ -124,7 +124,7 @@ fn run(target: &EventTarget, prepare: impl FnOnce(&mut sys::sip_msg)) {
 
 /// Runs `target` for a closed TCP connection, with the connection's receive info.
 pub fn run_for_conn(target: &EventTarget, conn: &ClosedConn) {
-    run(target, |m| m.rcv = conn.raw.rcv);
+    run(target, |m| m.rcv = conn.rcv());
 }
 
 /// Runs `target` with `ruri` as the message's request URI (`$ru`).
@@ -175,8 +175,7 @@ extern "C" fn tcp_closed_cb(evp: *mut sys::sr_event_param_t) -> c_int {
             ::log::warn!("received a bad TCP closed event");
             return -1;
         };
-        // SAFETY: see above.
-        let Some(raw) = (unsafe { info.con.as_ref() }) else {
+        let Some(raw) = std::ptr::NonNull::new(info.con) else {
             ::log::warn!("received a TCP closed event without a connection");
             return -1;
         };
@@ -186,7 +185,8 @@ extern "C" fn tcp_closed_cb(evp: *mut sys::sr_event_param_t) -> c_int {
             _ => CloseReason::Eof,
         };
         if let Some(h) = TCP_CLOSED.get() {
-            h(&ClosedConn { raw, reason });
+            // SAFETY: the core keeps the connection allocated during its close callback.
+            h(&unsafe { ClosedConn::new(raw, reason) });
         }
         0
     })

@@ -3,15 +3,15 @@
 
 use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use once_cell::sync::OnceCell;
 
 use crate::cfg::Fixup;
 use crate::ffi_guard::guard;
-use crate::kemi::str_bytes;
-use crate::kemi::str_over;
 use crate::module::Cmd;
-use crate::shm;
+use crate::shm::{self, ShmSafe};
+use crate::str::{str_arg, str_bytes, str_over};
 use crate::sys;
 use crate::tm::Reply;
 
@@ -22,6 +22,12 @@ pub struct ForeignCallbacks {
     response: sys::ka_response_f,
     user_attr: usize,
 }
+
+// SAFETY: all-zero is "no callbacks". The callbacks are code of a module loaded before the
+// fork (the same address in every process); `user_attr` is opaque to us, never dereferenced,
+// only handed back to the API user's own callback (as the C module does: what it points to
+// is the API user's contract, as in C).
+unsafe impl ShmSafe for ForeignCallbacks {}
 
 impl ForeignCallbacks {
     /// No callbacks (registrations made from the config or RPC).
@@ -65,12 +71,37 @@ impl ForeignCallbacks {
 }
 
 /// A `ka_dest_t` in shm handed to API users by `find_destination` (uri, owner, state and
-/// flags are filled; the rest is zero). Freed with [`DestView::free`].
-#[derive(Clone, Copy)]
+/// flags are filled; the rest is zero). Owned linearly: not `Copy` nor `Clone`, freed once by
+/// [`DestView::free`] (which consumes it); API users get a [`Lent`] of it.
+///
+/// ```compile_fail,E0382
+/// fn twice(v: kamailio::ka_api::DestView) {
+///     v.free();
+///     v.free(); // a double free does not compile: `free` took the view
+/// }
+/// ```
+///
+/// ```compile_fail
+/// fn copy(v: &kamailio::ka_api::DestView) -> kamailio::ka_api::DestView {
+///     *v // not Copy
+/// }
+/// ```
+#[repr(transparent)]
 pub struct DestView(NonNull<sys::ka_dest_t>);
 
-// SAFETY: lives in shm; written only under the keepalive table lock.
+// SAFETY: lives in shm; its state is written atomically (`set_state`), the rest only in
+// `new` and `free`, which own the view.
 unsafe impl Send for DestView {}
+// SAFETY: as above.
+unsafe impl Sync for DestView {}
+// SAFETY: all-zero is `None` (a repr(transparent) NonNull); the view is in shm, the same in
+// every process.
+unsafe impl ShmSafe for Option<DestView> {}
+
+/// A view as lent to an API user by `find_destination`: it names the view for C, nothing
+/// more (it cannot free it or read it).
+#[derive(Clone, Copy)]
+pub struct Lent(NonNull<sys::ka_dest_t>);
 
 impl DestView {
     pub fn new(uri: &[u8], owner: &[u8], state: i32) -> Option<DestView> {
@@ -103,10 +134,18 @@ impl DestView {
         Some(DestView(v))
     }
 
+    /// Lends the view to an API user (valid until the view is freed, which the API user's
+    /// protocol rules out while it holds the list lock).
+    pub fn lend(&self) -> Lent {
+        Lent(self.0)
+    }
+
     /// Updates the state API users read.
     pub fn set_state(&self, state: i32) {
-        // SAFETY: the view is alive until `free`; callers hold the table lock.
-        unsafe { (*self.0.as_ptr()).state = state };
+        // SAFETY: the view is alive until `free` (which takes it); `state` is an aligned int
+        // that C readers read (under the list lock) while we may write it: an atomic store.
+        let s = unsafe { AtomicI32::from_ptr(std::ptr::addr_of_mut!((*self.0.as_ptr()).state)) };
+        s.store(state, Ordering::Relaxed);
     }
 
     /// Frees the view and its strings.
@@ -134,7 +173,7 @@ pub struct ApiImpl {
     /// (uri, owner) -> 1 removed, -1 not found.
     pub del: fn(&[u8], &[u8]) -> i32,
     /// (uri, owner) -> the registration's view; call with the list locked.
-    pub find: fn(&[u8], &[u8]) -> Option<DestView>,
+    pub find: fn(&[u8], &[u8]) -> Option<Lent>,
     pub lock: fn(),
     pub unlock: fn(),
 }
@@ -144,27 +183,21 @@ static API: OnceCell<ApiImpl> = OnceCell::new();
 /// The `bind_keepalive` cmd export (param_no 0, not usable from the config) over `api`.
 pub fn bind_cmd(api: ApiImpl) -> Cmd {
     let _ = API.set(api);
-    Cmd::new(
-        "bind_keepalive",
-        bind_keepalive as *const (),
-        0,
-        Fixup::None,
-        0,
-    )
+    // SAFETY: not a cfg function, but exported with no routes (flags 0) so that no config
+    // calls it: only find_export("bind_keepalive") users call it, with its own signature.
+    unsafe {
+        Cmd::new(
+            "bind_keepalive",
+            bind_keepalive as *const (),
+            0,
+            Fixup::None,
+            0,
+        )
+    }
 }
 
 fn api() -> Option<&'static ApiImpl> {
     API.get()
-}
-
-/// # Safety
-/// Called by other modules with a NULL or valid str.
-unsafe fn bytes<'a>(s: *mut sys::str_) -> &'a [u8] {
-    // SAFETY: guaranteed by the caller.
-    unsafe { s.as_ref() }.map_or(&[], |s| {
-        // SAFETY: a valid str from the caller.
-        unsafe { str_bytes(s) }
-    })
 }
 
 unsafe extern "C" fn bind_keepalive(api: *mut sys::keepalive_api_t) -> c_int {
@@ -201,7 +234,7 @@ unsafe extern "C" fn add_destination(
             user_attr: user_attr as usize,
         };
         // SAFETY: the API user passes valid strs (or NULL).
-        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        let (u, o) = unsafe { (str_arg(uri), str_arg(owner)) };
         (a.add)(u, o, flags, ping_interval, cbs)
     })
 }
@@ -209,14 +242,14 @@ unsafe extern "C" fn add_destination(
 unsafe extern "C" fn destination_state(uri: *mut sys::str_) -> sys::ka_state {
     guard("keepalive destination_state", -1, || {
         // SAFETY: as above.
-        api().map_or(-1, |a| (a.state)(unsafe { bytes(uri) }))
+        api().map_or(-1, |a| (a.state)(unsafe { str_arg(uri) }))
     })
 }
 
 unsafe extern "C" fn del_destination(uri: *mut sys::str_, owner: *mut sys::str_) -> c_int {
     guard("keepalive del_destination", -1, || {
         // SAFETY: as above.
-        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        let (u, o) = unsafe { (str_arg(uri), str_arg(owner)) };
         api().map_or(-1, |a| (a.del)(u, o))
     })
 }
@@ -229,7 +262,7 @@ unsafe extern "C" fn find_destination(
 ) -> c_int {
     guard("keepalive find_destination", 0, || {
         // SAFETY: as above.
-        let (u, o) = unsafe { (bytes(uri), bytes(owner)) };
+        let (u, o) = unsafe { (str_arg(uri), str_arg(owner)) };
         let found = api().and_then(|a| (a.find)(u, o));
         // SAFETY: the caller passes NULL or valid out-pointers.
         unsafe {
@@ -283,7 +316,7 @@ unsafe extern "C" fn on_state_tramp(uri: *mut sys::str_, state: c_int, user_attr
         let (f, u) = unsafe {
             (
                 std::mem::transmute::<*mut c_void, OnState>(user_attr),
-                bytes(uri),
+                str_arg(uri),
             )
         };
         f(u, state);

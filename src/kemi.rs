@@ -1,42 +1,8 @@
 //! KEMI exports (`KSR.<module>.<function>`) and the conversions they need.
 
 use crate::msg::Msg;
+use crate::str::static_str;
 use crate::sys;
-
-/// The bytes of a core `str` (empty for NULL).
-///
-/// # Safety
-/// `s.s` is NULL or valid for `s.len` bytes for `'a`.
-pub unsafe fn str_bytes<'a>(s: &sys::str_) -> &'a [u8] {
-    if s.s.is_null() || s.len <= 0 {
-        &[]
-    } else {
-        // SAFETY: guaranteed by the caller.
-        unsafe { std::slice::from_raw_parts(s.s.cast(), s.len as usize) }
-    }
-}
-
-/// A core `str` over a Rust buffer, for handing it to C for the duration of a call.
-pub(crate) fn str_over(b: &mut [u8]) -> sys::str_ {
-    sys::str_ {
-        s: b.as_mut_ptr().cast(),
-        len: b.len() as std::ffi::c_int,
-    }
-}
-
-/// The bytes behind a KEMI `str*` argument.
-///
-/// # Safety
-/// `s` is NULL or a valid `str` for the duration of the call.
-#[doc(hidden)]
-pub unsafe fn str_arg<'a>(s: *mut sys::str_) -> &'a [u8] {
-    // SAFETY: guaranteed by the caller.
-    match unsafe { s.as_ref() } {
-        // SAFETY: the engine's strings are valid for the call.
-        Some(s) => unsafe { str_bytes(s) },
-        None => &[],
-    }
-}
 
 /// Parameter types of a KEMI function.
 #[derive(Debug, Clone, Copy)]
@@ -53,8 +19,11 @@ pub struct KemiDef {
 }
 
 impl KemiDef {
+    /// # Safety
+    /// `func` is an `extern "C"` function taking the message and arguments of `params`'
+    /// types, returning an int (what [`crate::kemi!`] generates).
     #[doc(hidden)]
-    pub fn new(name: &'static str, func: *const (), params: &'static [KemiType]) -> Self {
+    pub unsafe fn new(name: &'static str, func: *const (), params: &'static [KemiType]) -> Self {
         KemiDef { name, func, params }
     }
 
@@ -73,15 +42,6 @@ impl KemiDef {
             func: self.func as *mut _,
             ptypes,
         }
-    }
-}
-
-/// A core `str` over a string that lives for the whole process (NUL-terminated copy).
-pub(crate) fn static_str(s: &str) -> sys::str_ {
-    let c: &'static mut [u8] = Box::leak(format!("{s}\0").into_bytes().into_boxed_slice());
-    sys::str_ {
-        s: c.as_mut_ptr().cast(),
-        len: s.len() as i32,
     }
 }
 
@@ -118,7 +78,7 @@ macro_rules! kemi_arg {
         $v
     };
     (Str, $v:ident) => {
-        $crate::kemi::str_arg($v)
+        $crate::str::str_arg($v)
     };
 }
 
@@ -135,6 +95,9 @@ macro_rules! kemi {
             // valid for this call.
             unsafe { $crate::kemi::dispatch($name, msg, |m| $body(m $(, $crate::kemi_arg!($ty, $arg))*)) }
         }
-        $crate::kemi::KemiDef::new($name, tramp as *const (), &[$($crate::kemi::KemiType::$ty),*])
+        // SAFETY: `tramp` takes the message and arguments of the declared types.
+        #[allow(unsafe_code)]
+        let k = unsafe { $crate::kemi::KemiDef::new($name, tramp as *const (), &[$($crate::kemi::KemiType::$ty),*]) };
+        k
     }};
 }

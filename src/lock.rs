@@ -1,5 +1,22 @@
 //! Kamailio locks (`gen_lock_t` in shm): the locks that guard state shared by processes.
+//!
+//! A lock is released only by the guard that took it ([`ShmLockGuard`], RAII as in
+//! `lock_api`): there is no safe way to unlock a lock this process does not hold. The typed
+//! form that owns its data is [`crate::shm::ShmMutex`].
+//!
+//! ```compile_fail
+//! // No safe release: unlocking a lock the caller may not hold does not compile.
+//! let l = kamailio::lock::ShmLock::new().unwrap();
+//! l.release();
+//! ```
+//!
+//! ```compile_fail
+//! // No guard-less acquire either.
+//! let l = kamailio::lock::ShmLock::new().unwrap();
+//! l.acquire();
+//! ```
 
+use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 use crate::sys;
@@ -23,28 +40,38 @@ impl ShmLock {
     /// Takes the lock until the guard is dropped (also on unwind, so a panic never leaves
     /// it held in every process).
     pub fn lock(&self) -> ShmLockGuard<'_> {
-        self.acquire();
-        ShmLockGuard(self)
-    }
-
-    /// Takes the lock without a guard, for C APIs that lock and unlock in separate calls.
-    pub fn acquire(&self) {
         // SAFETY: a lock initialised by `new`, never deallocated while the server runs.
         unsafe { sys::krs_lock_get(self.0.as_ptr()) }
-    }
-
-    /// Releases a lock taken with [`ShmLock::acquire`].
-    pub fn release(&self) {
-        // SAFETY: as in `acquire`; the caller holds the lock.
-        unsafe { sys::krs_lock_release(self.0.as_ptr()) }
+        ShmLockGuard {
+            lock: *self,
+            _l: PhantomData,
+        }
     }
 }
 
-/// Holds a [`ShmLock`]; releases it when dropped.
-pub struct ShmLockGuard<'a>(&'a ShmLock);
+/// Holds a [`ShmLock`]; releases it when dropped. The only way to release a lock.
+#[must_use = "the lock is released when the guard is dropped"]
+pub struct ShmLockGuard<'a> {
+    lock: ShmLock,
+    _l: PhantomData<&'a ShmLock>,
+}
+
+impl ShmLockGuard<'_> {
+    /// The same guard, not tied to a borrow of the lock: locks in shm are never freed
+    /// while the server runs, so the guard may outlive the handle it came from.
+    pub(crate) fn detach(self) -> ShmLockGuard<'static> {
+        let lock = self.lock;
+        std::mem::forget(self);
+        ShmLockGuard {
+            lock,
+            _l: PhantomData,
+        }
+    }
+}
 
 impl Drop for ShmLockGuard<'_> {
     fn drop(&mut self) {
-        self.0.release();
+        // SAFETY: this guard took the lock in `ShmLock::lock` and releases it once.
+        unsafe { sys::krs_lock_release(self.lock.0.as_ptr()) }
     }
 }

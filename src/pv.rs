@@ -27,7 +27,7 @@ impl<'a> PvTarget<'a> {
     pub fn by_name(msg: &'a mut Msg, name: &[u8]) -> Option<PvTarget<'a>> {
         // the core takes a mutable str and keeps its own copy in the cache
         let mut buf = name.to_vec();
-        let mut s = crate::kemi::str_over(&mut buf);
+        let mut s = crate::str::str_over(&mut buf);
         // SAFETY: a lookup (and, on a miss, a parse and insert) in the core's PV cache; the
         // name lives across the call. Cached specs are never freed.
         let spec = unsafe { sys::pv_cache_get(&mut s) };
@@ -114,7 +114,7 @@ pub unsafe fn parse_name(
             return -1;
         };
         // SAFETY: the core's str is valid for its length.
-        let key = unsafe { crate::kemi::str_bytes(input) };
+        let key = unsafe { crate::str::str_bytes(input) };
         match parse(key) {
             Some(id) => {
                 sp.pvp.pvn.type_ = sys::PV_NAME_INTSTR as _;
@@ -182,8 +182,11 @@ pub struct PvDef {
 }
 
 impl PvDef {
+    /// # Safety
+    /// `get` and `parse` are the core's `pv_getf_t` and `pv_parse_name_f` functions (what
+    /// [`crate::pv!`] generates).
     #[doc(hidden)]
-    pub fn new(name: &'static str, get: *const (), parse: *const ()) -> Self {
+    pub unsafe fn new(name: &'static str, get: *const (), parse: *const ()) -> Self {
         PvDef { name, get, parse }
     }
 }
@@ -209,6 +212,9 @@ macro_rules! pv {
             // SAFETY: the core passes the message, the parsed param and the result slot.
             unsafe { $crate::pv::get($name, msg, param, res, $get) }
         }
-        $crate::pv::PvDef::new($name, get as *const (), parse as *const ())
+        // SAFETY: `get` and `parse` are the trampolines above, of the core's signatures.
+        #[allow(unsafe_code)]
+        let p = unsafe { $crate::pv::PvDef::new($name, get as *const (), parse as *const ()) };
+        p
     }};
 }

@@ -16,12 +16,23 @@ pub struct RpcDef {
 
 impl RpcDef {
     #[doc(hidden)]
-    pub fn new(name: &'static str, doc: &'static str, func: *const ()) -> Self {
-        Self::with_flags(name, doc, func, 0)
+    ///
+    /// # Safety
+    /// `func` is an `rpc_function_t` (what [`crate::rpc!`] generates).
+    pub unsafe fn new(name: &'static str, doc: &'static str, func: *const ()) -> Self {
+        // SAFETY: guaranteed by the caller.
+        unsafe { Self::with_flags(name, doc, func, 0) }
     }
 
+    /// # Safety
+    /// As for [`RpcDef::new`].
     #[doc(hidden)]
-    pub fn with_flags(name: &'static str, doc: &'static str, func: *const (), flags: u32) -> Self {
+    pub unsafe fn with_flags(
+        name: &'static str,
+        doc: &'static str,
+        func: *const (),
+        flags: u32,
+    ) -> Self {
         RpcDef {
             name,
             doc,
@@ -124,7 +135,7 @@ impl<'a> Rpc<'a> {
             )
         };
         // SAFETY: the transport's string is valid for the call; we copy it.
-        (n == 1).then(|| unsafe { crate::kemi::str_bytes(&s) }.to_vec())
+        (n == 1).then(|| unsafe { crate::str::str_bytes(&s) }.to_vec())
     }
 
     /// The next parameter as an integer; `None` if there is none, `Some(Err)` if it is not
@@ -241,7 +252,12 @@ macro_rules! rpc {
             // SAFETY: the core passes its RPC API and the call's context.
             unsafe { $crate::rpc::dispatch($name, api, ctx, $body) }
         }
-        $crate::rpc::RpcDef::with_flags($name, $doc, tramp as *const (), $crate::rpc::RET_ARRAY)
+        // SAFETY: `tramp` is an rpc_function_t.
+        #[allow(unsafe_code)]
+        let r = unsafe {
+            $crate::rpc::RpcDef::with_flags($name, $doc, tramp as *const (), $crate::rpc::RET_ARRAY)
+        };
+        r
     }};
     ($name:literal, $doc:literal, $body:path) => {{
         #[allow(unsafe_code)]
@@ -249,6 +265,9 @@ macro_rules! rpc {
             // SAFETY: the core passes its RPC API and the call's context.
             unsafe { $crate::rpc::dispatch($name, api, ctx, $body) }
         }
-        $crate::rpc::RpcDef::new($name, $doc, tramp as *const ())
+        // SAFETY: `tramp` is an rpc_function_t.
+        #[allow(unsafe_code)]
+        let r = unsafe { $crate::rpc::RpcDef::new($name, $doc, tramp as *const ()) };
+        r
     }};
 }

@@ -51,7 +51,7 @@ impl Dest {
         let mut buf = [0u8; 256];
         let h = buf.get_mut(..host.len()).ok_or("host name too long")?;
         h.copy_from_slice(host);
-        let mut hs = crate::kemi::str_over(h);
+        let mut hs = crate::str::str_over(h);
         // SAFETY: plain C data; all-zero is an empty destination.
         let mut dst: sys::dest_info = unsafe { std::mem::zeroed() };
         let mut proto = transport.proto() as std::ffi::c_char;
@@ -90,7 +90,7 @@ impl Dest {
         let si = unsafe { &*self.dst.send_sock };
         let text = |s: &sys::str_| {
             // SAFETY: the socket's strings live as long as the socket.
-            String::from_utf8_lossy(unsafe { crate::kemi::str_bytes(s) }).into_owned()
+            String::from_utf8_lossy(unsafe { crate::str::str_bytes(s) }).into_owned()
         };
         let (host, port) = if si.useinfo.name.len > 0 {
             (text(&si.useinfo.name), text(&si.useinfo.port_no_str))
@@ -151,7 +151,7 @@ pub(crate) unsafe extern "C" fn response_tramp(msg: *mut sys::sip_msg) -> c_int 
             return 1;
         }
         // SAFETY: the Call-ID body lies in the message's buffer, valid for this call.
-        let id = unsafe { crate::kemi::str_bytes(&callid) };
+        let id = unsafe { crate::str::str_bytes(&callid) };
         if hook(id, code) {
             0
         } else {

@@ -1,19 +1,16 @@
 //! A small direct-mapped record in shared memory of the outcome of operations with side
 //! effects (e.g. socket options applied to a connection), so that repeating an operation
 //! whose outcome is known can be skipped. A fixed number of slots, each holding the latest
-//! key that maps to it, guarded by one [`ShmLock`]; a newer key replaces an older one, so
+//! key that maps to it, guarded by one shm lock; a newer key replaces an older one, so
 //! the record never grows.
 //!
 //! An operation runs between [`ShmCache::begin`] and [`ShmCache::end`], outside the lock. When
 //! two operations on the same key overlap, their side effects may interleave, so the key's
 //! value is dropped rather than recorded.
 
-use std::marker::PhantomData;
 use std::mem::size_of;
-use std::ptr::NonNull;
 
-use crate::lock::ShmLock;
-use crate::shm;
+use crate::shm::{self, ShmHolder, ShmSafe};
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -32,16 +29,29 @@ struct Entry<V> {
 }
 
 #[repr(C)]
-struct Header {
-    lock: ShmLock,
+struct Header<V> {
     mask: u64,
-    // followed by mask + 1 entries
+    /// mask + 1 entries in shm.
+    entries: *mut Entry<V>,
 }
 
+// SAFETY: Send: the entries pointer points into shm, the same in every process; Sync: the
+// entries are only reached under the cache's lock, `mask` is not written after `new`.
+unsafe impl<V: ShmSafe> Send for Header<V> {}
+// SAFETY: as above.
+unsafe impl<V: ShmSafe> Sync for Header<V> {}
+// SAFETY: zero-valid (a null pointer is replaced in `new` before use); it points into shm
+// only.
+unsafe impl<V: ShmSafe> ShmSafe for Header<V> {}
+
 /// A handle to a cache in shm; copy it freely.
+///
+/// ```compile_fail
+/// // Values must be ShmSafe: a heap pointer would mean nothing in another process.
+/// let c = kamailio::shm_cache::ShmCache::<Box<u32>>::new(16);
+/// ```
 pub struct ShmCache<V> {
-    hdr: NonNull<Header>,
-    _v: PhantomData<V>,
+    h: ShmHolder<Header<V>>,
 }
 
 impl<V> Clone for ShmCache<V> {
@@ -52,44 +62,33 @@ impl<V> Clone for ShmCache<V> {
 impl<V> Copy for ShmCache<V> {}
 
 // SAFETY: the cache lives in shm; entries are read and written only under its shm lock.
-unsafe impl<V: Copy + Send> Send for ShmCache<V> {}
+unsafe impl<V: ShmSafe> Send for ShmCache<V> {}
 // SAFETY: as above.
-unsafe impl<V: Copy + Send> Sync for ShmCache<V> {}
+unsafe impl<V: ShmSafe> Sync for ShmCache<V> {}
 
-impl<V: Copy + Send + PartialEq> ShmCache<V> {
+impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
     /// Allocates a cache of `slots` (rounded up to a power of two) entries in shm; call in
     /// mod_init, before the fork.
     pub fn new(slots: usize) -> Result<ShmCache<V>, String> {
         let n = slots.next_power_of_two();
-        let lock = ShmLock::new().ok_or("cannot allocate a shm lock")?;
-        let hdr = shm::alloc_zeroed(size_of::<Header>() + n * size_of::<Entry<V>>())
-            .ok_or("out of shm")?
-            .cast::<Header>();
-        // SAFETY: a fresh zeroed block sized for the header and n entries; zeroed entries are
-        // empty (key 0) and their values are never read.
-        unsafe {
-            std::ptr::addr_of_mut!((*hdr.as_ptr()).lock).write(lock);
-            (*hdr.as_ptr()).mask = n as u64 - 1;
-        }
-        Ok(ShmCache {
-            hdr,
-            _v: PhantomData,
-        })
+        let h = ShmHolder::new(|h: &mut Header<V>| {
+            // zero-filled entries are empty (key 0) and valid (V is ShmSafe)
+            let e = shm::alloc_zeroed(n * size_of::<Entry<V>>()).ok_or("out of shm")?;
+            h.mask = n as u64 - 1;
+            h.entries = e.as_ptr().cast();
+            Ok(())
+        })?;
+        Ok(ShmCache { h })
     }
 
     /// Runs `f` on the slot of `key`, under the lock.
     fn with_slot<R>(&self, key: u64, f: impl FnOnce(&mut Entry<V>) -> R) -> R {
-        // SAFETY: the header is allocated in `new` and never freed while the server runs.
-        let h = unsafe { self.hdr.as_ref() };
+        let h = self.h.head();
         let i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) & h.mask;
-        let _g = h.lock.lock();
-        // SAFETY: the entries follow the header and i <= mask; the lock makes this the only
-        // access to the entry.
-        let e = unsafe {
-            &mut *(self.hdr.as_ptr().add(1))
-                .cast::<Entry<V>>()
-                .add(i as usize)
-        };
+        let _g = self.h.lock();
+        // SAFETY: the entries block holds mask + 1 entries and i <= mask; the lock makes
+        // this the only access to the entry.
+        let e = unsafe { &mut *h.entries.add(i as usize) };
         f(e)
     }
 

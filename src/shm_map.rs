@@ -1,6 +1,11 @@
 //! A hash map in shared memory: byte-string keys, `Copy` values, stable record indices.
 //!
-//! - Writers (insert, remove, value access) hold the map's [`ShmLock`] through a [`MapGuard`].
+//! - Writers (insert, remove, value access) hold the map's lock through a [`MapGuard`]; a C
+//!   API that locks and unlocks in separate calls keeps a [`MapHold`], the token that proves
+//!   this process holds the lock, and takes guards from it one at a time.
+//! - Values are [`ShmSafe`]: a freed record's value is zeroed again, so every record holds a
+//!   valid `V` and a value is moved out exactly once (by [`MapGuard::remove`]).
+//! - A write window (the sequence counter odd) is a guard: a panic inside it still ends it.
 //! - Readers of a record's `status` (an `i32` kept next to the value) go lock-free: a seqlock
 //!   over the slot array, the records' key fields and the key arena, retried a bounded
 //!   number of times, then the lock.
@@ -20,8 +25,8 @@ use std::mem::size_of;
 use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicI32, AtomicPtr, AtomicU32, AtomicU64, Ordering};
 
-use crate::lock::{ShmLock, ShmLockGuard};
-use crate::shm;
+use crate::lock::ShmLockGuard;
+use crate::shm::{self, ShmHolder, ShmSafe};
 
 /// Longest key the map takes.
 pub const MAX_KEY: usize = 512;
@@ -47,12 +52,6 @@ pub const STATUS_COUNTED: usize = 4;
 const _: () = assert!(CHUNK * MAX_CHUNKS <= IDX_MASK as usize + 1);
 const _: () = assert!(KEY_CLASSES <= ARENA_CHUNK);
 const _: () = assert!(ARENA_CHUNK * MAX_ARENA_CHUNKS <= u32::MAX as usize);
-
-thread_local! {
-    /// The map whose lock this process (thread) holds through [`ShmMap::hold`], by header
-    /// address; 0 = none.
-    static HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
 
 #[repr(C)]
 struct Record<V> {
@@ -87,7 +86,6 @@ impl Slots {
 
 #[repr(C)]
 struct Header {
-    lock: ShmLock,
     seq: AtomicU64,
     seed: u64,
     slots: AtomicPtr<Slots>,
@@ -107,9 +105,21 @@ struct Header {
     arena: [AtomicPtr<AtomicU64>; MAX_ARENA_CHUNKS],
 }
 
+// SAFETY: the plain (UnsafeCell) fields are only touched under the map's lock, the others
+// are atomics.
+unsafe impl Sync for Header {}
+// SAFETY: zero is a valid start for every field (null pointers, zero counters); its pointers
+// point into shm only; Send as all its fields are.
+unsafe impl ShmSafe for Header {}
+
 /// A handle to a map in shm; copy it freely (all processes see the same map).
+///
+/// ```compile_fail
+/// // A value holding a reference into process memory may not live in the map.
+/// let m = kamailio::shm_map::ShmMap::<&'static [u8]>::new();
+/// ```
 pub struct ShmMap<V> {
-    hdr: NonNull<Header>,
+    hdr: ShmHolder<Header>,
     _v: PhantomData<V>,
 }
 
@@ -121,9 +131,9 @@ impl<V> Clone for ShmMap<V> {
 impl<V> Copy for ShmMap<V> {}
 
 // SAFETY: the map lives in shm; all shared mutation is under the shm lock or atomic.
-unsafe impl<V: Copy + Send> Send for ShmMap<V> {}
+unsafe impl<V: ShmSafe> Send for ShmMap<V> {}
 // SAFETY: as above.
-unsafe impl<V: Copy + Send> Sync for ShmMap<V> {}
+unsafe impl<V: ShmSafe> Sync for ShmMap<V> {}
 
 /// The map is full (record limit), shm is exhausted, or the key is empty or longer than
 /// [`MAX_KEY`].
@@ -213,21 +223,15 @@ fn alloc_slots(cap: u64) -> Option<NonNull<Slots>> {
     Some(p)
 }
 
-impl<V: Copy + Send> ShmMap<V> {
+impl<V: ShmSafe> ShmMap<V> {
     /// Creates an empty map in shm (call in mod_init, before the fork).
     pub fn new() -> Result<ShmMap<V>, String> {
-        let lock = ShmLock::new().ok_or("cannot allocate a shm lock")?;
-        let slots = alloc_slots(64).ok_or("out of shm")?;
-        let hdr = shm::alloc_zeroed(size_of::<Header>())
-            .ok_or("out of shm")?
-            .cast::<Header>();
-        // SAFETY: a fresh zeroed block sized for Header; zero is a valid start for every
-        // field but the ones written here.
-        unsafe {
-            std::ptr::addr_of_mut!((*hdr.as_ptr()).lock).write(lock);
-            (*hdr.as_ptr()).seed = random_seed();
-            (*hdr.as_ptr()).slots = AtomicPtr::new(slots.as_ptr());
-        }
+        let hdr = ShmHolder::new(|h: &mut Header| {
+            let slots = alloc_slots(64).ok_or("out of shm")?;
+            h.seed = random_seed();
+            h.slots = AtomicPtr::new(slots.as_ptr());
+            Ok(())
+        })?;
         Ok(ShmMap {
             hdr,
             _v: PhantomData,
@@ -235,8 +239,7 @@ impl<V: Copy + Send> ShmMap<V> {
     }
 
     fn h(&self) -> &Header {
-        // SAFETY: the header is allocated in `new` and never freed while the server runs.
-        unsafe { self.hdr.as_ref() }
+        self.hdr.head()
     }
 
     fn record(&self, idx: u32) -> Option<&Record<V>> {
@@ -284,36 +287,36 @@ impl<V: Copy + Send> ShmMap<V> {
 
     /// Takes the lock and gives access to the records.
     pub fn lock(&self) -> MapGuard<'_, V> {
-        let h = self.h();
         MapGuard {
             map: *self,
-            _g: Some(h.lock.lock()),
+            _g: Some(self.hdr.lock()),
+            _b: PhantomData,
         }
     }
 
     /// Takes the lock for a C API that locks and unlocks in separate calls (the keepalive
-    /// API's lock_list); [`ShmMap::lock_unless_held`] then works inside it.
-    pub fn hold(&self) {
-        self.h().lock.acquire();
-        HELD.with(|h| h.set(self.hdr.as_ptr() as usize));
-    }
-
-    /// Releases the lock taken with [`ShmMap::hold`].
-    pub fn release_hold(&self) {
-        HELD.with(|h| h.set(0));
-        self.h().lock.release();
-    }
-
-    /// Like [`ShmMap::lock`], but when this process holds the lock through
-    /// [`ShmMap::hold`], gives access under that hold instead of deadlocking.
-    pub fn lock_unless_held(&self) -> MapGuard<'_, V> {
-        if HELD.with(|h| h.get()) == self.hdr.as_ptr() as usize {
-            MapGuard {
-                map: *self,
-                _g: None,
-            }
-        } else {
-            self.lock()
+    /// API's lock_list): the returned token is the proof that the lock is held, gives
+    /// access through [`MapHold::guard`], and releases the lock when dropped (unlock_list).
+    ///
+    /// ```compile_fail
+    /// // There is no release without the token.
+    /// let m = kamailio::shm_map::ShmMap::<u32>::new().unwrap();
+    /// m.release_hold();
+    /// ```
+    ///
+    /// ```compile_fail,E0499
+    /// // A hold hands out one guard at a time: two `&mut V` to one record cannot coexist.
+    /// let m = kamailio::shm_map::ShmMap::<u32>::new().unwrap();
+    /// let mut hold = m.hold();
+    /// let mut a = hold.guard();
+    /// let mut b = hold.guard();
+    /// let (x, y) = (a.get_mut(0), b.get_mut(0));
+    /// *x = *y;
+    /// ```
+    pub fn hold(&self) -> MapHold<V> {
+        MapHold {
+            map: *self,
+            _g: self.hdr.lock().detach(),
         }
     }
 
@@ -391,14 +394,59 @@ impl<V: Copy + Send> ShmMap<V> {
     }
 }
 
-/// Access to a locked map; the lock is released when dropped.
-pub struct MapGuard<'a, V> {
+/// The lock of a map, held by this process from [`ShmMap::hold`] until dropped.
+#[must_use = "the lock is released when the hold is dropped"]
+pub struct MapHold<V> {
     map: ShmMap<V>,
-    /// `None` inside a [`ShmMap::hold`].
-    _g: Option<ShmLockGuard<'a>>,
+    _g: ShmLockGuard<'static>,
 }
 
-impl<V: Copy + Send> MapGuard<'_, V> {
+impl<V: ShmSafe> MapHold<V> {
+    /// Access to the records under this hold (one guard at a time).
+    pub fn guard(&mut self) -> MapGuard<'_, V> {
+        MapGuard {
+            map: self.map,
+            _g: None,
+            _b: PhantomData,
+        }
+    }
+
+    /// True if this is the hold of `map`.
+    pub fn holds(&self, map: &ShmMap<V>) -> bool {
+        self.map.hdr.addr() == map.hdr.addr()
+    }
+}
+
+/// Access to a locked map; the lock is released when dropped (unless the access came from
+/// a [`MapHold`], which keeps it).
+pub struct MapGuard<'a, V> {
+    map: ShmMap<V>,
+    /// `None` under a [`MapHold`] (borrowed mutably for `'a`).
+    _g: Option<ShmLockGuard<'a>>,
+    _b: PhantomData<&'a mut ()>,
+}
+
+/// The write window of a map's seqlock: the sequence counter is odd from its start until the
+/// guard is dropped, also on unwind, so lock-free readers never stay locked out.
+struct WriteWindow<'a>(&'a AtomicU64);
+
+impl<'a> WriteWindow<'a> {
+    fn open(seq: &'a AtomicU64) -> WriteWindow<'a> {
+        let s = seq.load(Ordering::Relaxed);
+        seq.store(s + 1, Ordering::Relaxed);
+        fence(Ordering::Release);
+        WriteWindow(seq)
+    }
+}
+
+impl Drop for WriteWindow<'_> {
+    fn drop(&mut self) {
+        let s = self.0.load(Ordering::Relaxed);
+        self.0.store(s + 1, Ordering::Release);
+    }
+}
+
+impl<V: ShmSafe> MapGuard<'_, V> {
     fn h(&self) -> &Header {
         self.map.h()
     }
@@ -532,19 +580,12 @@ impl<V: Copy + Send> MapGuard<'_, V> {
 
     /// Changes [`MapGuard::version`] (after a change to values that others keep a view of).
     pub fn bump_version(&self) {
-        self.write_begin();
-        self.write_end();
+        drop(self.write_window());
     }
 
-    fn write_begin(&self) {
-        let s = self.h().seq.load(Ordering::Relaxed);
-        self.h().seq.store(s + 1, Ordering::Relaxed);
-        fence(Ordering::Release);
-    }
-
-    fn write_end(&self) {
-        let s = self.h().seq.load(Ordering::Relaxed);
-        self.h().seq.store(s + 1, Ordering::Release);
+    /// Opens a write window (lock held); it ends when the returned guard is dropped.
+    fn write_window(&self) -> WriteWindow<'_> {
+        WriteWindow::open(&self.h().seq)
     }
 
     /// Inserts `key` with `value` and status 0; `Ok((idx, false))` without change if the
@@ -564,14 +605,15 @@ impl<V: Copy + Send> MapGuard<'_, V> {
             return Err(MapFull);
         };
         let hv = hash(self.h().seed, key);
-        self.write_begin();
+        let _w = self.write_window();
         let block = self.map.block(at, words).expect("a fresh key block");
         for (j, w) in block.iter().enumerate() {
             w.store(key_word(key, j), Ordering::Relaxed);
         }
         let r = self.rec(idx);
-        // SAFETY: lock held; the record is free, so no one else uses its value.
-        unsafe { *r.value.get() = value };
+        // SAFETY: lock held; the record is free, so no one else uses its value, which is a
+        // zero-filled V (forgotten, not dropped: it owns nothing).
+        unsafe { r.value.get().write(value) };
         r.status.store(0, Ordering::Relaxed);
         r.key_at.store(at, Ordering::Relaxed);
         r.key_len.store(key.len() as u32, Ordering::Relaxed);
@@ -591,7 +633,6 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         }
         self.h().live.fetch_add(1, Ordering::Relaxed);
         self.count_status(0, 1);
-        self.write_end();
         Ok((idx, true))
     }
 
@@ -609,7 +650,7 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         );
         let slots = self.slots();
         let mut i = hv;
-        self.write_begin();
+        let _w = self.write_window();
         for _ in 0..=slots.mask {
             let v = slots.slot(i).load(Ordering::Relaxed);
             if v == EMPTY {
@@ -628,13 +669,16 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         self.count_status(r.status.swap(0, Ordering::Relaxed), -1);
         self.h().live.fetch_sub(1, Ordering::Relaxed);
         self.free_block(at, words);
-        // SAFETY: lock held; the record is no longer reachable from the slots.
+        // SAFETY: lock held; the record is no longer reachable from the slots. The value is
+        // moved out and the record zero-filled again (a valid V, ShmSafe), so it is never
+        // moved out twice.
         let value = unsafe {
             r.key_at.store(*self.h().free_head.get(), Ordering::Relaxed);
             *self.h().free_head.get() = idx + 1;
-            *r.value.get()
+            let v = r.value.get().read();
+            std::ptr::write_bytes(r.value.get(), 0, 1);
+            v
         };
-        self.write_end();
         Some(value)
     }
 
@@ -724,7 +768,7 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         } else {
             old
         };
-        self.write_begin();
+        let _w = self.write_window();
         // SAFETY: `target` is a slot array owned by this map; lock held.
         let t = unsafe { &*target };
         if !grow {
@@ -748,7 +792,6 @@ impl<V: Copy + Send> MapGuard<'_, V> {
         }
         // SAFETY: lock held.
         unsafe { *self.h().tombs.get() = 0 };
-        self.write_end();
         Ok(())
     }
 }
@@ -774,6 +817,22 @@ mod tests {
                 assert_eq!(v >> IDX_BITS, tag(h));
             }
         }
+    }
+
+    #[test]
+    fn a_panic_in_a_write_window_still_ends_it() {
+        let seq = AtomicU64::new(4);
+        let r = std::panic::catch_unwind(|| {
+            let _w = WriteWindow::open(&seq);
+            assert_eq!(seq.load(Ordering::Relaxed), 5, "odd inside the window");
+            panic!("inside the write window");
+        });
+        assert!(r.is_err());
+        assert_eq!(
+            seq.load(Ordering::Relaxed),
+            6,
+            "even again: readers are not locked out"
+        );
     }
 
     #[test]

@@ -1,33 +1,38 @@
 //! The core's TCP connection table: find a connection by id or by address, read its state,
 //! act on its socket (from any process), set its lifetime, close it.
+//!
+//! A connection lives in shm and other processes (TCP main, readers) write it while we hold
+//! a reference: no Rust reference to it is ever made (it would assert that it does not
+//! change). Fields are read one by one through raw pointers as volatile copies (the `field!`
+//! macro), `flags` and `send_flags` through atomics.
+//!
+//! ```compile_fail
+//! // No `&tcp_connection` leaves the crate (there is no accessor to the raw struct).
+//! fn peek(c: &kamailio::tcp::Conn) -> i32 { c.raw().id }
+//! ```
 
+use std::marker::PhantomData;
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 
-use once_cell::sync::OnceCell;
-
 use crate::process;
-use crate::shm_cache::ShmCache;
 use crate::sys;
 
 /// Keepalive settings (`Some((idle, count, interval))`, or `None` for off).
 pub type Keepalive = Option<(i32, i32, i32)>;
 
-/// The keepalive settings last applied through [`Conn::apply_keepalive`], per connection (by
-/// id and address), shared by all processes.
-static APPLIED: OnceCell<ShmCache<Keepalive>> = OnceCell::new();
-
-/// Connections whose applied keepalive settings are remembered (more only evict older ones).
-const APPLIED_SLOTS: usize = 16_384;
-
-/// Remembers the keepalive settings [`Conn::apply_keepalive`] applies, so that repeating
-/// them costs no socket calls; call in mod_init (before the fork).
-pub fn remember_keepalive() -> Result<(), String> {
-    if APPLIED.get().is_none() {
-        let _ = APPLIED.set(ShmCache::new(APPLIED_SLOTS)?);
-    }
-    Ok(())
+/// Reads field `$f` (a path such as `rcv.src_port`) of the shared connection `$c` (a
+/// `*mut tcp_connection` that stays allocated for the read) as a volatile copy: no reference
+/// to memory that other processes write.
+macro_rules! field {
+    ($c:expr, $($f:ident).+) => {{
+        let c: *mut sys::tcp_connection = $c;
+        // SAFETY: `c` points to a connection kept alive by the caller (a reference we hold,
+        // or the core's close callback); the field is plain data, any bit pattern valid,
+        // read by value without making a reference.
+        unsafe { std::ptr::addr_of!((*c).$($f).+).read_volatile() }
+    }};
 }
 
 /// Whether the core runs TCP at all (`disable_tcp=no`). With TCP disabled the core never
@@ -130,11 +135,6 @@ impl Conn {
         enabled()
     }
 
-    fn raw(&self) -> &sys::tcp_connection {
-        // SAFETY: the reference we hold keeps the shm structure alive.
-        unsafe { self.0.as_ref() }
-    }
-
     fn raw_mut(&self) -> *mut sys::tcp_connection {
         self.0.as_ptr()
     }
@@ -228,11 +228,11 @@ impl Conn {
     }
 
     pub fn id(&self) -> i32 {
-        self.raw().id
+        field!(self.raw_mut(), id)
     }
 
     pub fn state(&self) -> ConnState {
-        state_of(self.raw().state as i32)
+        state_of(field!(self.raw_mut(), state) as i32)
     }
 
     /// The state of connection `id`, read under the table lock without taking a reference
@@ -283,40 +283,36 @@ impl Conn {
     /// Source IP of the connection as text (`$tcp(c_si)`): the original client address
     /// given by the PROXY protocol, else the peer's address.
     pub fn src_ip(&self) -> String {
-        ip_text(origin(self.raw()).0)
+        ip_text(&origin(self.raw_mut()).0)
     }
 
     /// Source port of the connection (`$tcp(c_sp)`), as for [`Conn::src_ip`].
     pub fn src_port(&self) -> u16 {
-        origin(self.raw()).1
+        origin(self.raw_mut()).1
     }
 
     /// Sets (or, with `None`, turns off) TCP keepalive on the connection's socket (see
-    /// [`Conn::with_socket`]). When these very settings were already applied to
-    /// this connection through this function (by any process, see [`remember_keepalive`]),
-    /// nothing is done and `Ok(false)` returned: the core sets keepalive options only when a
-    /// connection is made, so they are still in force. `Ok(true)`: the socket was changed.
-    pub fn apply_keepalive(&self, ka: Keepalive) -> Result<bool, KeepaliveError> {
-        let (key, tag) = (
-            self.raw().id as u32 as u64 + 1,
-            self.0.as_ptr() as usize as u64,
-        );
-        let applied = APPLIED.get();
-        // the settings in force when known: only the options that differ are set
-        let prev = match applied.map(|a| a.begin_from(key, tag, ka)) {
-            Some(Ok(())) => return Ok(false),
-            Some(Err(prev)) => prev,
-            None => None,
-        };
-        let r = self
-            .with_socket(|fd| set_keepalive(fd, ka, prev))
+    /// [`Conn::with_socket`]).
+    pub fn set_keepalive(&self, ka: Keepalive) -> Result<(), KeepaliveError> {
+        self.set_keepalive_from(ka, None)
+    }
+
+    /// As [`Conn::set_keepalive`], with `prev` the settings known to be in force on the
+    /// socket (`Some`), whose unchanged options are not set again.
+    pub fn set_keepalive_from(
+        &self,
+        ka: Keepalive,
+        prev: Option<Keepalive>,
+    ) -> Result<(), KeepaliveError> {
+        self.with_socket(|fd| set_keepalive(fd, ka, prev))
             .map_err(KeepaliveError::Fd)
-            .and_then(|r| r.map_err(KeepaliveError::Socket));
-        if let Some(a) = applied {
-            // a failure may have applied part of the settings: unknown from now on
-            a.end(key, tag, r.is_ok().then_some(ka));
-        }
-        r.map(|()| true)
+            .and_then(|r| r.map_err(KeepaliveError::Socket))
+    }
+
+    /// Names this very connection in every process: (id + 1, never 0; the address of its
+    /// shared structure, which tells a reused id apart while the connection lives).
+    pub fn identity(&self) -> (u64, u64) {
+        (self.id() as u32 as u64 + 1, self.0.as_ptr() as usize as u64)
     }
 
     /// Runs `f` with the connection's socket: the one this process holds when it is the TCP
@@ -325,12 +321,12 @@ impl Conn {
     pub fn with_socket<R>(&self, f: impl FnOnce(BorrowedFd) -> R) -> Result<R, FdError> {
         // `fd` is the reader's own copy, valid only in that reader (not, e.g., in a
         // failure_route that a timer process runs for a message that came over it)
-        let reader = self.raw().reader_pid == process::pid();
+        let reader = field!(self.raw_mut(), reader_pid) == process::pid();
         if process::is_tcp_main() || reader {
             let fd = if process::is_tcp_main() {
-                self.raw().s
+                field!(self.raw_mut(), s)
             } else {
-                self.raw().fd
+                field!(self.raw_mut(), fd)
             };
             if fd < 0 {
                 return Err(FdError::NoSocket);
@@ -544,34 +540,56 @@ pub enum CloseReason {
 
 /// A closed connection as the core reports it to the `SREV_TCP_CLOSED` callback.
 pub struct ClosedConn<'a> {
-    pub(crate) raw: &'a sys::tcp_connection,
+    /// Alive for `'a` (the core's callback); read through [`field!`] only.
+    raw: NonNull<sys::tcp_connection>,
+    _l: PhantomData<&'a sys::tcp_connection>,
     pub reason: CloseReason,
 }
 
 impl ClosedConn<'_> {
+    /// # Safety
+    /// `raw` stays allocated for `'a` (the duration of the core's close callback).
+    pub(crate) unsafe fn new<'a>(
+        raw: NonNull<sys::tcp_connection>,
+        reason: CloseReason,
+    ) -> ClosedConn<'a> {
+        ClosedConn {
+            raw,
+            _l: PhantomData,
+            reason,
+        }
+    }
     pub fn id(&self) -> i32 {
-        self.raw.id
+        field!(self.raw.as_ptr(), id)
     }
     /// Whether `tcp_enable_closed_event` was applied to this connection.
     pub fn close_event_enabled(&self) -> bool {
-        self.raw.flags & sys::F_CONN_CLOSE_EV != 0
+        // SAFETY: `flags` is an aligned `unsigned int` of the connection, alive during the
+        // callback; other processes update it, so it is read as an atomic.
+        let flags =
+            unsafe { AtomicU32::from_ptr(std::ptr::addr_of_mut!((*self.raw.as_ptr()).flags)) };
+        flags.load(Ordering::Relaxed) & sys::F_CONN_CLOSE_EV != 0
     }
     /// Source IP of the connection as text, as for [`Conn::src_ip`].
     pub fn src_ip(&self) -> String {
-        ip_text(origin(self.raw).0)
+        ip_text(&origin(self.raw.as_ptr()).0)
     }
     /// Source port of the connection, as for [`Conn::src_port`].
     pub fn src_port(&self) -> u16 {
-        origin(self.raw).1
+        origin(self.raw.as_ptr()).1
+    }
+    /// A copy of the connection's receive information (for a message made for its event).
+    pub(crate) fn rcv(&self) -> sys::receive_info {
+        field!(self.raw.as_ptr(), rcv)
     }
 }
 
-/// The client's address: `cinfo` is only filled for PROXY-protocol connections.
-fn origin(c: &sys::tcp_connection) -> (&sys::ip_addr, u16) {
-    if c.cinfo.src_ip.af != 0 {
-        (&c.cinfo.src_ip, c.cinfo.src_port)
+/// The client's address (copied): `cinfo` is only filled for PROXY-protocol connections.
+fn origin(c: *mut sys::tcp_connection) -> (sys::ip_addr, u16) {
+    if field!(c, cinfo.src_ip.af) != 0 {
+        (field!(c, cinfo.src_ip), field!(c, cinfo.src_port))
     } else {
-        (&c.rcv.src_ip, c.rcv.src_port)
+        (field!(c, rcv.src_ip), field!(c, rcv.src_port))
     }
 }
 

@@ -9,7 +9,7 @@ use std::ffi::{c_int, c_void};
 use once_cell::sync::OnceCell;
 
 use crate::ffi_guard::guard;
-use crate::kemi::str_over;
+use crate::str::str_over;
 use crate::sys;
 
 struct Binds(sys::tm_binds);

@@ -276,14 +276,6 @@ fn cfg_add_del_unknown_state_and_delete_counter() {
     assert_eq!(rc(&mut a, "add", &"x".repeat(8192), "cfg"), -1);
 }
 
-fn shm_used(k: &Kamailio) -> u64 {
-    let out = k.rpc(&["core.shmmem"]).unwrap();
-    out.lines()
-        .find_map(|l| l.trim().strip_prefix("used: "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no used in {out}"))
-}
-
 #[test]
 fn rpc_commands_bad_input_and_no_leak() {
     let uas = Uas::start(port(), Answer::Code(200));
@@ -360,12 +352,12 @@ fn rpc_commands_bad_input_and_no_leak() {
     };
     cycle(150);
     std::thread::sleep(Duration::from_secs(4));
-    let before = shm_used(&k);
+    let before = k.shm_used();
     for _ in 0..3 {
         cycle(150);
     }
     std::thread::sleep(Duration::from_secs(4)); // tm keeps finished transactions a while
-    let after = shm_used(&k);
+    let after = k.shm_used();
     assert!(
         after <= before + 16 * 1024,
         "shm grew from {before} to {after} over add/del cycles"
@@ -1343,12 +1335,12 @@ fn max_destinations_refuses_more_and_reuses_memory() {
     cycle(1000);
     // the first pings of new destinations wait in tm until fr_timer (1 s) and wt_timer
     std::thread::sleep(Duration::from_secs(3));
-    let before = shm_used(&k);
+    let before = k.shm_used();
     for n in 0..4 {
         cycle(2000 + n * 100);
     }
     std::thread::sleep(Duration::from_secs(3));
-    let after = shm_used(&k);
+    let after = k.shm_used();
     assert!(
         after <= before + 8 * 1024,
         "shm grew from {before} to {after} over delete/add cycles at the limit"

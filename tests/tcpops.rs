@@ -791,14 +791,6 @@ fn lifetime_beyond_the_core_maximum_is_clamped() {
     assert_eq!(k.log_count("above the core's maximum"), 3);
 }
 
-fn shm_used(k: &Kamailio) -> u64 {
-    let out = k.rpc(&["core.shmmem"]).unwrap();
-    out.lines()
-        .find_map(|l| l.trim().strip_prefix("used: "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no used in {out}"))
-}
-
 /// A reference that outlives the connection: a SIP worker holds connection A (tcphold) while
 /// the client closes it, so TCP main unhashes it and drops its own reference; the worker's
 /// reference is then the last one, and dropping it must free the connection.
@@ -838,12 +830,12 @@ request_route {
     };
     cycle(&k);
     std::thread::sleep(Duration::from_millis(500));
-    let before = shm_used(&k);
+    let before = k.shm_used();
     for _ in 0..12 {
         cycle(&k);
     }
     std::thread::sleep(Duration::from_millis(800));
-    let grown = shm_used(&k).saturating_sub(before);
+    let grown = k.shm_used().saturating_sub(before);
     // each leaked connection is its struct plus a 4 KiB read buffer
     assert!(
         grown < 16 * 1024,

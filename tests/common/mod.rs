@@ -225,6 +225,15 @@ impl Kamailio {
         );
     }
 
+    /// Bytes of shm in use (`core.shmmem` used).
+    pub fn shm_used(&self) -> u64 {
+        let out = self.rpc(&["core.shmmem"]).unwrap();
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix("used: "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no used in {out}"))
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }

@@ -1,5 +1,11 @@
 //! `keepalive`: destination monitoring with SIP OPTIONS, a drop-in replacement for the C
 //! module with a constant-time destination table in shm. See `modules/keepalive/README.md`.
+//!
+//! Everything the README documents starts here: cfg functions and KEMI exports are the
+//! `ki_*` functions below (one body for both), RPCs the `rpc::*` functions named in
+//! [`definition`], the API for other modules the `api_*` functions and `table::api_lock` /
+//! `table::api_unlock`. The event routes `keepalive:dst-up` / `keepalive:dst-down` (or
+//! `event_callback`) run from `prober::init`'s targets when a probe changes a state.
 #![deny(unsafe_code)]
 
 mod codes;
@@ -14,8 +20,8 @@ mod stateless;
 mod stats;
 mod table;
 
-use kamailio::cfg::{routes, Call, Fixup};
-use kamailio::ka_api::{self, ApiImpl, DestView, ForeignCallbacks};
+use kamailio::cfg::{routes, LitStr};
+use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
 use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
 use log::error;
@@ -26,10 +32,10 @@ fn definition() -> ModuleDef {
     let add_routes = routes::REQUEST | routes::BRANCH | routes::ONREPLY;
     ModuleDef {
         cmds: vec![
-            cmd!("ka_is_alive", w_is_alive, 1, Fixup::StrConst, routes::ANY),
-            cmd!("is_alive", w_is_alive, 1, Fixup::StrConst, routes::ANY),
-            cmd!("ka_add_destination", w_add, 2, Fixup::StrAll, add_routes),
-            cmd!("ka_del_destination", w_del, 2, Fixup::StrAll, routes::ANY),
+            cmd!("ka_is_alive", w_is_alive, (destination: Lit), routes::ANY),
+            cmd!("is_alive", w_is_alive, (destination: Lit), routes::ANY),
+            cmd!("ka_add_destination", ki_add, (sip_uri: Str, owner: Str), add_routes),
+            cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
             ka_api::bind_cmd(ApiImpl {
                 add: api_add,
                 state: api_state,
@@ -104,7 +110,7 @@ fn mod_init() -> Result<(), String> {
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
     for uri in initial {
-        table::add(&uri, b"_params", 0, ForeignCallbacks::NONE, false)
+        table::add(&uri, b"_params", None, ForeignCallbacks::NONE, false)
             .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
         log::info!("added destination {}", String::from_utf8_lossy(&uri));
     }
@@ -145,8 +151,7 @@ fn alive_code(state: Option<i32>, dest: &[u8]) -> i32 {
 }
 
 fn add(uri: &[u8], owner: &[u8]) -> i32 {
-    let interval = (config::settings().interval_ms / 1000) as i32;
-    match table::add(uri, owner, interval, ForeignCallbacks::NONE, false) {
+    match table::add(uri, owner, None, ForeignCallbacks::NONE, false) {
         Ok(()) => 1,
         Err(e) => {
             if !e.logged() {
@@ -167,47 +172,17 @@ fn del(uri: &[u8], owner: &[u8]) -> i32 {
     }
 }
 
-fn w_is_alive(c: &mut Call) -> i32 {
-    // a literal parameter: prepared at fixup time (an invalid one was reported then)
-    if let Some(state) = c.param_id(0).and_then(lookup::state_prepared) {
+/// ka_is_alive from the cfg: a literal parameter was prepared at fixup time (an invalid one
+/// was reported then).
+fn w_is_alive(_m: &mut Msg, dest: LitStr) -> i32 {
+    if let Some(state) = dest.literal.and_then(lookup::state_prepared) {
         return match state {
             Some(state::DOWN) => state::DOWN,
             Some(_) => state::UP,
             None => -1,
         };
     }
-    match c.str(0) {
-        Ok(d) => is_alive(d),
-        Err(_) => {
-            error!("ka_is_alive: cannot read the destination parameter");
-            -1
-        }
-    }
-}
-
-fn two_strs(c: &mut Call, name: &str, f: fn(&[u8], &[u8]) -> i32) -> i32 {
-    let uri = match c.str(0) {
-        Ok(u) => u.to_vec(),
-        Err(_) => {
-            error!("{name}: cannot read the sip_uri parameter");
-            return -1;
-        }
-    };
-    match c.str(1) {
-        Ok(o) => f(&uri, o),
-        Err(_) => {
-            error!("{name}: cannot read the owner parameter");
-            -1
-        }
-    }
-}
-
-fn w_add(c: &mut Call) -> i32 {
-    two_strs(c, "ka_add_destination", add)
-}
-
-fn w_del(c: &mut Call) -> i32 {
-    two_strs(c, "ka_del_destination", del)
+    is_alive(dest.text)
 }
 
 fn ki_is_alive(_m: &mut Msg, dest: &[u8]) -> i32 {
@@ -222,8 +197,10 @@ fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
     del(uri, owner)
 }
 
-fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval: i32, cbs: ForeignCallbacks) -> i32 {
-    match table::add(uri, owner, interval, cbs, true) {
+/// The API's add_destination; its `ping_interval` is in seconds (0: the module's).
+fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval_s: i32, cbs: ForeignCallbacks) -> i32 {
+    let interval_ms = (interval_s > 0).then(|| (interval_s as u32).min(u32::MAX / 1000) * 1000);
+    match table::add(uri, owner, interval_ms, cbs, true) {
         Ok(()) => 0,
         Err(e) => {
             if !e.logged() {
@@ -242,6 +219,6 @@ fn api_del(uri: &[u8], owner: &[u8]) -> i32 {
     del(uri, owner)
 }
 
-fn api_find(uri: &[u8], owner: &[u8]) -> Option<DestView> {
+fn api_find(uri: &[u8], owner: &[u8]) -> Option<Lent> {
     table::find_view(uri, owner)
 }

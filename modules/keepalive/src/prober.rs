@@ -134,15 +134,15 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     let regs = table().regs.lock();
     let mut cbs = Vec::new();
     let mut api_owned = false;
-    let mut r = first;
-    while r != 0 {
-        let reg: &Reg = regs.get(r - 1);
+    let mut r = first.get();
+    while let Some(ri) = r {
+        let reg: &Reg = regs.get(ri);
         cbs.push(reg.cbs);
         api_owned |= reg.api || reg.view.is_some();
-        if let (Some(v), Some(st)) = (reg.view, changed) {
+        if let (Some(v), Some(st)) = (&reg.view, changed) {
             v.set_state(st);
         }
-        r = reg.next;
+        r = reg.next.get();
     }
     let uri = dests.key(idx);
     if newly_stopped {
@@ -161,8 +161,25 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     }
 }
 
-fn token(idx: u32, seq: u32) -> u64 {
-    (u64::from(idx) << 32) | u64::from(seq)
+/// Names one ping: the destination's record index and its ping sequence number, packed
+/// into the `u64` that tm carries to the reply callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Token {
+    idx: u32,
+    seq: u32,
+}
+
+impl Token {
+    fn pack(self) -> u64 {
+        (u64::from(self.idx) << 32) | u64::from(self.seq)
+    }
+
+    fn unpack(t: u64) -> Token {
+        Token {
+            idx: (t >> 32) as u32,
+            seq: t as u32,
+        }
+    }
 }
 
 /// The timer process's schedule, made from the table and remade when destinations come or
@@ -243,12 +260,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
     // the low 32 bits, as kept in Dest::sent_at_us (differences wrap correctly)
     let now_us = monotonic_us() as u32;
     let timeout_us = s.probe_timeout_ms.saturating_mul(1000);
-    let mut due: Vec<(u32, u32)> = Vec::new();
-    let mut expired: Vec<u32> = Vec::new();
-    let mut after = Vec::new();
-    // (destination, ping token, has registrations with records: maybe an API response_clb)
-    let mut sends: Vec<(Vec<u8>, u64, bool)> = Vec::new();
-    {
+    let (after, sends) = {
         let mut dests = table().dests.lock();
         let batch = now_ms - now_ms % u64::from(BATCH_MS);
         // remade at most once per batch (a stale schedule is safe: every entry is checked
@@ -256,11 +268,36 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
         if batch > sch.batch_ms && dests.version() != sch.version {
             sch.remake(&dests, now_ms, now_us, timeout_us);
         }
-        while let Some(&Reverse((at, idx, gen, seq))) = sch.deadlines.peek() {
+        let mut expired = sch.expired(&dests, now_ms);
+        let due = if batch > sch.batch_ms {
+            sch.take_due(&mut dests, batch, now_ms, timeout_us, &mut expired)
+        } else {
+            Vec::new()
+        };
+        // a deadline and the next ping may both have found the same ping unanswered
+        expired.sort_unstable();
+        expired.dedup();
+        let after: Vec<After> = expired
+            .into_iter()
+            .map(|idx| record(&mut dests, idx, Outcome::Timeout))
+            .collect();
+        (after, mark_sent(&mut dests, due, now_us))
+    };
+    for a in after {
+        a.run(None);
+    }
+    send(&s.ping_from, sends);
+}
+
+impl Schedule {
+    /// Pops the deadlines passed by `now_ms`: the pings still unanswered then.
+    fn expired(&mut self, dests: &MapGuard<Dest>, now_ms: u64) -> Vec<u32> {
+        let mut expired = Vec::new();
+        while let Some(&Reverse((at, idx, gen, seq))) = self.deadlines.peek() {
             if at > now_ms {
                 break;
             }
-            sch.deadlines.pop();
+            self.deadlines.pop();
             if dests.is_current(idx, gen) {
                 let d = dests.get(idx);
                 if d.in_flight && d.ping_seq == seq {
@@ -268,79 +305,102 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
                 }
             }
         }
-        if batch > sch.batch_ms {
-            // tokens accrue a little faster than the steady rate (rounding and late ticks
-            // never hold a due ping back)
-            let elapsed = (batch - sch.batch_ms).min(u64::from(BATCH_MS) * 100);
-            sch.batch_ms = batch;
-            sch.tokens = (sch.tokens + sch.rate * 1.1 * elapsed as f64).min(sch.token_cap());
-            while let Some(&Reverse((at, idx, gen))) = sch.pings.peek() {
-                if at > batch || sch.tokens < 1.0 {
-                    break;
-                }
-                sch.pings.pop();
-                if !dests.is_current(idx, gen) {
-                    continue;
-                }
-                let d = dests.get_mut(idx);
-                if d.stopped {
-                    continue;
-                }
-                if d.next_due_ms > batch {
-                    // moved since the schedule was made: keep it for later
-                    sch.pings.push(Reverse((d.next_due_ms, idx, gen)));
-                    continue;
-                }
-                if d.in_flight {
-                    // the previous ping is still unanswered when the next is due
-                    expired.push(idx);
-                }
-                d.ping_seq = d.ping_seq.wrapping_add(1);
-                // on time: keep the phase; held back (a burst of additions): take the phase
-                // of the batch it went out with, so a burst stays spread
-                let interval = u64::from(d.interval_ms);
-                d.next_due_ms = if batch - d.next_due_ms < u64::from(BATCH_MS) {
-                    d.next_due_ms + interval
-                } else {
-                    batch + interval
-                };
-                sch.pings.push(Reverse((d.next_due_ms, idx, gen)));
-                if timeout_us > 0 {
-                    let deadline = now_ms + u64::from(timeout_us / 1000);
-                    sch.deadlines
-                        .push(Reverse((deadline, idx, gen, d.ping_seq)));
-                }
-                due.push((idx, d.ping_seq));
-                sch.tokens -= 1.0;
+        expired
+    }
+
+    /// Takes the pings due by `batch` that the rate allows: advances each one's sequence and
+    /// next due time, and schedules its deadline. A ping still in flight when the next is due
+    /// goes to `expired`.
+    fn take_due(
+        &mut self,
+        dests: &mut MapGuard<Dest>,
+        batch: u64,
+        now_ms: u64,
+        timeout_us: u32,
+        expired: &mut Vec<u32>,
+    ) -> Vec<Token> {
+        let mut due = Vec::new();
+        // tokens accrue a little faster than the steady rate (rounding and late ticks
+        // never hold a due ping back)
+        let elapsed = (batch - self.batch_ms).min(u64::from(BATCH_MS) * 100);
+        self.batch_ms = batch;
+        self.tokens = (self.tokens + self.rate * 1.1 * elapsed as f64).min(self.token_cap());
+        while let Some(&Reverse((at, idx, gen))) = self.pings.peek() {
+            if at > batch || self.tokens < 1.0 {
+                break;
             }
-        }
-        // a deadline and the next ping may both have found the same ping unanswered
-        expired.sort_unstable();
-        expired.dedup();
-        for idx in expired {
-            after.push(record(&mut dests, idx, Outcome::Timeout));
-        }
-        let unix = now_unix();
-        for (idx, seq) in due {
+            self.pings.pop();
+            if !dests.is_current(idx, gen) {
+                continue;
+            }
             let d = dests.get_mut(idx);
             if d.stopped {
                 continue;
             }
-            d.in_flight = true;
-            d.sent_at_us = now_us;
-            d.pings = d.pings.wrapping_add(1);
-            d.last_checked = unix;
-            let regs = d.first_reg != 0;
-            sends.push((dests.key(idx), token(idx, seq), regs));
+            if d.next_due_ms > batch {
+                // moved since the schedule was made: keep it for later
+                self.pings.push(Reverse((d.next_due_ms, idx, gen)));
+                continue;
+            }
+            if d.in_flight {
+                // the previous ping is still unanswered when the next is due
+                expired.push(idx);
+            }
+            d.ping_seq = d.ping_seq.wrapping_add(1);
+            // on time: keep the phase; held back (a burst of additions): take the phase
+            // of the batch it went out with, so a burst stays spread
+            let interval = u64::from(d.interval_ms);
+            d.next_due_ms = if batch - d.next_due_ms < u64::from(BATCH_MS) {
+                d.next_due_ms + interval
+            } else {
+                batch + interval
+            };
+            self.pings.push(Reverse((d.next_due_ms, idx, gen)));
+            if timeout_us > 0 {
+                let deadline = now_ms + u64::from(timeout_us / 1000);
+                self.deadlines
+                    .push(Reverse((deadline, idx, gen, d.ping_seq)));
+            }
+            due.push(Token {
+                idx,
+                seq: d.ping_seq,
+            });
+            self.tokens -= 1.0;
         }
+        due
     }
-    for a in after {
-        a.run(None);
+}
+
+/// A ping to send: destination, token, and whether the destination has registration records
+/// (only those can hold an API `response_clb`, which keeps its pings on tm).
+type Send = (Vec<u8>, Token, bool);
+
+/// Marks the due pings as in flight (unless stopped meanwhile): the pings to send.
+fn mark_sent(dests: &mut MapGuard<Dest>, due: Vec<Token>, now_us: u32) -> Vec<Send> {
+    let unix = now_unix();
+    let mut sends = Vec::with_capacity(due.len());
+    for tok in due {
+        let d = dests.get_mut(tok.idx);
+        if d.stopped {
+            continue;
+        }
+        d.in_flight = true;
+        d.sent_at_us = now_us;
+        d.pings = d.pings.wrapping_add(1);
+        d.last_checked = unix;
+        let regs = !d.first_reg.is_none();
+        sends.push((dests.key(tok.idx), tok, regs));
     }
+    sends
+}
+
+/// Sends the pings (outside the table lock), statelessly or through tm (`stateless.rs`); a
+/// ping that cannot go out fails at once.
+fn send(from: &[u8], sends: Vec<Send>) {
     for (uri, tok, regs) in sends {
-        let sent = crate::stateless::send(&uri, tok, regs).and_then(|how| match how {
+        let sent = crate::stateless::send(&uri, tok.pack(), regs).and_then(|how| match how {
             crate::stateless::Sent::Stateless => Ok(()),
-            crate::stateless::Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, &s.ping_from, tok),
+            crate::stateless::Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, from, tok.pack()),
         });
         match sent {
             Ok(_) => stats::PINGS_SENT.inc(),
@@ -354,7 +414,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
 
 /// A final reply to a stateless ping (from the reply hook, in any process).
 pub fn stateless_reply(tok: u64, code: i32) {
-    finish(tok, Outcome::Reply(code), None);
+    finish(Token::unpack(tok), Outcome::Reply(code), None);
 }
 
 /// tm's completion callback for a ping.
@@ -364,14 +424,13 @@ fn on_reply(tok: u64, reply: &mut Reply) {
     } else {
         Outcome::Reply(reply.code)
     };
-    finish(tok, outcome, Some(reply));
+    finish(Token::unpack(tok), outcome, Some(reply));
 }
 
 /// Applies the outcome of the ping `tok`, unless the destination was deleted or the ping
 /// already counted as failed (late reply).
-fn finish(tok: u64, outcome: Outcome, reply: Option<&mut Reply>) {
-    let idx = (tok >> 32) as u32;
-    let seq = tok as u32;
+fn finish(tok: Token, outcome: Outcome, reply: Option<&mut Reply>) {
+    let Token { idx, seq } = tok;
     let after = {
         let mut dests = table().dests.lock();
         if !dests.is_live(idx) {
@@ -395,4 +454,18 @@ fn finish(tok: u64, outcome: Outcome, reply: Option<&mut Reply>) {
         record(&mut dests, idx, outcome)
     };
     after.run(reply);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Token;
+
+    #[test]
+    fn tokens_round_trip() {
+        for (idx, seq) in [(0, 0), (1, u32::MAX), (u32::MAX, 7), (4_194_303, 1 << 16)] {
+            let t = Token { idx, seq };
+            assert_eq!(Token::unpack(t.pack()), t);
+        }
+        assert_eq!(Token { idx: 1, seq: 2 }.pack(), (1 << 32) | 2);
+    }
 }

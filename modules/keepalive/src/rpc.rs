@@ -6,7 +6,6 @@
 
 use kamailio::rpc::Rpc;
 
-use crate::config::settings;
 use crate::rpc_args::{self, Arg, BadArg, Bound, Page, MAX_ENTRIES};
 use crate::state;
 use crate::table::{self, Entry, Error};
@@ -237,11 +236,10 @@ pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
     };
-    let interval = (settings().interval_ms / 1000) as i32;
     match table::add(
         &uri,
         &owner,
-        interval,
+        None,
         kamailio::ka_api::ForeignCallbacks::NONE,
         false,
     ) {

@@ -5,13 +5,15 @@ pub const UNKNOWN: i32 = 0;
 pub const UP: i32 = 1;
 pub const DOWN: i32 = 2;
 
-/// Consecutive results and the state they led to (8 bytes: it is kept per destination).
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
-pub struct Streak {
-    pub fail: u32,
-    /// Saturates at 65,535 (`up_after` is at most that).
-    pub ok: u16,
-    state: u8,
+kamailio::shm_safe! {
+    /// Consecutive results and the state they led to (8 bytes: it is kept per destination).
+    #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+    pub struct Streak {
+        pub fail: u32,
+        /// Saturates at 65,535 (`up_after` is at most that).
+        pub ok: u16,
+        state: u8,
+    }
 }
 
 impl Streak {

@@ -94,17 +94,17 @@ fn needs_tm(tok: u64, regs: bool) -> bool {
     if !dests.is_live(idx) {
         return false;
     }
-    let mut r = dests.get(idx).first_reg;
-    if r == 0 {
+    let mut r = dests.get(idx).first_reg.get();
+    if r.is_none() {
         return false;
     }
     let regs = t.regs.lock();
-    while r != 0 {
-        let reg = regs.get(r - 1);
+    while let Some(ri) = r {
+        let reg = regs.get(ri);
         if reg.cbs.has_response() {
             return true;
         }
-        r = reg.next;
+        r = reg.next.get();
     }
     false
 }

@@ -5,8 +5,11 @@
 //! the config, RPC or `destination`, the common case) is inline in [`Dest`] as an interned
 //! owner; only API registrations and further owners get a [`Reg`] record.
 
-use kamailio::ka_api::{DestView, ForeignCallbacks};
-use kamailio::shm_map::{MapGuard, ShmMap};
+use std::num::NonZeroU32;
+use std::sync::{Mutex, MutexGuard};
+
+use kamailio::ka_api::{DestView, ForeignCallbacks, Lent};
+use kamailio::shm_map::{MapGuard, MapHold, ShmMap};
 use kamailio::timer::monotonic_ms;
 use once_cell::sync::OnceCell;
 
@@ -16,42 +19,73 @@ use crate::state::{self, Streak};
 /// Delay of the first ping after a destination is added (as the C module).
 pub const FIRST_PING_MS: u64 = 500;
 
-/// A probed destination (plain data in shm; its status lives in the map record).
-#[derive(Clone, Copy, Default)]
-pub struct Dest {
-    pub next_due_ms: u64,
-    pub interval_ms: u32,
-    pub ping_seq: u32,
-    /// Low 32 bits of the monotonic µs clock when the ping in flight went out.
-    pub sent_at_us: u32,
-    pub pings: u32,
-    pub replies: u32,
-    pub timeouts: u32,
-    pub rtt_last_us: u32,
-    pub rtt_avg_us: u32,
-    /// Unix seconds; 0 = never.
-    pub last_checked: u32,
-    pub last_up: u32,
-    pub last_down: u32,
-    pub streak: Streak,
-    /// The inline registration's owner (index in the owner map + 1; 0 = none).
-    pub owner: u32,
-    /// Registrations with a record: first index + 1 (0 = none), linked by `Reg::next`.
-    pub first_reg: u32,
-    pub last_code: u16,
-    pub in_flight: bool,
-    pub stopped: bool,
+kamailio::shm_safe! {
+    /// A link to a record of another map: its index, or none. Stored as index + 1 (0 = none),
+    /// so a zero-filled record links nowhere.
+    #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+    pub struct Link {
+        at: Option<NonZeroU32>,
+    }
 }
 
-/// A registration that needs its own record: made through the module API (callbacks,
-/// `ka_dest_t` view), or a further owner of a destination.
-#[derive(Clone, Copy)]
-pub struct Reg {
-    pub next: u32,
-    pub cbs: ForeignCallbacks,
-    pub view: Option<DestView>,
-    /// Registered through the module API (another module owns it).
-    pub api: bool,
+impl Link {
+    pub const NONE: Link = Link { at: None };
+
+    pub fn to(idx: u32) -> Link {
+        Link {
+            at: NonZeroU32::new(idx.wrapping_add(1)),
+        }
+    }
+
+    /// The record index linked to.
+    pub fn get(self) -> Option<u32> {
+        self.at.map(|n| n.get() - 1)
+    }
+
+    pub fn is_none(self) -> bool {
+        self.at.is_none()
+    }
+}
+
+kamailio::shm_safe! {
+    /// A probed destination (plain data in shm; its status lives in the map record).
+    #[derive(Clone, Copy, Default)]
+    pub struct Dest {
+        pub next_due_ms: u64,
+        pub interval_ms: u32,
+        pub ping_seq: u32,
+        /// Low 32 bits of the monotonic µs clock when the ping in flight went out.
+        pub sent_at_us: u32,
+        pub pings: u32,
+        pub replies: u32,
+        pub timeouts: u32,
+        pub rtt_last_us: u32,
+        pub rtt_avg_us: u32,
+        /// Unix seconds; 0 = never.
+        pub last_checked: u32,
+        pub last_up: u32,
+        pub last_down: u32,
+        pub streak: Streak,
+        /// The inline registration's owner (in the owner map).
+        pub owner: Link,
+        /// Registrations with a record: the first, linked by `Reg::next`.
+        pub first_reg: Link,
+        pub last_code: u16,
+        pub in_flight: bool,
+        pub stopped: bool,
+    }
+}
+
+kamailio::shm_safe! {
+    /// A registration that needs its own record: made through the module API (callbacks,
+    /// `ka_dest_t` view), or a further owner of a destination. Not `Copy`: it owns its view.
+    pub struct Reg {
+        pub next: Link,
+        pub cbs: ForeignCallbacks,
+        pub view: Option<DestView>,
+        /// Registered through the module API (another module owns it).
+        pub api: bool,
+    }
 }
 
 pub struct Table {
@@ -77,14 +111,29 @@ pub fn table() -> &'static Table {
     TABLE.get().expect("keepalive table made in mod_init")
 }
 
-/// The API's lock_list: holds the destination list lock until [`api_unlock`].
-pub fn api_lock() {
-    table().dests.hold();
+/// The destination list lock as this process holds it between the API's lock_list and
+/// unlock_list: the token that [`find_view`] works under.
+static API_HOLD: Mutex<Option<MapHold<Dest>>> = Mutex::new(None);
+
+fn api_hold() -> MutexGuard<'static, Option<MapHold<Dest>>> {
+    API_HOLD.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The API's unlock_list.
+/// The API's lock_list: holds the destination list lock until [`api_unlock`].
+pub fn api_lock() {
+    let mut hold = api_hold();
+    if hold.is_some() {
+        log::warn!("lock_destination_list: this process holds the list already");
+        return;
+    }
+    *hold = Some(table().dests.hold());
+}
+
+/// The API's unlock_list: releases the lock taken by [`api_lock`] (only that one).
 pub fn api_unlock() {
-    table().dests.release_hold();
+    if api_hold().take().is_none() {
+        log::warn!("unlock_destination_list without lock_destination_list: ignored");
+    }
 }
 
 /// Unix time in seconds (as stored in [`Dest`]).
@@ -183,8 +232,8 @@ impl Locked<'_> {
 
     /// `owner`'s registration of destination `idx` (whose key is `key`).
     fn find_reg(&self, idx: u32, key: &[u8], owner: &[u8]) -> Option<RegAt> {
-        let inline = self.dests.get(idx).owner;
-        if inline != 0 && self.owners.find(owner) == Some(inline - 1) {
+        let inline = self.dests.get(idx).owner.get();
+        if inline.is_some() && self.owners.find(owner) == inline {
             return Some(RegAt::Inline);
         }
         self.regs.find(&reg_key(key, owner)).map(RegAt::Record)
@@ -197,7 +246,7 @@ impl Locked<'_> {
             .regs
             .insert(&reg_key(key, owner), Reg { next, ..reg })
             .map_err(|_| Error::Full)?;
-        self.dests.get_mut(idx).first_reg = r + 1;
+        self.dests.get_mut(idx).first_reg = Link::to(r);
         Ok(r)
     }
 
@@ -205,16 +254,16 @@ impl Locked<'_> {
     fn remove_record(&mut self, idx: u32, r: u32) {
         let next = self.regs.get(r).next;
         let d = self.dests.get_mut(idx);
-        if d.first_reg == r + 1 {
+        if d.first_reg == Link::to(r) {
             d.first_reg = next;
         } else {
-            let mut cur = d.first_reg;
-            while cur != 0 {
-                if self.regs.get(cur - 1).next == r + 1 {
-                    self.regs.get_mut(cur - 1).next = next;
+            let mut cur = d.first_reg.get();
+            while let Some(c) = cur {
+                if self.regs.get(c).next == Link::to(r) {
+                    self.regs.get_mut(c).next = next;
                     break;
                 }
-                cur = self.regs.get(cur - 1).next;
+                cur = self.regs.get(c).next.get();
             }
         }
         if let Some(v) = self.regs.remove(r).and_then(|r| r.view) {
@@ -222,21 +271,21 @@ impl Locked<'_> {
         }
     }
 
-    /// Interns `owner` for an inline registration: its index + 1.
-    fn owner_ref(&mut self, owner: &[u8]) -> Result<u32, Error> {
+    /// Interns `owner` for an inline registration: the link to it.
+    fn owner_ref(&mut self, owner: &[u8]) -> Result<Link, Error> {
         let (o, _) = self.owners.insert(owner, 0).map_err(|_| Error::Full)?;
         *self.owners.get_mut(o) += 1;
-        Ok(o + 1)
+        Ok(Link::to(o))
     }
 
     /// Drops the inline registration of destination `idx`.
     fn clear_inline(&mut self, idx: u32) {
         let o = std::mem::take(&mut self.dests.get_mut(idx).owner);
-        if o != 0 {
-            let refs = self.owners.get_mut(o - 1);
+        if let Some(o) = o.get() {
+            let refs = self.owners.get_mut(o);
             *refs -= 1;
             if *refs == 0 {
-                self.owners.remove(o - 1);
+                self.owners.remove(o);
             }
         }
     }
@@ -245,7 +294,7 @@ impl Locked<'_> {
     /// callbacks or a view); returns the record.
     fn inline_to_record(&mut self, idx: u32, key: &[u8], owner: &[u8]) -> Result<u32, Error> {
         let reg = Reg {
-            next: 0,
+            next: Link::NONE,
             cbs: ForeignCallbacks::NONE,
             view: None,
             api: false,
@@ -256,40 +305,63 @@ impl Locked<'_> {
     }
 }
 
-/// Adds (or refreshes) `owner`'s registration of `uri`. Re-adding replaces the owner's
-/// callbacks and restarts probing if it had stopped. A new registrant of a destination
-/// whose state is known is told that state at once.
+/// Adds (or refreshes) `owner`'s registration of `uri`, probed every `interval_ms` (`None`:
+/// `ping_interval`) if the destination is new. Re-adding replaces the owner's callbacks and
+/// restarts probing if it had stopped. A new registrant of a destination whose state is
+/// known is told that state at once.
 pub fn add(
     uri: &[u8],
     owner: &[u8],
-    interval_s: i32,
+    interval_ms: Option<u32>,
     cbs: ForeignCallbacks,
     api: bool,
 ) -> Result<(), Error> {
     let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
     check_owner(owner)?;
     let key = canon.as_bytes();
-    let interval_ms = if interval_s > 0 {
-        (interval_s as u32).min(u32::MAX / 1000) * 1000
-    } else {
-        crate::config::settings().interval_ms
-    };
-    let now = monotonic_ms();
-    let known_state;
-    {
+    let interval_ms = interval_ms.unwrap_or(crate::config::settings().interval_ms);
+    let known_state = {
         let mut l = Locked::new(table());
-        let max = crate::config::settings().max_destinations;
-        if max > 0 && l.dests.len() >= max as usize && l.dests.find(key).is_none() {
+        if let Err(max) = l.room_for(key) {
             drop(l);
             log_limit(max);
             return Err(Error::Limit(max));
         }
-        let (idx, created) = l
+        let (idx, created, known_state) = l.upsert_dest(key, interval_ms)?;
+        if let Err(e) = l.register(idx, key, owner, cbs, api) {
+            if created {
+                l.dests.remove(idx);
+            }
+            return Err(e);
+        }
+        known_state
+    };
+    if known_state != state::UNKNOWN {
+        cbs.notify_state(key, known_state);
+    }
+    Ok(())
+}
+
+impl Locked<'_> {
+    /// `Err(max)` if `key` is a new destination and `max_destinations` are there already.
+    fn room_for(&self, key: &[u8]) -> Result<(), u32> {
+        let max = crate::config::settings().max_destinations;
+        if max > 0 && self.dests.len() >= max as usize && self.dests.find(key).is_none() {
+            return Err(max);
+        }
+        Ok(())
+    }
+
+    /// The destination `key`, made if new (first ping soon) or restarted if its probing had
+    /// stopped: (index, made, its state).
+    fn upsert_dest(&mut self, key: &[u8], interval_ms: u32) -> Result<(u32, bool, i32), Error> {
+        let now = monotonic_ms();
+        let (idx, created) = self
             .dests
             .insert(key, Dest::default())
             .map_err(|_| Error::Full)?;
-        let gen = l.dests.gen(idx);
-        let d = l.dests.get_mut(idx);
+        let gen = self.dests.gen(idx);
+        let d = self.dests.get_mut(idx);
         let restarted = !created && d.stopped;
         if created {
             d.interval_ms = interval_ms;
@@ -300,49 +372,54 @@ pub fn add(
             d.streak.fail = 0;
             d.next_due_ms = now + FIRST_PING_MS;
         }
-        known_state = d.streak.state();
+        let known_state = d.streak.state();
         if restarted {
             // the timer process remakes its schedule
-            l.dests.bump_version();
+            self.dests.bump_version();
         }
+        Ok((idx, created, known_state))
+    }
+
+    /// Makes or updates `owner`'s registration of destination `idx`: inline when it has no
+    /// callbacks and the inline place is free, else a record.
+    fn register(
+        &mut self,
+        idx: u32,
+        key: &[u8],
+        owner: &[u8],
+        cbs: ForeignCallbacks,
+        api: bool,
+    ) -> Result<(), Error> {
         let plain = !api && cbs.is_none();
-        let added = match l.find_reg(idx, key, owner) {
+        match self.find_reg(idx, key, owner) {
             Some(RegAt::Inline) if plain => Ok(()),
-            Some(RegAt::Inline) => l.inline_to_record(idx, key, owner).map(|r| {
-                let reg = l.regs.get_mut(r);
+            Some(RegAt::Inline) => self.inline_to_record(idx, key, owner).map(|r| {
+                let reg = self.regs.get_mut(r);
                 reg.cbs = cbs;
                 reg.api = api;
             }),
             Some(RegAt::Record(r)) => {
-                let reg = l.regs.get_mut(r);
+                let reg = self.regs.get_mut(r);
                 reg.cbs = cbs;
                 reg.api |= api;
                 Ok(())
             }
-            None if plain && l.dests.get(idx).owner == 0 => {
-                l.owner_ref(owner).map(|o| l.dests.get_mut(idx).owner = o)
+            None if plain && self.dests.get(idx).owner.is_none() => {
+                let o = self.owner_ref(owner)?;
+                self.dests.get_mut(idx).owner = o;
+                Ok(())
             }
             None => {
                 let reg = Reg {
-                    next: 0,
+                    next: Link::NONE,
                     cbs,
                     view: None,
                     api,
                 };
-                l.add_record(idx, key, owner, reg).map(|_| ())
+                self.add_record(idx, key, owner, reg).map(|_| ())
             }
-        };
-        if let Err(e) = added {
-            if created {
-                l.dests.remove(idx);
-            }
-            return Err(e);
         }
     }
-    if known_state != state::UNKNOWN {
-        cbs.notify_state(key, known_state);
-    }
-    Ok(())
 }
 
 /// Removes `owner`'s registration of `uri`; the destination goes with its last one.
@@ -356,7 +433,7 @@ pub fn del(uri: &[u8], owner: &[u8]) -> Result<(), Error> {
         RegAt::Record(r) => l.remove_record(idx, r),
     }
     let d = l.dests.get(idx);
-    if d.owner == 0 && d.first_reg == 0 {
+    if d.owner.is_none() && d.first_reg.is_none() {
         l.dests.remove(idx);
     }
     Ok(())
@@ -373,16 +450,16 @@ pub fn remove_unreachable(idx: u32, gen: u32) -> bool {
     if !l.dests.is_current(idx, gen) || !l.dests.get(idx).stopped {
         return false;
     }
-    let mut r = l.dests.get(idx).first_reg;
-    while r != 0 {
-        let reg = l.regs.get(r - 1);
+    let mut r = l.dests.get(idx).first_reg.get();
+    while let Some(i) = r {
+        let reg = l.regs.get(i);
         if reg.api || reg.view.is_some() {
             return false;
         }
-        r = reg.next;
+        r = reg.next.get();
     }
     l.clear_inline(idx);
-    while let Some(r) = l.dests.get(idx).first_reg.checked_sub(1) {
+    while let Some(r) = l.dests.get(idx).first_reg.get() {
         l.remove_record(idx, r);
     }
     l.dests.remove(idx);
@@ -409,12 +486,17 @@ pub fn flush() -> usize {
 
 /// The API's find_destination: the registration's `ka_dest_t` view (made on first use).
 /// Works whether or not the caller holds the list lock (as C callers do).
-pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<DestView> {
+pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<Lent> {
     let canon = Canonical::parse(uri).ok()?;
     let key = canon.as_bytes();
     let t = table();
+    let mut hold = api_hold();
+    let dests = match hold.as_mut() {
+        Some(h) => h.guard(),
+        None => t.dests.lock(),
+    };
     let mut l = Locked {
-        dests: t.dests.lock_unless_held(),
+        dests,
         regs: t.regs.lock(),
         owners: t.owners.lock(),
     };
@@ -423,12 +505,13 @@ pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<DestView> {
         RegAt::Inline => l.inline_to_record(idx, key, owner).ok()?,
         RegAt::Record(r) => r,
     };
-    if let Some(v) = l.regs.get(r).view {
-        return Some(v);
+    if let Some(v) = &l.regs.get(r).view {
+        return Some(v.lend());
     }
     let v = DestView::new(key, owner, l.dests.status(idx))?;
+    let lent = v.lend();
     l.regs.get_mut(r).view = Some(v);
-    Some(v)
+    Some(lent)
 }
 
 /// One registration as RPC shows it.
@@ -469,21 +552,21 @@ pub fn list_page(offset: usize, limit: usize) -> (Vec<Entry>, usize) {
     let mut n = 0usize;
     for idx in l.dests.indices() {
         let d = l.dests.get(idx);
-        if d.owner != 0 {
+        if let Some(o) = d.owner.get() {
             if n >= offset && n < end {
-                out.push(l.entry(idx, &l.owners.key(d.owner - 1)));
+                out.push(l.entry(idx, &l.owners.key(o)));
             }
             n += 1;
         }
-        let mut r = d.first_reg;
-        while r != 0 {
+        let mut r = d.first_reg.get();
+        while let Some(ri) = r {
             if n >= offset && n < end {
-                let rk = l.regs.key(r - 1);
+                let rk = l.regs.key(ri);
                 let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
                 out.push(l.entry(idx, &rk[cut..]));
             }
             n += 1;
-            r = l.regs.get(r - 1).next;
+            r = l.regs.get(ri).next.get();
         }
     }
     (out, n)
@@ -501,4 +584,20 @@ pub fn dest_page(offset: usize, limit: usize) -> (Vec<Entry>, usize) {
         .map(|&idx| l.entry(idx, b""))
         .collect();
     (out, all.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Link;
+
+    #[test]
+    fn links_name_an_index_or_none() {
+        assert_eq!(Link::default(), Link::NONE);
+        assert!(Link::NONE.is_none());
+        assert_eq!(Link::NONE.get(), None);
+        for i in [0, 1, 4_194_303] {
+            assert_eq!(Link::to(i).get(), Some(i));
+        }
+        assert_eq!(std::mem::size_of::<Link>(), 4);
+    }
 }

@@ -1,26 +1,29 @@
 //! `tcpops`: per-connection TCP control for Kamailio, a drop-in replacement for the C module.
 //! See `modules/tcpops/README.md`.
+//!
+//! Everything the README documents starts here: each cfg function and KEMI export is a `ki_*`
+//! function below (one body for both; `w_get_conid` is the cfg form that takes a variable),
+//! calling `ops::*`; `$tcp(...)` is `pv_tcp`; the `tcp:closed` / `tcp:timeout` / `tcp:reset`
+//! event routes (or `event_callback`) are `events::init` and its handler.
 #![deny(unsafe_code)]
 
+mod applied;
 mod events;
 mod hostport;
 mod ops;
 mod pv_tcp;
 mod stats;
 
-use kamailio::cfg::{routes, Call, Fixup};
+use kamailio::cfg::{routes, PvName};
 use kamailio::module::{ModuleDef, Param};
 use kamailio::pv::PvTarget;
 use kamailio::{cmd, kemi, pv, Msg};
-use log::error;
-
-use ops::FAIL;
 
 kamailio::module!(definition);
 
 /// mod_init: the shared record of applied keepalive settings, and the event routes.
 fn init() -> Result<(), String> {
-    kamailio::tcp::remember_keepalive()?;
+    applied::init()?;
     events::init()
 }
 
@@ -28,106 +31,22 @@ fn definition() -> ModuleDef {
     let req_reply = routes::REQUEST | routes::ONREPLY;
     ModuleDef {
         cmds: vec![
-            cmd!(
-                "tcp_keepalive_enable",
-                w_keepalive_enable4,
-                4,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_keepalive_enable",
-                w_keepalive_enable3,
-                3,
-                Fixup::IntAll,
-                req_reply
-            ),
-            cmd!(
-                "tcp_keepalive_disable",
-                w_keepalive_disable1,
-                1,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_keepalive_disable",
-                w_keepalive_disable0,
-                0,
-                Fixup::None,
-                req_reply
-            ),
-            cmd!(
-                "tcp_set_connection_lifetime",
-                w_lifetime2,
-                2,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_set_connection_lifetime",
-                w_lifetime1,
-                1,
-                Fixup::IntAll,
-                req_reply
-            ),
-            cmd!(
-                "tcp_enable_closed_event",
-                w_closed_event1,
-                1,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_enable_closed_event",
-                w_closed_event0,
-                0,
-                Fixup::None,
-                req_reply
-            ),
-            cmd!(
-                "tcp_conid_state",
-                w_conid_state,
-                1,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_conid_alive",
-                w_conid_alive,
-                1,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!("tcp_get_conid", w_get_conid, 2, Fixup::StrPvar, routes::ANY),
-            cmd!("tcp_con_alive", w_con_alive, 1, Fixup::StrAll, routes::ANY),
-            cmd!(
-                "tcp_set_otcpid",
-                w_set_otcpid,
-                1,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_set_otcpid_flag",
-                w_set_otcpid_flag,
-                1,
-                Fixup::IntAll,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_close_connection",
-                w_close0,
-                0,
-                Fixup::None,
-                routes::ANY
-            ),
-            cmd!(
-                "tcp_close_connection",
-                w_close1,
-                1,
-                Fixup::IntAll,
-                routes::ANY
-            ),
+            cmd!("tcp_keepalive_enable", ki_keepalive_enable_cid, (conid: Int, idle: Int, count: Int, interval: Int), routes::ANY),
+            cmd!("tcp_keepalive_enable", ki_keepalive_enable, (idle: Int, count: Int, interval: Int), req_reply),
+            cmd!("tcp_keepalive_disable", ki_keepalive_disable_cid, (conid: Int), routes::ANY),
+            cmd!("tcp_keepalive_disable", ki_keepalive_disable, (), req_reply),
+            cmd!("tcp_set_connection_lifetime", ki_lifetime_cid, (conid: Int, lifetime: Int), routes::ANY),
+            cmd!("tcp_set_connection_lifetime", ki_lifetime, (lifetime: Int), req_reply),
+            cmd!("tcp_enable_closed_event", ki_closed_event_cid, (conid: Int), routes::ANY),
+            cmd!("tcp_enable_closed_event", ki_closed_event, (), req_reply),
+            cmd!("tcp_conid_state", ki_conid_state, (conid: Int), routes::ANY),
+            cmd!("tcp_conid_alive", ki_conid_alive, (conid: Int), routes::ANY),
+            cmd!("tcp_get_conid", w_get_conid, (addr: Str, target: Pvar), routes::ANY),
+            cmd!("tcp_con_alive", ki_con_alive, (addr: Str), routes::ANY),
+            cmd!("tcp_set_otcpid", ki_set_otcpid, (conid: Int), routes::ANY),
+            cmd!("tcp_set_otcpid_flag", ki_set_otcpid_flag, (mode: Int), routes::ANY),
+            cmd!("tcp_close_connection", ki_close, (), routes::ANY),
+            cmd!("tcp_close_connection", ki_close_id, (conid: Int), routes::ANY),
         ],
         params: vec![
             Param::Int("closed_event", &events::CLOSED_EVENT),
@@ -158,107 +77,10 @@ fn definition() -> ModuleDef {
     }
 }
 
-/// Reads integer parameters `first..first+N` of a cfg call, logging the one that is not a number.
-fn ints<const N: usize>(call: &mut Call, names: [&str; N]) -> Result<[i32; N], i32> {
-    let mut out = [0; N];
-    for (i, name) in names.iter().enumerate() {
-        out[i] = call.int(i).map_err(|_| {
-            error!("invalid parameter '{name}' (must be a number)");
-            FAIL
-        })?;
-    }
-    Ok(out)
-}
-
-/// Runs `f` with the call's message and integer parameters; -1 on a bad parameter.
-fn with_ints<const N: usize>(
-    call: &mut Call,
-    names: [&str; N],
-    f: impl FnOnce(&mut Msg, [i32; N]) -> i32,
-) -> i32 {
-    match ints(call, names) {
-        Ok(v) => match call.msg() {
-            Some(m) => f(m, v),
-            None => FAIL,
-        },
-        Err(e) => e,
-    }
-}
-
-fn w_keepalive_enable4(c: &mut Call) -> i32 {
-    with_ints(
-        c,
-        ["conid", "idle", "count", "interval"],
-        |m, [con, i, n, t]| ops::keepalive_enable(m, Some(con), i, n, t),
-    )
-}
-fn w_keepalive_enable3(c: &mut Call) -> i32 {
-    with_ints(c, ["idle", "count", "interval"], |m, [i, n, t]| {
-        ops::keepalive_enable(m, None, i, n, t)
-    })
-}
-fn w_keepalive_disable1(c: &mut Call) -> i32 {
-    with_ints(c, ["conid"], |m, [con]| {
-        ops::keepalive_disable(m, Some(con))
-    })
-}
-fn w_keepalive_disable0(c: &mut Call) -> i32 {
-    with_ints(c, [], |m, []| ops::keepalive_disable(m, None))
-}
-fn w_lifetime2(c: &mut Call) -> i32 {
-    with_ints(c, ["conid", "lifetime"], |m, [con, s]| {
-        ops::set_lifetime(m, Some(con), s)
-    })
-}
-fn w_lifetime1(c: &mut Call) -> i32 {
-    with_ints(c, ["lifetime"], |m, [s]| ops::set_lifetime(m, None, s))
-}
-fn w_closed_event1(c: &mut Call) -> i32 {
-    with_ints(c, ["conid"], |m, [con]| {
-        ops::enable_closed_event(m, Some(con))
-    })
-}
-fn w_closed_event0(c: &mut Call) -> i32 {
-    with_ints(c, [], |m, []| ops::enable_closed_event(m, None))
-}
-fn w_conid_state(c: &mut Call) -> i32 {
-    ints(c, ["conid"]).map_or_else(|e| e, |[con]| ops::conid_state(con))
-}
-fn w_conid_alive(c: &mut Call) -> i32 {
-    ints(c, ["conid"]).map_or_else(|e| e, |[con]| ops::conid_alive(con))
-}
-fn w_set_otcpid(c: &mut Call) -> i32 {
-    with_ints(c, ["conid"], |m, [con]| ops::set_otcpid(m, con))
-}
-fn w_set_otcpid_flag(c: &mut Call) -> i32 {
-    with_ints(c, ["mode"], |m, [mode]| ops::set_otcpid_flag(m, mode))
-}
-fn w_close0(c: &mut Call) -> i32 {
-    with_ints(c, [], |m, []| ops::close_connection(m, None))
-}
-fn w_close1(c: &mut Call) -> i32 {
-    with_ints(c, ["conid"], |m, [con]| ops::close_connection(m, Some(con)))
-}
-
-fn w_get_conid(c: &mut Call) -> i32 {
-    let conid = match c.str(0) {
-        Ok(addr) => ops::lookup_conid("tcp_get_conid", addr),
-        Err(_) => {
-            error!("tcp_get_conid: cannot read the address parameter");
-            return FAIL;
-        }
-    };
-    ops::store_conid(conid, c.pv_target(1).ok())
-}
-
-fn w_con_alive(c: &mut Call) -> i32 {
-    match c.str(0) {
-        Ok(addr) => ops::con_alive(addr),
-        Err(_) => {
-            error!("tcp_con_alive: cannot read the address parameter");
-            FAIL
-        }
-    }
+/// `tcp_get_conid(addr, pvar)` (the cfg form; KEMI passes the variable by name).
+fn w_get_conid(m: &mut Msg, addr: &[u8], target: PvName) -> i32 {
+    let conid = ops::lookup_conid("tcp_get_conid", addr);
+    ops::store_conid(conid, Some(target.target(m)))
 }
 
 fn ki_get_conid(m: &mut Msg, addr: &[u8], pvname: &[u8]) -> i32 {

@@ -99,7 +99,7 @@ pub fn keepalive_enable(
             return Err(FAIL);
         }
         let c = find(id, "tcp_keepalive_enable")?;
-        match c.apply_keepalive(Some((idle, count, interval))) {
+        match crate::applied::apply(&c, Some((idle, count, interval))) {
             Ok(changed) => {
                 debug!("keepalive on conid {id}: idle={idle} cnt={count} intvl={interval} (socket changed: {changed})");
                 stats::KEEPALIVE_ENABLED.inc();
@@ -119,7 +119,7 @@ pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
         require_tcp("tcp_keepalive_disable")?;
         let id = target_conid(msg, conid, "tcp_keepalive_disable")?;
         let c = find(id, "tcp_keepalive_disable")?;
-        match c.apply_keepalive(None) {
+        match crate::applied::apply(&c, None) {
             Ok(_) => {
                 stats::KEEPALIVE_DISABLED.inc();
                 Ok(OK)

@@ -1,0 +1,69 @@
+//! The keepalive settings this module last applied to each connection, shared by all
+//! processes, so that repeating them costs no socket calls: the core sets keepalive options
+//! only when a connection is made, so settings we applied are still in force.
+
+use kamailio::shm_cache::ShmCache;
+use kamailio::tcp::{Conn, Keepalive, KeepaliveError};
+use once_cell::sync::OnceCell;
+
+kamailio::shm_safe! {
+    /// One connection's applied settings, as the shared cache stores them.
+    #[derive(Clone, Copy, PartialEq)]
+    struct Applied {
+        on: bool,
+        idle: i32,
+        count: i32,
+        interval: i32,
+    }
+}
+
+impl From<Keepalive> for Applied {
+    fn from(ka: Keepalive) -> Applied {
+        let (idle, count, interval) = ka.unwrap_or_default();
+        Applied {
+            on: ka.is_some(),
+            idle,
+            count,
+            interval,
+        }
+    }
+}
+
+impl From<Applied> for Keepalive {
+    fn from(a: Applied) -> Keepalive {
+        a.on.then_some((a.idle, a.count, a.interval))
+    }
+}
+
+static APPLIED: OnceCell<ShmCache<Applied>> = OnceCell::new();
+
+/// Connections whose applied keepalive settings are remembered (more only evict older ones).
+const SLOTS: usize = 16_384;
+
+/// Makes the shared record; call in mod_init (before the fork).
+pub fn init() -> Result<(), String> {
+    if APPLIED.get().is_none() {
+        let _ = APPLIED.set(ShmCache::new(SLOTS)?);
+    }
+    Ok(())
+}
+
+/// Applies `ka` to `c` unless these very settings were applied to it already (by any
+/// process): `Ok(false)` then, `Ok(true)` when the socket was changed.
+pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
+    let (key, tag) = c.identity();
+    let value = Applied::from(ka);
+    let cache = APPLIED.get();
+    // the settings in force when known: only the options that differ are set
+    let prev = match cache.map(|a| a.begin_from(key, tag, value)) {
+        Some(Ok(())) => return Ok(false),
+        Some(Err(prev)) => prev.map(Keepalive::from),
+        None => None,
+    };
+    let r = c.set_keepalive_from(ka, prev);
+    if let Some(a) = cache {
+        // a failure may have applied part of the settings: unknown from now on
+        a.end(key, tag, r.is_ok().then_some(value));
+    }
+    r.map(|()| true)
+}
