@@ -12,7 +12,7 @@ use crate::report::{Results, Target};
 use crate::side::Side;
 use crate::Plan;
 
-const ROUTES: &str = r#"
+pub const ROUTES: &str = r#"
 request_route {
     $var(n) = $(hdr(X-N){s.int}); $var(i) = $(hdr(X-From){s.int}); $var(ok) = 0;
     $var(d) = $hdr(X-D); $var(want) = $(hdr(X-Want){s.int}); $var(p) = $hdr(X-P);
@@ -40,14 +40,14 @@ request_route {
 "#;
 
 /// A JSON-RPC client over UDP (the jsonrpcs module): no process spawn per call.
-struct JsonRpc {
+pub struct JsonRpc {
     sock: UdpSocket,
     to: String,
     id: u64,
 }
 
 impl JsonRpc {
-    fn new(port: u16) -> JsonRpc {
+    pub fn new(port: u16) -> JsonRpc {
         let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
         sock.set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();
@@ -58,9 +58,19 @@ impl JsonRpc {
         }
     }
 
-    fn call(&mut self, method: &str, params: &[&str]) -> String {
+    pub fn call(&mut self, method: &str, params: &[&str]) -> String {
         self.id += 1;
-        let p: Vec<String> = params.iter().map(|p| format!("\"{p}\"")).collect();
+        // numbers as JSON numbers (jsonrpcs reads a JSON string as the integer 0)
+        let p: Vec<String> = params
+            .iter()
+            .map(|p| {
+                if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+                    p.to_string()
+                } else {
+                    format!("\"{p}\"")
+                }
+            })
+            .collect();
         let req = format!(
             "{{\"jsonrpc\":\"2.0\",\"method\":\"{method}\",\"params\":[{}],\"id\":{}}}",
             p.join(","),
@@ -73,7 +83,7 @@ impl JsonRpc {
     }
 
     /// A number field of a JSON-RPC result (`"used": 123`).
-    fn number(&mut self, method: &str, field: &str) -> u64 {
+    pub fn number(&mut self, method: &str, field: &str) -> u64 {
         let r = self.call(method, &[]);
         let key = format!("\"{field}\"");
         r.find(&key)
@@ -203,7 +213,7 @@ pub fn run(side: Side, plan: &Plan, res: &mut Results) {
     }
 }
 
-fn lookups(
+pub fn lookups(
     k: &Kamailio,
     c: &mut SipTcp,
     side: Side,

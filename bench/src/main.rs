@@ -11,6 +11,7 @@ mod cpu;
 mod keepalive_load;
 mod probing;
 mod report;
+mod scale;
 mod side;
 mod tcpops_load;
 
@@ -94,6 +95,15 @@ fn main() {
                 probing::run(side, &plan, &mut res);
             }
         }
+    }
+    // a million destinations: only when asked for (BENCH_ONLY=scale), it takes minutes
+    if plan
+        .only
+        .as_deref()
+        .is_some_and(|o| o.split(',').any(|w| w == "scale"))
+    {
+        eprintln!("scale (ours, then C for the same time)");
+        scale::run(&plan, &mut res);
     }
     flatness(&plan, &mut res);
     let table = res.table(&plan, started.elapsed());
