@@ -11,6 +11,8 @@
 #include "core/mem/pkg.h"
 #include "core/sr_module.h"
 #include "core/compiler_opt.h"
+#include "core/timer.h"
+#include "core/socket_info.h"
 
 int krs_log_enabled(int level, const char *mname, int mnlen)
 {
@@ -191,6 +193,73 @@ void krs_counter_add(unsigned short id, int n)
 		return;
 	h.id = id;
 	counter_add(h, n);
+}
+
+int krs_tcp_table_copy(struct krs_tcp_row *rows, int max, int only_id)
+{
+	struct tcp_connection *c;
+	int i, n = 0;
+	ticks_t now = get_ticks_raw();
+
+	if (tcpconn_id_hash == NULL)
+		return 0;
+	TCPCONN_LOCK;
+	for (i = 0; i < TCP_ID_HASH_SIZE; i++) {
+		if (only_id > 0 && i != tcp_id_hash(only_id))
+			continue;
+		for (c = tcpconn_id_hash[i]; c; c = c->id_next) {
+			if (only_id > 0 && c->id != only_id)
+				continue;
+			if (n < max) {
+				struct krs_tcp_row *r = &rows[n];
+				r->conn = (unsigned long)c;
+				r->id = c->id;
+				r->proto = c->rcv.proto;
+				r->state = c->state;
+				r->flags = c->flags;
+				r->timeout_left_ticks = (int)(c->timeout - now);
+				r->lifetime_ticks = c->lifetime;
+#ifdef TCP_ASYNC
+				r->queued = c->wbuf_q.queued;
+#else
+				r->queued = 0;
+#endif
+				r->src_ip = c->rcv.src_ip;
+				r->src_port = c->rcv.src_port;
+				r->dst_ip = c->rcv.dst_ip;
+				r->dst_port = c->rcv.dst_port;
+			}
+			n++;
+		}
+	}
+	TCPCONN_UNLOCK;
+	return n;
+}
+
+void krs_tcp_keepalive_cfg(int *on, int *idle, int *cnt, int *intvl)
+{
+	*on = cfg_get(tcp, tcp_cfg, keepalive);
+	*idle = cfg_get(tcp, tcp_cfg, keepidle);
+	*cnt = cfg_get(tcp, tcp_cfg, keepcnt);
+	*intvl = cfg_get(tcp, tcp_cfg, keepintvl);
+}
+
+int krs_tcp_listen_each(int (*f)(int fd, void *arg), void *arg)
+{
+	struct socket_info *lists[2] = {tcp_listen, tls_listen};
+	struct socket_info *si;
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		for (si = lists[i]; si; si = si->next) {
+			if (si->socket < 0)
+				continue;
+			rc = f(si->socket, arg);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 int krs_msg_send_buffer(struct dest_info *dst, char *buf, int len)

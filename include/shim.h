@@ -22,6 +22,29 @@ int krs_tcpconn_unref(struct tcp_connection *c);
 #define KRS_NO_CONN (-1000)
 int krs_tcpconn_peek_state(int id);
 int krs_tcpconn_set_lifetime(int id, unsigned int secs);
+/* a copy of one connection of the core's table (tcp_table.rs); `conn` is the connection's
+ * address, kept only to tell a reused id apart, never dereferenced */
+struct krs_tcp_row {
+	unsigned long conn;
+	int id;
+	int proto;
+	int state;
+	unsigned int flags;
+	int timeout_left_ticks;
+	unsigned int lifetime_ticks;
+	unsigned int queued;
+	struct ip_addr src_ip;
+	unsigned short src_port;
+	struct ip_addr dst_ip;
+	unsigned short dst_port;
+};
+/* copies up to `max` connections (only the one with id `only_id` when > 0) into `rows`
+ * under TCPCONN_LOCK; returns how many there are (more than `max`: call again with more) */
+int krs_tcp_table_copy(struct krs_tcp_row *rows, int max, int only_id);
+/* the global keepalive settings of the TCP config */
+void krs_tcp_keepalive_cfg(int *on, int *idle, int *cnt, int *intvl);
+/* calls f(fd, arg) for each TCP (and TLS) listening socket; returns the first non-zero */
+int krs_tcp_listen_each(int (*f)(int fd, void *arg), void *arg);
 /* TCP config (cfg framework macro) */
 int krs_tcp_con_lifetime_ticks(void);
 /* tcp_send_timeout in ms, as the core (5.8+) sets it as TCP_USER_TIMEOUT on listening sockets */

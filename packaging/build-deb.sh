@@ -81,7 +81,8 @@ subst "$pkgdir/changelog.in" | gzip -9n >"$doc/changelog.Debian.gz"
 # copyright: one stanza per crate linked into the modules, from cargo's dependency tree.
 crates="$work/crates"
 : >"$crates"
-(cd "$top" && cargo tree -e normal -p tcpops -p keepalive --prefix none -f '{p}|{l}') |
+# proc-macro crates (zerocopy-derive and its deps) run at build time only: not linked
+(cd "$top" && cargo tree -e normal,no-proc-macro -p tcpops -p keepalive --prefix none -f '{p}|{l}') |
     grep -v '(\*)' | grep -v '(/' | sort -u | while IFS='|' read -r pkgver lic; do
     [ -n "$pkgver" ] || continue
     name=${pkgver%% *}

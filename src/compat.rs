@@ -11,6 +11,11 @@
 //! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on: detected per
 //!   socket at run time where keepalive is applied (`tcp::align_user_timeout`).
 //!
+//! - the connection table's fields that `tcpops.list` reports are copied by a shim function
+//!   (`krs_tcp_table_copy`) compiled against the release's own headers, so the 6.0 layout of
+//!   `tcp_connection` needs nothing in Rust; the user timeout the core puts on its listening
+//!   sockets (5.8+) is read from the sockets at start-up (`tcp_user_timeout::listen_value`).
+//!
 //! Nothing needs a build-time version probe so far; one would go in build.rs as a single
 //! `cargo:rustc-cfg` read only here.
 

@@ -55,6 +55,9 @@ pub mod shm_map;
 pub mod stats;
 pub mod str;
 pub mod tcp;
+pub mod tcp_diag;
+pub mod tcp_table;
+pub mod tcp_user_timeout;
 pub mod timer;
 pub mod tm;
 

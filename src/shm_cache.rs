@@ -166,4 +166,11 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
             }
         });
     }
+
+    /// The recorded outcome for (`key`, `tag`), if known and no operation is under way.
+    pub fn peek(&self, key: u64, tag: u64) -> Option<V> {
+        self.with_slot(key, |e| {
+            (e.key == key && e.tag == tag && e.pending == 0 && e.known).then_some(e.value)
+        })
+    }
 }

@@ -22,6 +22,12 @@ use crate::sys;
 /// Keepalive settings (`Some((idle, count, interval))`, or `None` for off).
 pub type Keepalive = Option<(i32, i32, i32)>;
 
+/// The identity of connection `id` whose shared structure is at `addr` (see
+/// [`Conn::identity`]); also what [`crate::tcp_table::ConnInfo::identity`] gives.
+pub(crate) fn identity_of(id: i32, addr: usize) -> (u64, u64) {
+    (id as u32 as u64 + 1, addr as u64)
+}
+
 /// Reads field `$f` (a path such as `rcv.src_port`) of the shared connection `$c` (a
 /// `*mut tcp_connection` that stays allocated for the read) as a volatile copy: no reference
 /// to memory that other processes write.
@@ -294,25 +300,43 @@ impl Conn {
     /// Sets (or, with `None`, turns off) TCP keepalive on the connection's socket (see
     /// [`Conn::with_socket`]).
     pub fn set_keepalive(&self, ka: Keepalive) -> Result<(), KeepaliveError> {
-        self.set_keepalive_from(ka, None)
+        self.set_socket_options(ka, None)
     }
 
-    /// As [`Conn::set_keepalive`], with `prev` the settings known to be in force on the
-    /// socket (`Some`), whose unchanged options are not set again.
-    pub fn set_keepalive_from(
+    /// Sets keepalive as [`Conn::set_keepalive`] and then, with `Some(ms)`, `TCP_USER_TIMEOUT`
+    /// to `ms` (0 = the kernel's default), in one access to the socket (one copy of it from
+    /// TCP main for another process's connection). The user timeout is set after the
+    /// keepalive options, so it replaces what keeping the two consistent made of it
+    /// (`align_user_timeout` in tcp.rs): for a caller with a user timeout of its own that
+    /// must stay.
+    pub fn set_socket_options(
+        &self,
+        ka: Keepalive,
+        user_timeout_ms: Option<u32>,
+    ) -> Result<(), KeepaliveError> {
+        self.set_socket_options_from(ka, None, user_timeout_ms)
+    }
+
+    /// As [`Conn::set_socket_options`], with `prev` the keepalive settings known to be in
+    /// force on the socket (`Some`), whose unchanged options are not set again.
+    pub fn set_socket_options_from(
         &self,
         ka: Keepalive,
         prev: Option<Keepalive>,
+        user_timeout_ms: Option<u32>,
     ) -> Result<(), KeepaliveError> {
-        self.with_socket(|fd| set_keepalive(fd, ka, prev))
-            .map_err(KeepaliveError::Fd)
-            .and_then(|r| r.map_err(KeepaliveError::Socket))
+        self.with_socket(|fd| {
+            set_keepalive(fd, ka, prev)?;
+            user_timeout_ms.map_or(Ok(()), |ms| crate::tcp_user_timeout::set(fd, ms))
+        })
+        .map_err(KeepaliveError::Fd)
+        .and_then(|r| r.map_err(KeepaliveError::Socket))
     }
 
     /// Names this very connection in every process: (id + 1, never 0; the address of its
     /// shared structure, which tells a reused id apart while the connection lives).
     pub fn identity(&self) -> (u64, u64) {
-        (self.id() as u32 as u64 + 1, self.0.as_ptr() as usize as u64)
+        identity_of(self.id(), self.0.as_ptr() as usize)
     }
 
     /// Runs `f` with the connection's socket: the one this process holds when it is the TCP
@@ -601,7 +625,7 @@ pub(crate) fn ip_text(ip: &sys::ip_addr) -> String {
         .into_owned()
 }
 
-fn state_of(s: i32) -> ConnState {
+pub(crate) fn state_of(s: i32) -> ConnState {
     match s {
         s if s == sys::S_CONN_OK as i32 => ConnState::Ok,
         s if s == sys::S_CONN_INIT as i32 => ConnState::Init,

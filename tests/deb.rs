@@ -325,6 +325,13 @@ fn package_replaces_the_stock_modules_and_removal_restores_them() {
         let (seen, client) = tcpops_peer(&k);
         eprintln!("$tcp(c_si)|$tcp(c_sp): {seen:?} (client {client})");
         assert_eq!(seen, client, "our tcpops gives the peer in $tcp(c_si)");
+        let mut open = SipTcp::connect(k.addr());
+        assert_eq!(open.request("who", &[]).code, 200);
+        let conns = k.rpc(&["tcpops.list"]);
+        assert!(
+            conns.as_ref().is_ok_and(|t| t.contains("rtt_us")),
+            "our tcpops has tcpops.list: {conns:?}"
+        );
         let list = keepalive_list(&k);
         eprintln!("keepalive.list:\n{list}");
         assert!(

@@ -475,66 +475,6 @@ fn unanswered_keepalives_raise_tcp_timeout() {
     assert!(k.rpc(&["core.version"]).is_ok(), "kamailio keeps serving");
 }
 
-/// `TCP_USER_TIMEOUT` (ms) of Kamailio's socket of the connection from `client_port`: a copy
-/// of the socket taken from a Kamailio process holding it (pidfd_getfd), read with getsockopt.
-fn kamailio_user_timeout_ms(kam_port: u16, client_port: u16) -> i32 {
-    let out = std::process::Command::new("ss")
-        .args(["-tneH", "state", "established"])
-        .arg(format!(
-            "( sport = :{kam_port} and dport = :{client_port} )"
-        ))
-        .output()
-        .expect("run ss");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let ino = text
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("ino:"))
-        .unwrap_or_else(|| panic!("no socket inode in {text:?}"));
-    let link = format!("socket:[{ino}]");
-    for p in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = p.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
-            continue;
-        };
-        for fd in fds.flatten() {
-            if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == link) {
-                let fd: i32 = fd.file_name().to_string_lossy().parse().unwrap();
-                return user_timeout_of(pid, fd);
-            }
-        }
-    }
-    panic!("no process holds {link}");
-}
-
-fn user_timeout_of(pid: i32, fd: i32) -> i32 {
-    // SAFETY: plain syscalls on ints; every fd they return is closed here.
-    unsafe {
-        let pidfd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as i32;
-        assert!(
-            pidfd >= 0,
-            "pidfd_open: {}",
-            std::io::Error::last_os_error()
-        );
-        let local = libc::syscall(libc::SYS_pidfd_getfd, pidfd, fd, 0) as i32;
-        let err = std::io::Error::last_os_error();
-        libc::close(pidfd);
-        assert!(local >= 0, "pidfd_getfd: {err}");
-        let (mut v, mut len) = (0i32, std::mem::size_of::<i32>() as libc::socklen_t);
-        let rc = libc::getsockopt(
-            local,
-            libc::IPPROTO_TCP,
-            libc::TCP_USER_TIMEOUT,
-            (&mut v as *mut i32).cast(),
-            &mut len,
-        );
-        libc::close(local);
-        assert_eq!(rc, 0, "getsockopt(TCP_USER_TIMEOUT)");
-        v
-    }
-}
-
 /// Whether the installed core sets `TCP_USER_TIMEOUT` on its listening sockets (5.8 and later).
 fn core_sets_user_timeout() -> bool {
     let out = std::process::Command::new("kamailio")
@@ -561,12 +501,16 @@ fn keepalive_sets_the_user_timeout_where_the_core_set_one() {
         .int("X-Conid")
         .to_string();
     let core = if core_sets_user_timeout() { 7000 } else { 0 };
-    assert_eq!(kamailio_user_timeout_ms(k.port, a_port), core, "the core's");
+    assert_eq!(
+        common::kamailio_user_timeout_ms(k.port, a_port),
+        core,
+        "the core's"
+    );
     let ka = [("X-Idle", "4"), ("X-Cnt", "3"), ("X-Intvl", "2")];
     assert_eq!(rc(&mut a, "ka3", &ka), 1);
     // where the core set one: idle + cnt * intvl = 10 s; else none
     let want = if core == 0 { 0 } else { 10_000 };
-    assert_eq!(kamailio_user_timeout_ms(k.port, a_port), want);
+    assert_eq!(common::kamailio_user_timeout_ms(k.port, a_port), want);
     // from another connection's process: on TCP main's copy of the socket
     let mut b = SipTcp::connect(k.addr());
     let ka4 = [
@@ -577,10 +521,10 @@ fn keepalive_sets_the_user_timeout_where_the_core_set_one() {
     ];
     assert_eq!(rc(&mut b, "ka4", &ka4), 1);
     let want = if core == 0 { 0 } else { 60_000 };
-    assert_eq!(kamailio_user_timeout_ms(k.port, a_port), want);
+    assert_eq!(common::kamailio_user_timeout_ms(k.port, a_port), want);
     assert_eq!(rc(&mut a, "kd0", &[]), 1);
     assert_eq!(
-        kamailio_user_timeout_ms(k.port, a_port),
+        common::kamailio_user_timeout_ms(k.port, a_port),
         core,
         "keepalive off: the core's value again"
     );

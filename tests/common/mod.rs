@@ -591,3 +591,63 @@ pub fn ss_until(kam_port: u16, client_port: u16, pred: impl Fn(&str) -> bool) ->
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// `TCP_USER_TIMEOUT` (ms) of Kamailio's socket of the connection from `client_port`: a copy
+/// of the socket taken from a Kamailio process holding it (pidfd_getfd), read with getsockopt.
+pub fn kamailio_user_timeout_ms(kam_port: u16, client_port: u16) -> i32 {
+    let out = std::process::Command::new("ss")
+        .args(["-tneH", "state", "established"])
+        .arg(format!(
+            "( sport = :{kam_port} and dport = :{client_port} )"
+        ))
+        .output()
+        .expect("run ss");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let ino = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("ino:"))
+        .unwrap_or_else(|| panic!("no socket inode in {text:?}"));
+    let link = format!("socket:[{ino}]");
+    for p in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == link) {
+                let fd: i32 = fd.file_name().to_string_lossy().parse().unwrap();
+                return user_timeout_of(pid, fd);
+            }
+        }
+    }
+    panic!("no process holds {link}");
+}
+
+fn user_timeout_of(pid: i32, fd: i32) -> i32 {
+    // SAFETY: plain syscalls on ints; every fd they return is closed here.
+    unsafe {
+        let pidfd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as i32;
+        assert!(
+            pidfd >= 0,
+            "pidfd_open: {}",
+            std::io::Error::last_os_error()
+        );
+        let local = libc::syscall(libc::SYS_pidfd_getfd, pidfd, fd, 0) as i32;
+        let err = std::io::Error::last_os_error();
+        libc::close(pidfd);
+        assert!(local >= 0, "pidfd_getfd: {err}");
+        let (mut v, mut len) = (0i32, std::mem::size_of::<i32>() as libc::socklen_t);
+        let rc = libc::getsockopt(
+            local,
+            libc::IPPROTO_TCP,
+            libc::TCP_USER_TIMEOUT,
+            (&mut v as *mut i32).cast(),
+            &mut len,
+        );
+        libc::close(local);
+        assert_eq!(rc, 0, "getsockopt(TCP_USER_TIMEOUT)");
+        v
+    }
+}

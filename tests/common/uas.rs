@@ -65,6 +65,9 @@ const MAX_BODY: usize = 1024 * 1024;
 
 struct Shared {
     stop: AtomicBool,
+    /// Count requests instead of recording them (large runs).
+    count_only: AtomicBool,
+    counted: std::sync::atomic::AtomicUsize,
     answer: Mutex<Answer>,
     log: Mutex<Vec<Received>>,
     grew: Condvar,
@@ -95,6 +98,8 @@ impl Uas {
         set_rcvbuf(&udp, 8 << 20);
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
+            count_only: AtomicBool::new(false),
+            counted: std::sync::atomic::AtomicUsize::new(0),
             answer: Mutex::new(answer),
             log: Mutex::new(Vec::new()),
             grew: Condvar::new(),
@@ -133,7 +138,12 @@ impl Uas {
 
     /// Number of requests received so far.
     pub fn count(&self) -> usize {
-        lock(&self.shared.log).len()
+        lock(&self.shared.log).len() + self.shared.counted.load(Ordering::SeqCst)
+    }
+
+    /// From now on only counts requests (`count`), without recording them.
+    pub fn count_only(&self) {
+        self.shared.count_only.store(true, Ordering::SeqCst);
     }
 
     /// Waits up to `secs` until at least `n` requests were received; returns whether it happened.
@@ -493,6 +503,10 @@ fn handle(
             "Call-ID: {call_id}\r\nCSeq: {cseq}\r\nContent-Length: 0\r\n\r\n"
         ));
         send(r.as_bytes(), answer);
+    }
+    if shared.count_only.load(Ordering::Relaxed) {
+        shared.counted.fetch_add(1, Ordering::SeqCst);
+        return;
     }
     let rec = Received {
         at,

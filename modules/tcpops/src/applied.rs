@@ -17,6 +17,12 @@ kamailio::shm_safe! {
     }
 }
 
+impl Applied {
+    fn keepalive(self) -> Keepalive {
+        self.on.then_some((self.idle, self.count, self.interval))
+    }
+}
+
 impl From<Keepalive> for Applied {
     fn from(ka: Keepalive) -> Applied {
         let (idle, count, interval) = ka.unwrap_or_default();
@@ -49,9 +55,13 @@ pub fn init() -> Result<(), String> {
 }
 
 /// Applies `ka` to `c` unless these very settings were applied to it already (by any
-/// process): `Ok(false)` then, `Ok(true)` when the socket was changed.
+/// process): `Ok(false)` then, `Ok(true)` when the socket was changed. A user timeout this
+/// module gave the connection ([`crate::user_timeout::explicit`]) is set again in the same
+/// socket access, right after the keepalive options: the core's keepalive/user-timeout
+/// alignment (5.8+) must not replace it.
 pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
-    let (key, tag) = c.identity();
+    let identity = c.identity();
+    let (key, tag) = identity;
     let value = Applied::from(ka);
     let cache = APPLIED.get();
     // the settings in force when known: only the options that differ are set
@@ -60,10 +70,17 @@ pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
         Some(Err(prev)) => prev.map(Keepalive::from),
         None => None,
     };
-    let r = c.set_keepalive_from(ka, prev);
+    let r = c.set_socket_options_from(ka, prev, crate::user_timeout::explicit(identity));
     if let Some(a) = cache {
         // a failure may have applied part of the settings: unknown from now on
         a.end(key, tag, r.is_ok().then_some(value));
     }
     r.map(|()| true)
+}
+
+/// The keepalive settings last applied to the connection `identity` (see
+/// [`Conn::identity`]), if known (`tcpops.list`).
+pub fn applied(identity: (u64, u64)) -> Option<Keepalive> {
+    let (key, tag) = identity;
+    APPLIED.get()?.peek(key, tag).map(Applied::keepalive)
 }

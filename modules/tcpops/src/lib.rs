@@ -4,7 +4,9 @@
 //! Everything the README documents starts here: each cfg function and KEMI export is a `ki_*`
 //! function below (one body for both; `w_get_conid` is the cfg form that takes a variable),
 //! calling `ops::*`; `$tcp(...)` is `pv_tcp`; the `tcp:closed` / `tcp:timeout` / `tcp:reset`
-//! event routes (or `event_callback`) are `events::init` and its handler.
+//! event routes (or `event_callback`) are `events::init` and its handler; the `tcpops.*` RPCs
+//! are `rpc`; the `user_timeout` modparam and the records of user timeouts set are
+//! `user_timeout`, the record of applied keepalive settings `applied`.
 #![deny(unsafe_code)]
 
 mod applied;
@@ -12,19 +14,61 @@ mod events;
 mod hostport;
 mod ops;
 mod pv_tcp;
+mod rpc;
+#[path = "../../keepalive/src/rpc_args.rs"]
+#[allow(dead_code)]
+mod rpc_args;
 mod stats;
+mod user_timeout;
 
 use kamailio::cfg::{routes, PvName};
-use kamailio::module::{ModuleDef, Param};
+use kamailio::module::{IntParam, ModuleDef, Param};
 use kamailio::pv::PvTarget;
-use kamailio::{cmd, kemi, pv, Msg};
+use kamailio::{cmd, kemi, pv, rpc as rpc_def, Msg};
 
 kamailio::module!(definition);
 
-/// mod_init: the shared record of applied keepalive settings, and the event routes.
+/// modparam `user_timeout`: `TCP_USER_TIMEOUT` (ms) of new connections (0: leave it).
+pub static USER_TIMEOUT: IntParam = IntParam::new(0);
+
+/// mod_init: the shared records of applied keepalive settings and user timeouts, the
+/// `user_timeout` timer's process, and the event routes.
 fn init() -> Result<(), String> {
+    if USER_TIMEOUT.get() < 0 {
+        return Err(format!(
+            "invalid \"user_timeout\" value {}: must be >= 0 (ms)",
+            USER_TIMEOUT.get()
+        ));
+    }
     applied::init()?;
+    user_timeout::init()?;
+    if user_timeout::configured().is_some() {
+        kamailio::timer::reserve_processes(1)?;
+    }
     events::init()
+}
+
+/// child_init: before the fork (rank PROC_INIT, the core's listening sockets exist), the
+/// `user_timeout` modparam goes onto the listening sockets, whose accepted connections
+/// inherit it; the value they then carry is what `tcpops.list` reports for them. In the main
+/// process, the timer that sets it on outbound connections.
+fn child_init(rank: i32) -> Result<(), String> {
+    if rank == kamailio::sys::PROC_MAIN as i32 && user_timeout::configured().is_some() {
+        kamailio::timer::fork(
+            "tcpops user_timeout",
+            user_timeout::TICK_MS,
+            user_timeout::tick,
+        )?;
+    }
+    if rank != kamailio::sys::PROC_INIT {
+        return Ok(());
+    }
+    if let Some(ms) = user_timeout::configured() {
+        kamailio::tcp_user_timeout::set_listen(ms)
+            .map_err(|e| format!("cannot set user_timeout on the listening sockets: {e}"))?;
+    }
+    rpc::remember_listen_user_timeout();
+    Ok(())
 }
 
 fn definition() -> ModuleDef {
@@ -35,6 +79,8 @@ fn definition() -> ModuleDef {
             cmd!("tcp_keepalive_enable", ki_keepalive_enable, (idle: Int, count: Int, interval: Int), req_reply),
             cmd!("tcp_keepalive_disable", ki_keepalive_disable_cid, (conid: Int), routes::ANY),
             cmd!("tcp_keepalive_disable", ki_keepalive_disable, (), req_reply),
+            cmd!("tcp_set_user_timeout", ki_user_timeout_cid, (conid: Int, timeout: Int), routes::ANY),
+            cmd!("tcp_set_user_timeout", ki_user_timeout, (timeout: Int), req_reply),
             cmd!("tcp_set_connection_lifetime", ki_lifetime_cid, (conid: Int, lifetime: Int), routes::ANY),
             cmd!("tcp_set_connection_lifetime", ki_lifetime, (lifetime: Int), req_reply),
             cmd!("tcp_enable_closed_event", ki_closed_event_cid, (conid: Int), routes::ANY),
@@ -51,6 +97,24 @@ fn definition() -> ModuleDef {
         params: vec![
             Param::Int("closed_event", &events::CLOSED_EVENT),
             Param::Str("event_callback", &events::EVENT_CALLBACK),
+            Param::Int("user_timeout", &USER_TIMEOUT),
+        ],
+        rpcs: vec![
+            rpc_def!(
+                array: "tcpops.list",
+                "List the TCP connections with their TCP health: [offset [limit]]",
+                rpc::list
+            ),
+            rpc_def!(
+                "tcpops.info",
+                "One TCP connection with its TCP health: conid",
+                rpc::info
+            ),
+            rpc_def!(
+                "tcpops.close",
+                "Close a TCP connection as tcp_close_connection(conid) does: conid",
+                rpc::close
+            ),
         ],
         pvs: vec![pv!("tcp", pv_tcp::parse, pv_tcp::get)],
         kemi: vec![
@@ -58,6 +122,8 @@ fn definition() -> ModuleDef {
             kemi!("tcp_keepalive_enable_cid", ki_keepalive_enable_cid, (con: Int, idle: Int, cnt: Int, intvl: Int)),
             kemi!("tcp_keepalive_disable", ki_keepalive_disable, ()),
             kemi!("tcp_keepalive_disable_cid", ki_keepalive_disable_cid, (con: Int)),
+            kemi!("tcp_set_user_timeout", ki_user_timeout, (ms: Int)),
+            kemi!("tcp_set_user_timeout_cid", ki_user_timeout_cid, (con: Int, ms: Int)),
             kemi!("tcp_set_connection_lifetime", ki_lifetime, (secs: Int)),
             kemi!("tcp_set_connection_lifetime_cid", ki_lifetime_cid, (con: Int, secs: Int)),
             kemi!("tcp_enable_closed_event", ki_closed_event, ()),
@@ -73,6 +139,7 @@ fn definition() -> ModuleDef {
         ],
         stats: stats::list(),
         init,
+        child_init,
         ..ModuleDef::new("tcpops")
     }
 }
@@ -103,6 +170,12 @@ fn ki_keepalive_disable(m: &mut Msg) -> i32 {
 }
 fn ki_keepalive_disable_cid(m: &mut Msg, con: i32) -> i32 {
     ops::keepalive_disable(m, Some(con))
+}
+fn ki_user_timeout(m: &mut Msg, ms: i32) -> i32 {
+    ops::set_user_timeout(m, None, ms)
+}
+fn ki_user_timeout_cid(m: &mut Msg, con: i32, ms: i32) -> i32 {
+    ops::set_user_timeout(m, Some(con), ms)
 }
 fn ki_lifetime(m: &mut Msg, secs: i32) -> i32 {
     ops::set_lifetime(m, None, secs)

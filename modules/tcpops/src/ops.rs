@@ -132,6 +132,31 @@ pub fn keepalive_disable(msg: &Msg, conid: Option<i32>) -> i32 {
     })())
 }
 
+/// `tcp_set_user_timeout([conid], ms)`: `TCP_USER_TIMEOUT` on the connection (0 = the
+/// kernel's default); returns as `tcp_keepalive_enable`.
+pub fn set_user_timeout(msg: &Msg, conid: Option<i32>, ms: i32) -> i32 {
+    code((|| {
+        require_tcp("tcp_set_user_timeout")?;
+        let id = target_conid(msg, conid, "tcp_set_user_timeout")?;
+        let Ok(ms) = u32::try_from(ms) else {
+            error!("tcp_set_user_timeout: the timeout ({ms}) must be >= 0 ms");
+            return Err(FAIL);
+        };
+        let c = find(id, "tcp_set_user_timeout")?;
+        match crate::user_timeout::set(&c, ms) {
+            Ok(()) => {
+                debug!("user timeout on conid {id}: {ms} ms");
+                stats::USER_TIMEOUT_SET.inc();
+                Ok(OK)
+            }
+            Err(e) => {
+                error!("tcp_set_user_timeout: conid {id}: {e}");
+                Err(FAIL)
+            }
+        }
+    })())
+}
+
 /// `tcp_set_connection_lifetime([conid], lifetime)`.
 pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
     code((|| {
@@ -174,20 +199,32 @@ pub fn close_connection(msg: &Msg, conid: Option<i32>) -> i32 {
     code((|| {
         require_tcp("tcp_close_connection")?;
         let id = target_conid(msg, conid, "tcp_close_connection")?;
-        let c = Conn::by_id(id).ok_or_else(|| {
-            debug!("tcp_close_connection: no TCP connection with id {id}");
-            FAIL
-        })?;
-        c.close()
-            .map(|()| {
-                stats::CONNECTIONS_CLOSED.inc();
-                OK
-            })
-            .map_err(|e| {
+        close_by_id(id).map(|()| OK).map_err(|e| match e {
+            CloseError::NoSuchConnection => {
+                debug!("tcp_close_connection: no TCP connection with id {id}");
+                FAIL
+            }
+            CloseError::Request(e) => {
                 error!("tcp_close_connection: conid {id}: {e}");
                 -2
-            })
+            }
+        })
     })())
+}
+
+/// Why [`close_by_id`] failed.
+pub enum CloseError {
+    NoSuchConnection,
+    Request(String),
+}
+
+/// Asks TCP main to close connection `id`, as `tcp_close_connection(conid)` (and
+/// `tcpops.close`) do, counted in `connections_closed`.
+pub fn close_by_id(id: i32) -> Result<(), CloseError> {
+    let c = Conn::by_id(id).ok_or(CloseError::NoSuchConnection)?;
+    c.close().map_err(CloseError::Request)?;
+    stats::CONNECTIONS_CLOSED.inc();
+    Ok(())
 }
 
 /// `tcp_set_otcpid(conid)`.

@@ -9,7 +9,6 @@ pub static CONNECTIONS_CLOSED: Counter = Counter::new();
 pub static EVENTS_CLOSED: Counter = Counter::new();
 pub static EVENTS_RESET: Counter = Counter::new();
 pub static EVENTS_TIMEOUT: Counter = Counter::new();
-/// For `tcp_set_user_timeout` (not there yet): registered so that the name exists.
 pub static USER_TIMEOUT_SET: Counter = Counter::new();
 
 pub fn list() -> Vec<Stat> {

@@ -1,0 +1,100 @@
+//! `TCP_USER_TIMEOUT` (tcp(7), RFC 5482): how long unacknowledged data (and unanswered
+//! keepalive probes) may wait before the kernel drops the connection. Set on one connection's
+//! socket ([`Conn::set_user_timeout`], or with its keepalive options in one socket access:
+//! [`Conn::set_socket_options`]), or on the listening sockets for every accepted connection
+//! ([`set_listen`]). Which value a connection should keep is the caller's business (tcpops
+//! records its own).
+
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+use crate::sys;
+use crate::tcp::{Conn, KeepaliveError};
+
+impl Conn {
+    /// Sets `TCP_USER_TIMEOUT` (ms; 0 = the kernel's default) on the connection's socket (see
+    /// [`Conn::with_socket`]). Keepalive options set later through [`Conn::set_keepalive`]
+    /// may change it (see there); [`Conn::set_socket_options`] sets both and keeps it.
+    pub fn set_user_timeout(&self, ms: u32) -> Result<(), KeepaliveError> {
+        self.with_socket(|fd| set(fd, ms))
+            .map_err(KeepaliveError::Fd)
+            .and_then(|r| r.map_err(KeepaliveError::Socket))
+    }
+}
+
+/// Sets `TCP_USER_TIMEOUT` to `ms` milliseconds on a socket.
+pub(crate) fn set(fd: BorrowedFd, ms: u32) -> std::io::Result<()> {
+    let v = i32::try_from(ms).unwrap_or(i32::MAX);
+    // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_USER_TIMEOUT,
+            (&v as *const i32).cast(),
+            std::mem::size_of::<i32>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// Sets `TCP_USER_TIMEOUT` to `ms` on every TCP and TLS listening socket, so that the
+/// connections accepted on them inherit it. Call before the fork, once the core made its
+/// sockets (child_init with rank `PROC_INIT`).
+pub fn set_listen(ms: u32) -> std::io::Result<()> {
+    extern "C" fn each(fd: i32, arg: *mut std::ffi::c_void) -> i32 {
+        crate::ffi_guard::guard("tcp_user_timeout::set_listen", -1, || {
+            // SAFETY: `arg` is the u32 passed below, alive for the whole walk.
+            let ms = unsafe { *(arg as *const u32) };
+            // SAFETY: the core's listening socket, open in this process during the call.
+            let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+            set(fd, ms).map_or_else(|e| e.raw_os_error().unwrap_or(libc::EIO), |()| 0)
+        })
+    }
+    if !Conn::tcp_enabled() {
+        return Ok(());
+    }
+    let mut v = ms;
+    // SAFETY: the walk calls `each` synchronously on each listening socket with `arg` = &v.
+    let rc = unsafe { sys::krs_tcp_listen_each(Some(each), (&mut v as *mut u32).cast()) };
+    match rc {
+        0 => Ok(()),
+        e if e > 0 => Err(std::io::Error::from_raw_os_error(e)),
+        _ => Err(std::io::Error::other("panic while setting the option")),
+    }
+}
+
+/// The `TCP_USER_TIMEOUT` of the first TCP/TLS listening socket (what accepted connections
+/// inherit; the core sets its `tcp_send_timeout` there from 5.8 on), `None` without one.
+pub fn listen_value() -> Option<u32> {
+    extern "C" fn first(fd: i32, arg: *mut std::ffi::c_void) -> i32 {
+        crate::ffi_guard::guard("tcp_user_timeout::listen_value", -1, || {
+            let (mut v, mut len) = (0i32, std::mem::size_of::<i32>() as libc::socklen_t);
+            // SAFETY: a plain getsockopt into a valid int on the core's open listening socket.
+            let rc = unsafe {
+                libc::getsockopt(
+                    fd,
+                    libc::IPPROTO_TCP,
+                    libc::TCP_USER_TIMEOUT,
+                    (&mut v as *mut i32).cast(),
+                    &mut len,
+                )
+            };
+            if rc == 0 {
+                // SAFETY: `arg` is the i64 passed below, alive for the whole walk.
+                unsafe { *(arg as *mut i64) = i64::from(v) };
+            }
+            1 // the first socket is enough
+        })
+    }
+    if !Conn::tcp_enabled() {
+        return None;
+    }
+    let mut v: i64 = -1;
+    // SAFETY: the walk calls `first` synchronously with `arg` = &v.
+    unsafe { sys::krs_tcp_listen_each(Some(first), (&mut v as *mut i64).cast()) };
+    u32::try_from(v).ok()
+}

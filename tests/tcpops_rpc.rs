@@ -1,0 +1,498 @@
+//! `tcpops.list`, `tcpops.info` and `tcpops.close` against real connections: the kernel
+//! figures agree with `ss -tni` for the same socket, a peer that stopped reading shows the
+//! bytes piling up, errors for bad conids, and `tcpops.close` raises the events the stock
+//! module's `tcp_close_connection(conid)` raises.
+
+mod common;
+
+use common::{udp, Config, Kamailio, SipTcp};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+type Entry = BTreeMap<String, String>;
+
+/// The structs of a kamcmd reply.
+fn entries(text: &str) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut cur: Option<Entry> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if t == "{" {
+            cur = Some(Entry::new());
+        } else if t == "}" {
+            out.extend(cur.take());
+        } else if let (Some(e), Some((k, v))) = (cur.as_mut(), t.split_once(':')) {
+            e.insert(k.trim().to_string(), v.trim().to_string());
+        }
+    }
+    out
+}
+
+fn int(e: &Entry, k: &str) -> i64 {
+    e.get(k)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no integer {k} in {e:?}"))
+}
+
+/// One tcpops statistic (kex's `stats.get_statistics`).
+fn stat(k: &Kamailio, name: &str) -> i64 {
+    let out = k.rpc(&["stats.get_statistics", "tcpops:"]).expect("stats");
+    out.lines()
+        .filter_map(|l| l.split_once('='))
+        .find(|(n, _)| n.trim() == format!("tcpops:{name}"))
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no tcpops:{name} in {out:?}"))
+}
+
+fn list(k: &Kamailio) -> Vec<Entry> {
+    entries(&k.rpc(&["tcpops.list"]).expect("tcpops.list"))
+}
+
+fn info(k: &Kamailio, conid: i64) -> Entry {
+    let text = k
+        .rpc(&["tcpops.info", &conid.to_string()])
+        .expect("tcpops.info");
+    entries(&text).pop().expect("one entry")
+}
+
+fn by_remote_port(es: &[Entry], port: u16) -> Entry {
+    es.iter()
+        .find(|e| e["remote"].ends_with(&format!(":{port}")))
+        .unwrap_or_else(|| panic!("no connection from port {port} in {es:?}"))
+        .clone()
+}
+
+/// The kernel's figures of Kamailio's end of the connection, as `ss -tni` prints them
+/// (a field `ss` leaves out when it is 0 reads 0).
+fn ss(kam_port: u16, client_port: u16) -> BTreeMap<&'static str, i64> {
+    let out = Command::new("ss")
+        .args(["-tniH", "state", "established"])
+        .arg(format!(
+            "( sport = :{kam_port} and dport = :{client_port} )"
+        ))
+        .output()
+        .expect("ss");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut m = BTreeMap::new();
+    let mut toks = text.split_whitespace();
+    m.insert(
+        "recv_q",
+        toks.next().and_then(|t| t.parse().ok()).expect("Recv-Q"),
+    );
+    m.insert(
+        "send_q",
+        toks.next().and_then(|t| t.parse().ok()).expect("Send-Q"),
+    );
+    for name in [
+        "unacked",
+        "snd_cwnd",
+        "lost",
+        "bytes_acked",
+        "bytes_received",
+        "notsent_bytes",
+        "last_data_recv_ms",
+        "retransmits",
+        "total_retrans",
+    ] {
+        m.insert(name, 0);
+    }
+    for t in text.split_whitespace() {
+        let Some((k, v)) = t.split_once(':') else {
+            continue;
+        };
+        let num = |s: &str| s.parse::<i64>().unwrap_or(0);
+        let us = |s: &str| (s.parse::<f64>().unwrap_or(0.0) * 1000.0).round() as i64;
+        match k {
+            "rtt" => {
+                let (a, b) = v.split_once('/').unwrap();
+                m.insert("rtt_us", us(a));
+                m.insert("rttvar_us", us(b));
+            }
+            "retrans" => {
+                let (a, b) = v.split_once('/').unwrap();
+                m.insert("retransmits", num(a));
+                m.insert("total_retrans", num(b));
+            }
+            "unacked" => drop(m.insert("unacked", num(v))),
+            "cwnd" => drop(m.insert("snd_cwnd", num(v))),
+            "lost" => drop(m.insert("lost", num(v))),
+            "bytes_acked" => drop(m.insert("bytes_acked", num(v))),
+            "bytes_received" => drop(m.insert("bytes_received", num(v))),
+            "notsent" => drop(m.insert("notsent_bytes", num(v))),
+            "lastrcv" => drop(m.insert("last_data_recv_ms", num(v))),
+            _ => {}
+        }
+    }
+    assert!(m.contains_key("rtt_us"), "no rtt in ss output {text:?}");
+    m
+}
+
+const ROUTES: &str = r#"
+request_route {
+    if ($hdr(X-Close) != $null) {
+        tcp_close_connection("$(hdr(X-Close){s.int})");
+        append_to_reply("X-Rc: $rc\r\n");
+    }
+    if ($hdr(X-Body) != $null) {
+        set_reply_body("$hdr(X-Body)$hdr(X-Body)$hdr(X-Body)$hdr(X-Body)", "text/plain");
+    }
+    append_to_reply("X-Conid: $conid\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+event_route[tcp:closed] { xlog("L_ERR", "EVENT tcp:closed sp=$sp\n"); }
+event_route[tcp:timeout] { xlog("L_ERR", "EVENT tcp:timeout sp=$sp\n"); }
+event_route[tcp:reset] { xlog("L_ERR", "EVENT tcp:reset sp=$sp\n"); }
+"#;
+
+fn start(tag: &str, tcpops: &str, globals: &str) -> Kamailio {
+    let modules = format!(
+        "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+         loadmodule \"kex.so\"\nloadmodule \"xlog.so\"\nloadmodule \"{tcpops}\"\n"
+    );
+    Kamailio::start(
+        tag,
+        Config {
+            globals,
+            modules: &modules,
+            routes: ROUTES,
+        },
+    )
+}
+
+fn ours(tag: &str, globals: &str) -> Kamailio {
+    start(tag, "{MODDIR}/tcpops.so", globals)
+}
+
+#[test]
+fn list_and_info_agree_with_ss_for_each_socket() {
+    let k = ours("rpclist", "");
+    let mut a = SipTcp::connect(k.addr());
+    let mut b = SipTcp::connect(k.addr());
+    let ida = a.request("a", &[]).int("X-Conid");
+    for _ in 0..5 {
+        b.request("b", &[("X-Body", &"x".repeat(200))]);
+    }
+    let idb = b.request("b", &[]).int("X-Conid");
+    // let delayed ACKs and the readers settle: an idle connection's figures stand still
+    std::thread::sleep(Duration::from_millis(600));
+
+    for (c, id) in [(&a, ida), (&b, idb)] {
+        let port = c.local_port();
+        let (mut tries, mut last) = (0, String::new());
+        loop {
+            let t0 = Instant::now();
+            let e = by_remote_port(&list(&k), port);
+            let s = ss(k.addr().port(), port);
+            let elapsed = t0.elapsed().as_millis() as i64;
+            assert_eq!(int(&e, "conid"), id);
+            assert_eq!(e["proto"], "TCP");
+            assert_eq!(e["local"], k.addr().to_string());
+            assert_eq!(e["remote"], c.stream.local_addr().unwrap().to_string());
+            assert_eq!(e["direction"], "in");
+            assert_eq!(e["state"], "CONN_OK");
+            assert_eq!(e["kernel"], "ok");
+            assert_eq!(int(&e, "queued_bytes"), 0);
+            let mut bad = Vec::new();
+            for (name, want) in &s {
+                let got = int(&e, name);
+                let ok = if *name == "last_data_recv_ms" {
+                    (got - want).abs() <= elapsed + 50
+                } else {
+                    got == *want
+                };
+                if !ok {
+                    bad.push(format!("{name}: tcpops {got}, ss {want}"));
+                }
+            }
+            if bad.is_empty() {
+                assert!(int(&e, "bytes_received") > 0 && int(&e, "bytes_acked") > 0);
+                assert!(int(&e, "rtt_us") > 0 && int(&e, "snd_cwnd") > 0);
+                break;
+            }
+            tries += 1;
+            last = format!("{bad:?}\n{e:?}\n{s:?}");
+            assert!(tries < 5, "tcpops.list and ss disagree: {last}");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let _ = last;
+        // tcpops.info: the same connection, the same figures
+        let i = info(&k, id);
+        assert_eq!(i["remote"], c.stream.local_addr().unwrap().to_string());
+        assert_eq!(
+            int(&i, "bytes_received"),
+            ss(k.addr().port(), port)["bytes_received"]
+        );
+    }
+    assert!(int(&by_remote_port(&list(&k), b.local_port()), "bytes_acked") > 1000);
+
+    // paging: one per page, in conid order
+    let p0 = entries(&k.rpc(&["tcpops.list", "0", "1"]).unwrap());
+    let p1 = entries(&k.rpc(&["tcpops.list", "1", "1"]).unwrap());
+    assert_eq!((p0.len(), p1.len()), (1, 1));
+    assert!(int(&p0[0], "conid") < int(&p1[0], "conid"));
+    assert!(entries(&k.rpc(&["tcpops.list", "2", "5"]).unwrap()).is_empty());
+}
+
+#[test]
+fn bad_conids_are_clear_errors() {
+    let k = ours("rpcerr", "");
+    let mut c = SipTcp::connect(k.addr());
+    let id = c.request("a", &[]).int("X-Conid");
+    for cmd in ["tcpops.info", "tcpops.close"] {
+        let e = k.rpc(&[cmd]).unwrap_err();
+        assert!(
+            e.contains("missing conid") && e.contains(&format!("usage: {cmd} conid")),
+            "{e}"
+        );
+        let e = k.rpc(&[cmd, "abc"]).unwrap_err();
+        assert!(e.contains("conid must be a number"), "{e}");
+        let e = k.rpc(&[cmd, "0"]).unwrap_err();
+        assert!(e.contains("conid must be a positive number"), "{e}");
+        let e = k.rpc(&[cmd, &(id + 1000).to_string()]).unwrap_err();
+        assert!(
+            e.contains(&format!("404 - no TCP connection with conid {}", id + 1000)),
+            "{e}"
+        );
+    }
+    let e = k.rpc(&["tcpops.list", "x"]).unwrap_err();
+    assert!(e.contains("usage: tcpops.list [offset [limit]]"), "{e}");
+    let e = k.rpc(&["tcpops.list", "0", "101"]).unwrap_err();
+    assert!(e.contains("limit must be from 1 to 100"), "{e}");
+    // the connection is still there after all that
+    assert_eq!(int(&info(&k, id), "conid"), id);
+}
+
+#[test]
+fn a_peer_that_stops_reading_shows_the_bytes_piling_up() {
+    let k = ours(
+        "rpcpile",
+        "tcp_conn_wq_max=4194304\ntcp_wq_max=8388608\ntcp_async=yes\n",
+    );
+    // a client with a small receive buffer that reads nothing after the first reply
+    let mut c = {
+        use std::os::fd::FromRawFd;
+        // SAFETY: plain socket calls on a socket we own, with correctly sized arguments.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            let small: libc::c_int = 4096;
+            libc::setsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                (&small as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+            let sa = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: k.addr().port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be(),
+                },
+                sin_zero: [0; 8],
+            };
+            let rc = libc::connect(
+                fd,
+                (&sa as *const libc::sockaddr_in).cast(),
+                std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+            );
+            assert_eq!(rc, 0);
+            let s = std::net::TcpStream::from_raw_fd(fd);
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            s
+        }
+    };
+    let mut sip = SipTcp::connect(k.addr()); // a second, well-behaved connection
+    let id = sip.request("a", &[]).int("X-Conid");
+    let port = c.local_addr().unwrap().port();
+    let body = "y".repeat(1000);
+    let send = |c: &mut std::net::TcpStream, n: usize| {
+        use std::io::Write;
+        for i in 0..n {
+            let msg = format!(
+                "OPTIONS sip:p@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:{port};branch=z9hG4bKp{i}x{n}\r\n\
+                 From: <sip:t@127.0.0.1>;tag={i}\r\nTo: <sip:p@127.0.0.1>\r\nCall-ID: p{i}x{n}\r\n\
+                 CSeq: 1 OPTIONS\r\nX-Body: {body}\r\nContent-Length: 0\r\n\r\n"
+            );
+            c.write_all(msg.as_bytes()).unwrap();
+        }
+    };
+    let pending = |k: &Kamailio| {
+        let e = by_remote_port(&list(k), port);
+        (int(&e, "send_q") + int(&e, "queued_bytes"), e)
+    };
+    send(&mut c, 1);
+    let mut first = [0u8; 100];
+    let _ = c.read(&mut first).unwrap();
+    let (before, _) = pending(&k);
+    send(&mut c, 100);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (mid, e1) = pending(&k);
+    send(&mut c, 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (after, e2) = pending(&k);
+    assert!(
+        before < 5000 && mid > 100_000 && after > mid + 200_000,
+        "bytes not acknowledged or not sent: {before} -> {mid} -> {after}\n{e1:?}\n{e2:?}"
+    );
+    // the kernel holds what the peer's window refuses: sent and unacked, or unsent
+    assert!(
+        int(&e2, "notsent_bytes") > 0 || int(&e2, "unacked") > 0,
+        "{e2:?}"
+    );
+    assert_eq!(
+        int(&e2, "send_q"),
+        ss(k.addr().port(), port)["send_q"],
+        "Send-Q as ss: {e2:?}"
+    );
+    // the other connection is healthy
+    assert_eq!(int(&info(&k, id), "send_q"), 0);
+}
+
+/// The events logged so far for the connection from client port `port` (the stock module's
+/// `$tcp(conid)` is null in an event route; `$sp` is the connection's).
+fn events_of(k: &Kamailio, port: u16) -> Vec<String> {
+    k.log_text()
+        .lines()
+        .filter(|l| !l.contains("DEBUG"))
+        .filter_map(|l| l.split("EVENT ").nth(1))
+        .filter(|l| l.ends_with(&format!("sp={port}")))
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Opens a connection, makes one request (its reader still holds it) or lets it go idle
+/// (TCP main holds it), closes it with `close`, and returns the events raised for it and
+/// whether the client saw the close.
+fn close_events(k: &Kamailio, idle: bool, close: impl Fn(&Kamailio, i64)) -> (Vec<String>, bool) {
+    let mut c = SipTcp::connect(k.addr());
+    let id = c.request("a", &[]).int("X-Conid");
+    if idle {
+        // the reader hands the connection back to TCP main after 5 s without data
+        std::thread::sleep(Duration::from_millis(5500));
+    }
+    close(k, id);
+    let closed = c.closed_within(8);
+    std::thread::sleep(Duration::from_millis(1000));
+    (events_of(k, c.local_port()), closed)
+}
+
+fn by_cfg(k: &Kamailio, id: i64) {
+    let r = udp::request(k.addr(), "c", &[("X-Close", &id.to_string())]);
+    assert_eq!(r.int("X-Rc"), 1, "tcp_close_connection({id})");
+}
+
+fn by_rpc(k: &Kamailio, id: i64) {
+    let out = k
+        .rpc(&["tcpops.close", &id.to_string()])
+        .expect("tcpops.close");
+    assert!(out.contains("Ok. Close requested."), "{out}");
+}
+
+#[test]
+fn rpc_close_raises_the_events_of_the_stock_tcp_close_connection() {
+    let stock = start("rpcclstock", "tcpops.so", "");
+    let k = ours("rpcclose", "");
+    for idle in [false, true] {
+        let want = close_events(&stock, idle, by_cfg);
+        assert!(
+            want.1,
+            "the stock module closed the connection (idle {idle})"
+        );
+        // what the stock module gives, whether a reader or TCP main held the connection
+        assert_eq!(want.0, ["tcp:closed"], "stock events (idle {idle})");
+        let cfg = close_events(&k, idle, by_cfg);
+        let rpc = close_events(&k, idle, by_rpc);
+        assert_eq!(cfg, want, "ours, tcp_close_connection (idle {idle})");
+        assert_eq!(rpc, want, "ours, tcpops.close (idle {idle})");
+    }
+    // the RPC path counts as tcp_close_connection does
+    assert_eq!(stat(&k, "connections_closed"), 4);
+}
+
+#[test]
+fn outbound_connections_and_the_user_timeout_in_force() {
+    let peer = TcpListener::bind("127.0.0.1:0").unwrap();
+    let peer_port = peer.local_addr().unwrap().port();
+    let routes = format!(
+        r#"
+request_route {{
+    if ($rU == "out") {{ $du = "sip:127.0.0.1:{peer_port};transport=tcp"; forward(); exit; }}
+    if ($rU == "ut") {{ tcp_set_user_timeout("3000"); append_to_reply("X-Rc: $rc\r\n"); }}
+    if ($rU == "ka") {{ tcp_keepalive_enable("30", "3", "5"); append_to_reply("X-Rc: $rc\r\n"); }}
+    append_to_reply("X-Conid: $conid\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}}
+"#
+    );
+    let k = Kamailio::start(
+        "rpcout",
+        Config {
+            globals: "",
+            modules: "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+                      loadmodule \"kex.so\"\nloadmodule \"{MODDIR}/tcpops.so\"\n\
+                      modparam(\"tcpops\", \"user_timeout\", 7000)\n",
+            routes: &routes,
+        },
+    );
+    let mut c = SipTcp::connect(k.addr());
+    let id = c.request("plain", &[]).int("X-Conid");
+    let e = info(&k, id);
+    assert_eq!(
+        (int(&e, "user_timeout"), e["user_timeout_source"].as_str()),
+        (7000, "modparam")
+    );
+    assert_eq!(e["keepalive_source"], "global");
+    assert_eq!(c.request("ut", &[]).int("X-Rc"), 1);
+    assert_eq!(c.request("ka", &[]).int("X-Rc"), 1);
+    let e = info(&k, id);
+    assert_eq!(
+        (int(&e, "user_timeout"), e["user_timeout_source"].as_str()),
+        (3000, "tcpops")
+    );
+    assert_eq!(
+        (
+            int(&e, "keepalive"),
+            int(&e, "keepalive_idle"),
+            int(&e, "keepalive_cnt"),
+            int(&e, "keepalive_intvl")
+        ),
+        (1, 30, 3, 5)
+    );
+    assert_eq!(e["keepalive_source"], "tcpops");
+    assert_eq!(stat(&k, "user_timeout_set"), 1);
+
+    // an outbound connection gets the modparam's value from the timer process
+    c.send("out", &[]);
+    let (mut s, _) = peer.accept().unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 100];
+    assert!(
+        s.read(&mut buf).unwrap() > 0,
+        "the request reached the peer"
+    );
+    let out_port = s.peer_addr().unwrap().port();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let e = loop {
+        let e = list(&k)
+            .into_iter()
+            .find(|e| e["remote"] == format!("127.0.0.1:{peer_port}"))
+            .expect("the outbound connection is listed");
+        if int(&e, "user_timeout") == 7000 || Instant::now() > deadline {
+            break e;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(e["direction"], "out", "{e:?}");
+    assert!(e["local"].ends_with(&format!(":{out_port}")), "{e:?}");
+    assert_eq!(
+        (int(&e, "user_timeout"), e["user_timeout_source"].as_str()),
+        (7000, "modparam"),
+        "{e:?}"
+    );
+    assert_eq!(e["kernel"], "ok");
+}

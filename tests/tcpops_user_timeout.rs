@@ -1,0 +1,300 @@
+//! `TCP_USER_TIMEOUT` against a peer that vanishes while Kamailio has data for it: Kamailio
+//! in a network namespace of its own, the client in another, joined by a veth pair with a
+//! permanent neighbour entry (no ARP failure tells the kernel anything); the client's end is
+//! taken down right after it sent a request that Kamailio answers one second later, so the
+//! reply is retransmitted into the void (this kernel has no netem qdisc).
+//!
+//! With `tcp_set_user_timeout(3000)` (or the `user_timeout` modparam) the kernel drops the
+//! connection about 3 s after the reply: the reader's read fails with ETIMEDOUT and the core
+//! raises `tcp:timeout` (5.6 and 6.0 map ETIMEDOUT to TCP_CLOSED_TIMEOUT in tcp_read.c).
+//! Without one, 5.6 keeps retransmitting for about 15 minutes: still open at 8 s (6.0 drops
+//! it after its own 10 s `tcp_send_timeout`, which accepted connections inherit).
+
+mod common;
+
+use common::{Config, Kamailio, SipTcp};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn ip(args: &[&str]) -> String {
+    let out = Command::new("ip").args(args).output().expect("ip");
+    assert!(out.status.success(), "ip {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// A peer network namespace joined to Kamailio's by a veth pair (10.201.0.2 <-> .1);
+/// removed on drop (deleting the namespace deletes its end, and so the pair).
+struct Peer {
+    ns: String,
+    dev: String,
+    kam_dev: String,
+}
+
+impl Peer {
+    fn new(k: &Kamailio) -> Peer {
+        let tag = common::port();
+        let p = Peer {
+            ns: format!("krsut{tag}"),
+            dev: format!("krp{tag}"),
+            kam_dev: format!("krk{tag}"),
+        };
+        ip(&["netns", "add", &p.ns]);
+        ip(&[
+            "link", "add", &p.kam_dev, "type", "veth", "peer", "name", &p.dev,
+        ]);
+        ip(&["link", "set", &p.kam_dev, "netns", &k.pid().to_string()]);
+        ip(&["link", "set", &p.dev, "netns", &p.ns]);
+        ip(&["-n", &p.ns, "link", "set", "lo", "up"]);
+        ip(&["-n", &p.ns, "addr", "add", "10.201.0.2/24", "dev", &p.dev]);
+        ip(&["-n", &p.ns, "link", "set", &p.dev, "up"]);
+        k.netns(&["ip", "addr", "add", "10.201.0.1/24", "dev", &p.kam_dev]);
+        k.netns(&["ip", "link", "set", &p.kam_dev, "up"]);
+        let mac = |text: String| {
+            text.split_whitespace()
+                .skip_while(|t| *t != "link/ether")
+                .nth(1)
+                .expect("a MAC address")
+                .to_string()
+        };
+        let peer_mac = mac(ip(&["-n", &p.ns, "-o", "link", "show", &p.dev]));
+        let kam_mac = mac(k.netns(&["ip", "-o", "link", "show", &p.kam_dev]));
+        k.netns(&[
+            "ip",
+            "neigh",
+            "replace",
+            "10.201.0.2",
+            "lladdr",
+            &peer_mac,
+            "dev",
+            &p.kam_dev,
+            "nud",
+            "permanent",
+        ]);
+        ip(&[
+            "-n",
+            &p.ns,
+            "neigh",
+            "replace",
+            "10.201.0.1",
+            "lladdr",
+            &kam_mac,
+            "dev",
+            &p.dev,
+            "nud",
+            "permanent",
+        ]);
+        p
+    }
+
+    fn ns_path(&self) -> String {
+        format!("/run/netns/{}", self.ns)
+    }
+
+    /// Takes the peer's end down: from now on its packets vanish.
+    fn vanish(&self) {
+        ip(&["-n", &self.ns, "link", "set", &self.dev, "down"]);
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
+        // only there if the set-up stopped before moving it
+        let _ = Command::new("ip")
+            .args(["link", "del", &self.kam_dev])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+const ROUTES: &str = r#"
+request_route {
+    if ($rU == "ut") {
+        tcp_set_user_timeout("3000");
+        append_to_reply("X-Rc: $rc\r\n");
+    }
+    if ($hdr(X-Delay) != $null) { usleep("$(hdr(X-Delay){s.int})"); }
+    append_to_reply("X-Conid: $conid\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+event_route[tcp:closed] { xlog("L_ERR", "EVENT tcp:closed sp=$sp\n"); }
+event_route[tcp:timeout] { xlog("L_ERR", "EVENT tcp:timeout sp=$sp\n"); }
+event_route[tcp:reset] { xlog("L_ERR", "EVENT tcp:reset sp=$sp\n"); }
+"#;
+
+fn start(tag: &str, modparam: &str) -> (Kamailio, u16) {
+    let port = common::port();
+    let globals = format!("listen=tcp:0.0.0.0:{port}\n");
+    let modules = format!(
+        "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+         loadmodule \"xlog.so\"\nloadmodule \"cfgutils.so\"\n\
+         loadmodule \"{{MODDIR}}/tcpops.so\"\n{modparam}\n"
+    );
+    let k = Kamailio::start_in_netns(
+        tag,
+        Config {
+            globals: &globals,
+            modules: &modules,
+            routes: ROUTES,
+        },
+    );
+    (k, port)
+}
+
+fn events(k: &Kamailio, port: u16) -> Vec<String> {
+    k.log_text()
+        .lines()
+        .filter(|l| !l.contains("DEBUG"))
+        .filter_map(|l| l.split("EVENT ").nth(1))
+        .filter(|l| l.ends_with(&format!("sp={port}")))
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect()
+}
+
+fn info(k: &Kamailio, conid: i64) -> Option<BTreeMap<String, String>> {
+    let text = k.rpc(&["tcpops.info", &conid.to_string()]).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|l| l.trim().split_once(':'))
+            .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+            .collect(),
+    )
+}
+
+/// Connects from the peer, runs `user` (which may set a user timeout), then sends a request
+/// answered after 1 s and takes the peer's end down; returns the connection and when the
+/// peer vanished.
+fn vanish_with_a_reply_pending(
+    k: &Kamailio,
+    port: u16,
+    peer: &Peer,
+    user: &str,
+) -> (i64, u16, Instant) {
+    let addr: SocketAddr = format!("10.201.0.1:{port}").parse().unwrap();
+    let mut c = SipTcp::connect_in(&peer.ns_path(), addr);
+    let r = c.request(user, &[]);
+    if user == "ut" {
+        assert_eq!(r.int("X-Rc"), 1, "tcp_set_user_timeout");
+    }
+    let conid = r.int("X-Conid");
+    let i = info(k, conid).expect("listed");
+    assert_eq!(
+        (i["direction"].as_str(), i["unacked"].as_str()),
+        ("in", "0"),
+        "{i:?}"
+    );
+    c.send("slow", &[("X-Delay", "1000000")]);
+    peer.vanish();
+    let t0 = Instant::now();
+    let port = c.local_port();
+    std::mem::forget(c); // the peer's socket stays, silent: its namespace is cut off
+    (conid, port, t0)
+}
+
+fn closes_after_about_3s(modparam: &str, user: &str) {
+    let (k, port) = start("utimeout", modparam);
+    let peer = Peer::new(&k);
+    let (conid, cport, t0) = vanish_with_a_reply_pending(&k, port, &peer, user);
+    let i = info(&k, conid).expect("listed");
+    assert_eq!(i["user_timeout"], "3000", "{i:?}");
+    let deadline = t0 + Duration::from_secs(12);
+    while events(&k, cport).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let took = t0.elapsed().as_secs_f64();
+    assert_eq!(events(&k, cport), ["tcp:timeout"], "after {took:.1} s");
+    // 1 s until the reply, then 3 s of retransmissions
+    assert!((3.5..7.0).contains(&took), "closed after {took:.1} s");
+    assert!(info(&k, conid).is_none(), "conid {conid} is gone");
+}
+
+#[test]
+fn tcp_set_user_timeout_drops_a_vanished_peer_after_3_s_with_tcp_timeout() {
+    closes_after_about_3s("", "ut");
+}
+
+#[test]
+fn the_user_timeout_modparam_drops_a_vanished_peer_after_3_s_with_tcp_timeout() {
+    closes_after_about_3s("modparam(\"tcpops\", \"user_timeout\", 3000)", "plain");
+}
+
+#[test]
+fn without_a_user_timeout_a_vanished_peer_stays_past_8_s() {
+    let (k, port) = start("utnone", "");
+    let peer = Peer::new(&k);
+    let (conid, cport, t0) = vanish_with_a_reply_pending(&k, port, &peer, "plain");
+    std::thread::sleep(Duration::from_secs(8).saturating_sub(t0.elapsed()));
+    assert!(events(&k, cport).is_empty(), "{:?}", events(&k, cport));
+    let i = info(&k, conid).expect("still listed at 8 s");
+    assert_eq!(i["state"], "CONN_OK", "{i:?}");
+    // none on 5.6; from 5.8 on the core's tcp_send_timeout (10 s), inherited from the
+    // listening socket, which drops the peer at about 11 s
+    let ut = (
+        i["user_timeout"].as_str(),
+        i["user_timeout_source"].as_str(),
+    );
+    assert!(matches!(ut, ("0", "none") | ("10000", "core")), "{i:?}");
+    // the kernel is retransmitting the reply nobody acknowledges
+    let n = |f: &str| i[f].parse::<i64>().unwrap();
+    assert!(
+        n("unacked") > 0 && n("retransmits") > 0 && n("send_q") > 0,
+        "{i:?}"
+    );
+}
+
+const PRECEDENCE_ROUTES: &str = r#"
+request_route {
+    if ($rU == "ut") { tcp_set_user_timeout("3000"); }
+    if ($rU == "ka") { tcp_keepalive_enable("30", "3", "5"); }
+    if ($rU == "kd") { tcp_keepalive_disable(); }
+    append_to_reply("X-Rc: $rc\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+
+/// Where the socket has a user timeout, `tcp_keepalive_enable` aligns it to
+/// `idle + cnt * intvl` and `tcp_keepalive_disable` puts the core's `tcp_send_timeout` back
+/// (tcp.rs `align_user_timeout`): one set with `tcp_set_user_timeout` or the `user_timeout`
+/// modparam stays instead, read from Kamailio's socket itself.
+#[test]
+fn an_explicit_user_timeout_wins_over_the_keepalive_alignment() {
+    for (modparam, first, want) in [
+        ("", "ut", 3000),
+        (
+            "modparam(\"tcpops\", \"user_timeout\", 7000)",
+            "plain",
+            7000,
+        ),
+    ] {
+        let modules = format!(
+            "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+             loadmodule \"{{MODDIR}}/tcpops.so\"\n{modparam}\n"
+        );
+        let k = Kamailio::start(
+            "utprec",
+            Config {
+                globals: "tcp_send_timeout=7",
+                modules: &modules,
+                routes: PRECEDENCE_ROUTES,
+            },
+        );
+        let mut c = SipTcp::connect(k.addr());
+        let port = c.local_port();
+        let ut = || common::kamailio_user_timeout_ms(k.addr().port(), port);
+        let rc = c.request(first, &[]).int("X-Rc");
+        assert!(first != "ut" || rc == 1, "tcp_set_user_timeout: {rc}");
+        assert_eq!(ut(), want, "{first}: set");
+        assert_eq!(c.request("ka", &[]).int("X-Rc"), 1);
+        assert_eq!(ut(), want, "after tcp_keepalive_enable (would be 45000)");
+        assert_eq!(c.request("kd", &[]).int("X-Rc"), 1);
+        assert_eq!(
+            ut(),
+            want,
+            "after tcp_keepalive_disable (would be 7000, the core's)"
+        );
+    }
+}
