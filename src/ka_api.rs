@@ -42,7 +42,8 @@ impl ForeignCallbacks {
         self.statechanged.is_none() && self.response.is_none() && self.user_attr == 0
     }
 
-    /// True if there is a response callback (it needs this node's own replies).
+    /// True if a response callback is registered (it takes tm's reply parameters, so its
+    /// destination is pinged through tm).
     pub fn has_response(&self) -> bool {
         self.response.is_some()
     }

@@ -35,6 +35,7 @@
 pub mod sys;
 
 pub mod cfg;
+pub mod cfg_const;
 mod compat;
 pub mod dmq;
 pub mod event;
@@ -48,6 +49,7 @@ pub mod msg;
 pub mod process;
 pub mod pv;
 pub mod rpc;
+pub mod send;
 pub mod shm;
 pub mod shm_cache;
 pub mod shm_map;

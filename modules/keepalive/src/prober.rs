@@ -206,8 +206,10 @@ fn has_response_cb(dests: &MapGuard<Dest>, idx: u32) -> bool {
 }
 
 /// Cluster mode: applies the states the prober of each destination shared (by hash), unless
-/// this node probes it itself; runs this node's events and callbacks for each change.
-pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)]) {
+/// this node probes it itself; runs this node's events and callbacks for each change. A
+/// state of the same change count as this node's is taken only from the node this node
+/// sees as the prober (two nodes that both probed for a moment cannot make it flap).
+pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64) {
     let s = settings();
     let view = crate::cluster::view();
     let mut after = Vec::new();
@@ -239,7 +241,14 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)]) {
             let d = dests.get_mut(idx);
             // a state older than the one here (a digest made before the last update) is
             // dropped; the same change again only refreshes the figures
-            if !crate::cluster::codec::not_older(d.epoch, sh.epoch) {
+            if !crate::cluster::codec::not_older(d.epoch, sh.epoch)
+                || (sh.epoch == d.epoch
+                    && i32::from(sh.state) != d.streak.state()
+                    && view
+                        .as_ref()
+                        .and_then(|v| v.prober_of(h))
+                        .is_some_and(|p| p != sender))
+            {
                 continue;
             }
             d.epoch = sh.epoch;
@@ -479,14 +488,18 @@ impl Schedule {
     }
 }
 
+/// A ping to send: destination, token, and whether the destination has registration records
+/// (only those can hold an API `response_clb`, which keeps its pings on tm).
+type Send = (Vec<u8>, Token, bool);
+
 /// Marks the due pings as in flight (unless stopped meanwhile, or, in cluster mode, probed by
-/// another node, whose state comes from there): the (uri, token) to send.
+/// another node, whose state comes from there): the pings to send.
 fn mark_sent(
     dests: &mut MapGuard<Dest>,
     due: Vec<Token>,
     now_us: u32,
     view: Option<&crate::cluster::View>,
-) -> Vec<(Vec<u8>, Token)> {
+) -> Vec<Send> {
     let unix = now_unix();
     let mut sends = Vec::with_capacity(due.len());
     for tok in due {
@@ -504,15 +517,21 @@ fn mark_sent(
         d.sent_at_us = now_us;
         d.pings = d.pings.wrapping_add(1);
         d.last_checked = unix;
-        sends.push((dests.key(tok.idx), tok));
+        let regs = !d.first_reg.is_none();
+        sends.push((dests.key(tok.idx), tok, regs));
     }
     sends
 }
 
-/// Sends the pings (outside the table lock); a ping that cannot go out fails at once.
-fn send(from: &[u8], sends: Vec<(Vec<u8>, Token)>) {
-    for (uri, tok) in sends {
-        match tm::send_request(b"OPTIONS", &uri, from, tok.pack()) {
+/// Sends the pings (outside the table lock), statelessly or through tm (`stateless.rs`); a
+/// ping that cannot go out fails at once.
+fn send(from: &[u8], sends: Vec<Send>) {
+    for (uri, tok, regs) in sends {
+        let sent = crate::stateless::send(&uri, tok.pack(), regs).and_then(|how| match how {
+            crate::stateless::Sent::Stateless => Ok(()),
+            crate::stateless::Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, from, tok.pack()),
+        });
+        match sent {
             Ok(_) => stats::PINGS_SENT.inc(),
             Err(e) => {
                 log::error!("cannot ping {}: {e}", String::from_utf8_lossy(&uri));
@@ -520,6 +539,11 @@ fn send(from: &[u8], sends: Vec<(Vec<u8>, Token)>) {
             }
         }
     }
+}
+
+/// A final reply to a stateless ping (from the reply hook, in any process).
+pub fn stateless_reply(tok: u64, code: i32) {
+    finish(Token::unpack(tok), Outcome::Reply(code), None);
 }
 
 /// tm's completion callback for a ping.

@@ -171,6 +171,12 @@ impl View {
         if !self.ready {
             return false;
         }
+        self.prober_of(h) == Some(c.id)
+    }
+
+    /// The node that probes the destination with hash `h`, as this node sees it.
+    pub fn prober_of(&self, h: u64) -> Option<u64> {
+        let c = CLUSTER.get()?;
         let have = c.have.lock();
         let bits = have.find(&h.to_le_bytes()).map_or(0, |i| have.get(i).bits);
         drop(have);
@@ -179,7 +185,7 @@ impl View {
             .iter()
             .filter(|(slot, _)| bits & (1 << slot) != 0)
             .map(|&(_, id)| id);
-        hrw::winner(h, peers.chain([c.id])) == Some(c.id)
+        hrw::winner(h, peers.chain([c.id]))
     }
 }
 
@@ -436,7 +442,7 @@ fn apply(c: &Cluster, m: &Message) {
         .filter_map(|e| e.state.map(|s| (e.dest, s)))
         .collect();
     if !states.is_empty() {
-        crate::prober::apply_shared(&states);
+        crate::prober::apply_shared(&states, m.sender);
     }
 }
 
