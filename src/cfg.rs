@@ -146,9 +146,10 @@ impl Args<'_> {
         (rc == 0).then_some(v)
     }
 
-    /// Parameter `i` as bytes (fixed up by `fixup_spve_*`): valid until the next read (the
-    /// core may format it into a shared buffer), which the borrow of `self` enforces.
-    pub fn str(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<&[u8], BadParam> {
+    /// Parameter `i` as bytes (fixed up by `fixup_spve_*`), copied: the core may hand back a
+    /// variable's own buffer (`"$var(x)"`), which a write to that variable (a [`PvTarget`]
+    /// in the body) frees, or format it into a shared buffer that the next read reuses.
+    pub fn str(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<StrParam, BadParam> {
         let mut s = sys::str_ {
             s: std::ptr::null_mut(),
             len: 0,
@@ -159,9 +160,9 @@ impl Args<'_> {
             ::log::error!("{}: cannot read the {name} parameter", self.func);
             return Err(BadParam);
         }
-        // SAFETY: the core returned a string of `len` bytes valid for this call, until the
-        // next parameter read.
-        Ok(unsafe { crate::str::str_bytes(&s) })
+        // SAFETY: the core returned a string of `len` bytes valid until the next core call;
+        // it is copied at once.
+        Ok(StrParam::new(unsafe { crate::str::str_bytes(&s) }))
     }
 
     /// Parameter `i` as a writable variable (the second parameter of `fixup_spve_pvar`).
@@ -174,6 +175,45 @@ impl Args<'_> {
                 ::log::error!("{}: no variable in the {name} parameter", self.func);
                 Err(BadParam)
             }
+        }
+    }
+}
+
+/// Bytes of a `Str` parameter, copied out of the core's buffer before the body runs: on the
+/// stack up to [`StrParam::INLINE`] bytes, on the heap beyond.
+#[doc(hidden)]
+pub struct StrParam {
+    len: usize,
+    inline: [u8; StrParam::INLINE],
+    heap: Vec<u8>,
+}
+
+impl StrParam {
+    /// Longest parameter kept on the stack.
+    pub const INLINE: usize = 256;
+
+    fn new(b: &[u8]) -> StrParam {
+        let mut p = StrParam {
+            len: b.len(),
+            inline: [0; StrParam::INLINE],
+            heap: Vec::new(),
+        };
+        if b.len() <= StrParam::INLINE {
+            p.inline[..b.len()].copy_from_slice(b);
+        } else {
+            p.heap = b.to_vec();
+        }
+        p
+    }
+}
+
+impl std::ops::Deref for StrParam {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        if self.len <= StrParam::INLINE {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
         }
     }
 }
@@ -237,25 +277,15 @@ macro_rules! cmd_tramp {
     };
 }
 
-/// Reads the declared parameters in order into bindings of their names: each `Str` but the
-/// last is copied (a later read may reuse the core's buffer), the last is borrowed (also
-/// before a `Pvar`, which is read first).
+/// Reads the declared parameters in order into bindings of their names; each `Str` is
+/// copied ([`Args::str`]), so the body may write any variable while it holds them.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! cmd_read {
     ($m:ident, $args:ident, $i:expr; ) => {};
-    ($m:ident, $args:ident, $i:expr; $a:ident : Str) => {
+    ($m:ident, $args:ident, $i:expr; $a:ident : Str $(, $($rest:tt)+)?) => {
         let $a = $args.str($m, $i, stringify!($a))?;
-    };
-    // a variable target needs no core call to read: take it first, so the string can stay
-    // borrowed (no copy)
-    ($m:ident, $args:ident, $i:expr; $a:ident : Str, $b:ident : Pvar) => {
-        let $b = $args.pvar($m, $i + 1, stringify!($b))?;
-        let $a = $args.str($m, $i, stringify!($a))?;
-    };
-    ($m:ident, $args:ident, $i:expr; $a:ident : Str, $($rest:tt)+) => {
-        let $a = $args.str($m, $i, stringify!($a))?.to_vec();
-        $crate::cmd_read!($m, $args, $i + 1; $($rest)+);
+        $crate::cmd_read!($m, $args, $i + 1; $($($rest)+)?);
     };
     ($m:ident, $args:ident, $i:expr; $a:ident : Int $(, $($rest:tt)+)?) => {
         let $a = $args.int($m, $i, stringify!($a))?;
@@ -307,4 +337,31 @@ macro_rules! cmd {
         let c = unsafe { $crate::module::Cmd::new($name, tramp as *const (), N, FIXUP, $flags) };
         c
     }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StrParam;
+
+    #[test]
+    fn str_params_are_copies_on_the_stack_or_the_heap() {
+        for n in [
+            0,
+            1,
+            StrParam::INLINE - 1,
+            StrParam::INLINE,
+            StrParam::INLINE + 1,
+            5000,
+        ] {
+            let mut src: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+            let p = StrParam::new(&src);
+            assert_eq!(&p[..], &src[..], "{n} bytes");
+            assert_eq!(p.heap.is_empty(), n <= StrParam::INLINE, "{n} bytes");
+            // the copy does not alias the source: overwriting (or freeing) it changes nothing
+            let want = src.clone();
+            src.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+            drop(src);
+            assert_eq!(&p[..], &want[..], "{n} bytes");
+        }
+    }
 }
