@@ -3,6 +3,7 @@
 //! calls.
 
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 
 use crate::msg::Msg;
 use crate::pv::PvTarget;
@@ -184,7 +185,9 @@ impl Args<'_> {
 #[doc(hidden)]
 pub struct StrParam {
     len: usize,
-    inline: [u8; StrParam::INLINE],
+    /// `inline[..len]` is initialised when `len <= INLINE` (not zeroed first: a parameter
+    /// is read on every call).
+    inline: [MaybeUninit<u8>; StrParam::INLINE],
     heap: Vec<u8>,
 }
 
@@ -195,11 +198,14 @@ impl StrParam {
     fn new(b: &[u8]) -> StrParam {
         let mut p = StrParam {
             len: b.len(),
-            inline: [0; StrParam::INLINE],
+            inline: [MaybeUninit::uninit(); StrParam::INLINE],
             heap: Vec::new(),
         };
         if b.len() <= StrParam::INLINE {
-            p.inline[..b.len()].copy_from_slice(b);
+            // SAFETY: `inline` has room for `b.len()` bytes (checked); distinct buffers.
+            unsafe {
+                std::ptr::copy_nonoverlapping(b.as_ptr(), p.inline.as_mut_ptr().cast(), b.len())
+            };
         } else {
             p.heap = b.to_vec();
         }
@@ -211,7 +217,8 @@ impl std::ops::Deref for StrParam {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         if self.len <= StrParam::INLINE {
-            &self.inline[..self.len]
+            // SAFETY: the first `len` bytes were initialised in `new` and never change.
+            unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast(), self.len) }
         } else {
             &self.heap
         }
