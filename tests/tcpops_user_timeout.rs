@@ -46,9 +46,9 @@ impl Peer {
         ]);
         ip(&["link", "set", &p.kam_dev, "netns", &k.pid().to_string()]);
         ip(&["link", "set", &p.dev, "netns", &p.ns]);
-        ip(&["-n", &p.ns, "link", "set", "lo", "up"]);
-        ip(&["-n", &p.ns, "addr", "add", "10.201.0.2/24", "dev", &p.dev]);
-        ip(&["-n", &p.ns, "link", "set", &p.dev, "up"]);
+        p.ip(&["link", "set", "lo", "up"]);
+        p.ip(&["addr", "add", "10.201.0.2/24", "dev", &p.dev]);
+        p.ip(&["link", "set", &p.dev, "up"]);
         k.netns(&["ip", "addr", "add", "10.201.0.1/24", "dev", &p.kam_dev]);
         k.netns(&["ip", "link", "set", &p.kam_dev, "up"]);
         let mac = |text: String| {
@@ -58,7 +58,7 @@ impl Peer {
                 .expect("a MAC address")
                 .to_string()
         };
-        let peer_mac = mac(ip(&["-n", &p.ns, "-o", "link", "show", &p.dev]));
+        let peer_mac = mac(p.ip(&["-o", "link", "show", &p.dev]));
         let kam_mac = mac(k.netns(&["ip", "-o", "link", "show", &p.kam_dev]));
         k.netns(&[
             "ip",
@@ -72,9 +72,7 @@ impl Peer {
             "nud",
             "permanent",
         ]);
-        ip(&[
-            "-n",
-            &p.ns,
+        p.ip(&[
             "neigh",
             "replace",
             "10.201.0.1",
@@ -92,9 +90,24 @@ impl Peer {
         format!("/run/netns/{}", self.ns)
     }
 
+    /// Runs `ip` in the peer's namespace. Through nsenter, not `ip -n`: that also makes a
+    /// mount namespace (`mount --make-rslave /`), which fails in a chroot whose root is not a
+    /// mount point (a fresh-machine or CI chroot).
+    fn ip(&self, args: &[&str]) -> String {
+        let out = Command::new("nsenter")
+            .arg(format!("--net={}", self.ns_path()))
+            .arg("--")
+            .arg("ip")
+            .args(args)
+            .output()
+            .expect("nsenter");
+        assert!(out.status.success(), "ip {args:?} in {}: {out:?}", self.ns);
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
     /// Takes the peer's end down: from now on its packets vanish.
     fn vanish(&self) {
-        ip(&["-n", &self.ns, "link", "set", &self.dev, "down"]);
+        self.ip(&["link", "set", &self.dev, "down"]);
     }
 }
 
