@@ -35,6 +35,7 @@
 pub mod sys;
 
 pub mod cfg;
+pub mod cfg_const;
 mod compat;
 pub mod event;
 pub mod ffi_guard;
@@ -47,6 +48,7 @@ pub mod msg;
 pub mod process;
 pub mod pv;
 pub mod rpc;
+pub mod send;
 pub mod shm;
 pub mod shm_cache;
 pub mod shm_map;

@@ -348,8 +348,19 @@ impl Conn {
         ka: Keepalive,
         user_timeout_ms: Option<u32>,
     ) -> Result<(), KeepaliveError> {
+        self.set_socket_options_from(ka, None, user_timeout_ms)
+    }
+
+    /// As [`Conn::set_socket_options`], with `prev` the keepalive settings known to be in
+    /// force on the socket (`Some`), whose unchanged options are not set again.
+    pub fn set_socket_options_from(
+        &self,
+        ka: Keepalive,
+        prev: Option<Keepalive>,
+        user_timeout_ms: Option<u32>,
+    ) -> Result<(), KeepaliveError> {
         self.with_socket(|fd| {
-            set_keepalive(fd, ka)?;
+            set_keepalive(fd, ka, prev)?;
             user_timeout_ms.map_or(Ok(()), |ms| crate::tcp_user_timeout::set(fd, ms))
         })
         .map_err(KeepaliveError::Fd)
@@ -477,8 +488,13 @@ fn send_to_tcp_main(
 }
 
 /// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing; keeps a
-/// user timeout the socket has consistent with it (see [`align_user_timeout`]).
-fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
+/// user timeout the socket has consistent with it (see [`align_user_timeout`]). `prev`: the
+/// settings known to be in force (`Some(value)`), whose unchanged options are not set again.
+fn set_keepalive(
+    fd: BorrowedFd,
+    params: Keepalive,
+    prev: Option<Keepalive>,
+) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let set = |level, opt, v: i32| {
         // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
@@ -499,10 +515,19 @@ fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
     };
     match params {
         Some((idle, count, interval)) => {
-            set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
-            set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
-            set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
-            set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
+            let was = prev.flatten();
+            if was.is_none() {
+                set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
+            }
+            if was.is_none_or(|w| w.0 != idle) {
+                set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
+            }
+            if was.is_none_or(|w| w.1 != count) {
+                set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
+            }
+            if was.is_none_or(|w| w.2 != interval) {
+                set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
+            }
         }
         None => set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0)?,
     }

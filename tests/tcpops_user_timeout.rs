@@ -25,9 +25,11 @@ fn ip(args: &[&str]) -> String {
 }
 
 /// A peer network namespace joined to Kamailio's by a veth pair (10.201.0.2 <-> .1);
-/// removed on drop (deleting the namespace deletes its end, and so the pair).
+/// removed on drop (the namespace goes with the process that holds it, its end with it, and
+/// so the pair). The namespace is held by a sleeping `unshare --net` child rather than made
+/// with `ip netns add`, which leaves a bind mount on /run/netns behind.
 struct Peer {
-    ns: String,
+    holder: std::process::Child,
     dev: String,
     kam_dev: String,
 }
@@ -35,17 +37,30 @@ struct Peer {
 impl Peer {
     fn new(k: &Kamailio) -> Peer {
         let tag = common::port();
+        let holder = Command::new("unshare")
+            .args(["--net", "--", "sleep", "600"])
+            .spawn()
+            .expect("unshare --net");
         let p = Peer {
-            ns: format!("krsut{tag}"),
+            holder,
             dev: format!("krp{tag}"),
             kam_dev: format!("krk{tag}"),
         };
-        ip(&["netns", "add", &p.ns]);
+        // wait until the child is in its own namespace
+        let own = std::fs::read_link("/proc/self/ns/net").unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::fs::read_link(p.ns_path()).ok().as_ref() == Some(&own) {
+            assert!(
+                Instant::now() < deadline,
+                "unshare --net did not take effect"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
         ip(&[
             "link", "add", &p.kam_dev, "type", "veth", "peer", "name", &p.dev,
         ]);
         ip(&["link", "set", &p.kam_dev, "netns", &k.pid().to_string()]);
-        ip(&["link", "set", &p.dev, "netns", &p.ns]);
+        ip(&["link", "set", &p.dev, "netns", &p.holder.id().to_string()]);
         p.ip(&["link", "set", "lo", "up"]);
         p.ip(&["addr", "add", "10.201.0.2/24", "dev", &p.dev]);
         p.ip(&["link", "set", &p.dev, "up"]);
@@ -87,7 +102,7 @@ impl Peer {
     }
 
     fn ns_path(&self) -> String {
-        format!("/run/netns/{}", self.ns)
+        format!("/proc/{}/ns/net", self.holder.id())
     }
 
     /// Runs `ip` in the peer's namespace. Through nsenter, not `ip -n`: that also makes a
@@ -101,7 +116,10 @@ impl Peer {
             .args(args)
             .output()
             .expect("nsenter");
-        assert!(out.status.success(), "ip {args:?} in {}: {out:?}", self.ns);
+        assert!(
+            out.status.success(),
+            "ip {args:?} in the peer's namespace: {out:?}"
+        );
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
@@ -113,7 +131,8 @@ impl Peer {
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
+        let _ = self.holder.kill();
+        let _ = self.holder.wait();
         // only there if the set-up stopped before moving it
         let _ = Command::new("ip")
             .args(["link", "del", &self.kam_dev])
