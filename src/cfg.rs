@@ -89,6 +89,32 @@ pub struct LitStr<'a> {
     pub text: &'a [u8],
 }
 
+/// A `Lit` parameter as read for one call; the body gets it as [`LitParam::get`].
+#[doc(hidden)]
+pub struct LitParam {
+    literal: Option<crate::cfg_const::ParamId>,
+    text: LitText,
+}
+
+enum LitText {
+    /// A literal's text, kept by the core for the whole run.
+    Fixed(&'static [u8]),
+    /// A variable's value, copied (see [`Args::str`]).
+    Copy(StrParam),
+}
+
+impl LitParam {
+    pub fn get(&self) -> LitStr<'_> {
+        LitStr {
+            literal: self.literal,
+            text: match &self.text {
+                LitText::Fixed(t) => t,
+                LitText::Copy(c) => c,
+            },
+        }
+    }
+}
+
 /// Where a cfg function may be used (`REQUEST_ROUTE | ...`).
 pub mod routes {
     use crate::sys;
@@ -188,20 +214,21 @@ impl Args<'_> {
     }
 
     /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::StrConst`]): a literal's text
-    /// is read from the fixed-up parameter (no formatting), a variable's as in `str`.
-    pub fn lit(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<LitStr<'_>, BadParam> {
+    /// is read from the fixed-up parameter (no formatting, no copy: it is kept for the whole
+    /// run), a variable's copied as in `str`.
+    pub fn lit(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<LitParam, BadParam> {
         let fp: *const sys::fparam_t = self.param(i).cast();
-        // SAFETY: `fp` is the fparam_t the core's fixup made for this parameter.
-        if let Some(text) = unsafe { crate::cfg_const::constant_text(fp) } {
-            return Ok(LitStr {
+        // SAFETY: `fp` is the fparam_t the core's fixup made for this parameter; a
+        // constant's text is never freed while the server runs.
+        if let Some(text) = unsafe { crate::cfg_const::constant_text::<'static>(fp) } {
+            return Ok(LitParam {
                 literal: Some(crate::cfg_const::ParamId(fp as usize)),
-                text,
+                text: LitText::Fixed(text),
             });
         }
-        let text = self.str(m, i, name)?;
-        Ok(LitStr {
+        Ok(LitParam {
             literal: None,
-            text,
+            text: LitText::Copy(self.str(m, i, name)?),
         })
     }
 
@@ -351,6 +378,9 @@ macro_rules! cmd_read {
 macro_rules! cmd_pass {
     (Str, $v:ident) => {
         &$v[..]
+    };
+    (Lit, $v:ident) => {
+        $v.get()
     };
     ($ty:ident, $v:ident) => {
         $v
