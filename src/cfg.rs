@@ -96,6 +96,8 @@ pub struct LitParam {
     text: LitText,
 }
 
+// on the stack for one call: boxing the copy would cost the allocation it avoids
+#[allow(clippy::large_enum_variant)]
 enum LitText {
     /// A literal's text, kept by the core for the whole run.
     Fixed(&'static [u8]),
