@@ -3,6 +3,7 @@
 //! calls.
 
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 
 use crate::msg::Msg;
 use crate::pv::PvTarget;
@@ -88,6 +89,34 @@ pub struct LitStr<'a> {
     pub text: &'a [u8],
 }
 
+/// A `Lit` parameter as read for one call; the body gets it as [`LitParam::get`].
+#[doc(hidden)]
+pub struct LitParam {
+    literal: Option<crate::cfg_const::ParamId>,
+    text: LitText,
+}
+
+// on the stack for one call: boxing the copy would cost the allocation it avoids
+#[allow(clippy::large_enum_variant)]
+enum LitText {
+    /// A literal's text, kept by the core for the whole run.
+    Fixed(&'static [u8]),
+    /// A variable's value, copied (see [`Args::str`]).
+    Copy(StrParam),
+}
+
+impl LitParam {
+    pub fn get(&self) -> LitStr<'_> {
+        LitStr {
+            literal: self.literal,
+            text: match &self.text {
+                LitText::Fixed(t) => t,
+                LitText::Copy(c) => c,
+            },
+        }
+    }
+}
+
 /// Where a cfg function may be used (`REQUEST_ROUTE | ...`).
 pub mod routes {
     use crate::sys;
@@ -167,9 +196,10 @@ impl Args<'_> {
         (rc == 0).then_some(v)
     }
 
-    /// Parameter `i` as bytes (fixed up by `fixup_spve_*`): valid until the next read (the
-    /// core may format it into a shared buffer), which the borrow of `self` enforces.
-    pub fn str(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<&[u8], BadParam> {
+    /// Parameter `i` as bytes (fixed up by `fixup_spve_*`), copied: the core may hand back a
+    /// variable's own buffer (`"$var(x)"`), which a write to that variable (a [`PvTarget`]
+    /// in the body) frees, or format it into a shared buffer that the next read reuses.
+    pub fn str(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<StrParam, BadParam> {
         let mut s = sys::str_ {
             s: std::ptr::null_mut(),
             len: 0,
@@ -180,26 +210,27 @@ impl Args<'_> {
             ::log::error!("{}: cannot read the {name} parameter", self.func);
             return Err(BadParam);
         }
-        // SAFETY: the core returned a string of `len` bytes valid for this call, until the
-        // next parameter read.
-        Ok(unsafe { crate::str::str_bytes(&s) })
+        // SAFETY: the core returned a string of `len` bytes valid until the next core call;
+        // it is copied at once.
+        Ok(StrParam::new(unsafe { crate::str::str_bytes(&s) }))
     }
 
     /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::StrConst`]): a literal's text
-    /// is read from the fixed-up parameter (no formatting), a variable's as in `str`.
-    pub fn lit(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<LitStr<'_>, BadParam> {
+    /// is read from the fixed-up parameter (no formatting, no copy: it is kept for the whole
+    /// run), a variable's copied as in `str`.
+    pub fn lit(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<LitParam, BadParam> {
         let fp: *const sys::fparam_t = self.param(i).cast();
-        // SAFETY: `fp` is the fparam_t the core's fixup made for this parameter.
-        if let Some(text) = unsafe { crate::cfg_const::constant_text(fp) } {
-            return Ok(LitStr {
+        // SAFETY: `fp` is the fparam_t the core's fixup made for this parameter; a
+        // constant's text is never freed while the server runs.
+        if let Some(text) = unsafe { crate::cfg_const::constant_text::<'static>(fp) } {
+            return Ok(LitParam {
                 literal: Some(crate::cfg_const::ParamId(fp as usize)),
-                text,
+                text: LitText::Fixed(text),
             });
         }
-        let text = self.str(m, i, name)?;
-        Ok(LitStr {
+        Ok(LitParam {
             literal: None,
-            text,
+            text: LitText::Copy(self.str(m, i, name)?),
         })
     }
 
@@ -213,6 +244,51 @@ impl Args<'_> {
                 ::log::error!("{}: no variable in the {name} parameter", self.func);
                 Err(BadParam)
             }
+        }
+    }
+}
+
+/// Bytes of a `Str` parameter, copied out of the core's buffer before the body runs: on the
+/// stack up to [`StrParam::INLINE`] bytes, on the heap beyond.
+#[doc(hidden)]
+pub struct StrParam {
+    len: usize,
+    /// `inline[..len]` is initialised when `len <= INLINE` (not zeroed first: a parameter
+    /// is read on every call).
+    inline: [MaybeUninit<u8>; StrParam::INLINE],
+    heap: Vec<u8>,
+}
+
+impl StrParam {
+    /// Longest parameter kept on the stack.
+    pub const INLINE: usize = 256;
+
+    fn new(b: &[u8]) -> StrParam {
+        let mut p = StrParam {
+            len: b.len(),
+            inline: [MaybeUninit::uninit(); StrParam::INLINE],
+            heap: Vec::new(),
+        };
+        if b.len() <= StrParam::INLINE {
+            // SAFETY: `inline` has room for `b.len()` bytes (checked); distinct buffers.
+            unsafe {
+                std::ptr::copy_nonoverlapping(b.as_ptr(), p.inline.as_mut_ptr().cast(), b.len())
+            };
+        } else {
+            p.heap = b.to_vec();
+        }
+        p
+    }
+}
+
+impl std::ops::Deref for StrParam {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        if self.len <= StrParam::INLINE {
+            // SAFETY: the first `len` bytes were initialised in `new` and never change.
+            unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast(), self.len) }
+        } else {
+            &self.heap
         }
     }
 }
@@ -276,25 +352,15 @@ macro_rules! cmd_tramp {
     };
 }
 
-/// Reads the declared parameters in order into bindings of their names: each `Str` but the
-/// last is copied (a later read may reuse the core's buffer), the last is borrowed (also
-/// before a `Pvar`, which is read first).
+/// Reads the declared parameters in order into bindings of their names; each `Str` is
+/// copied ([`Args::str`]), so the body may write any variable while it holds them.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! cmd_read {
     ($m:ident, $args:ident, $i:expr; ) => {};
-    ($m:ident, $args:ident, $i:expr; $a:ident : Str) => {
+    ($m:ident, $args:ident, $i:expr; $a:ident : Str $(, $($rest:tt)+)?) => {
         let $a = $args.str($m, $i, stringify!($a))?;
-    };
-    // a variable target needs no core call to read: take it first, so the string can stay
-    // borrowed (no copy)
-    ($m:ident, $args:ident, $i:expr; $a:ident : Str, $b:ident : Pvar) => {
-        let $b = $args.pvar($m, $i + 1, stringify!($b))?;
-        let $a = $args.str($m, $i, stringify!($a))?;
-    };
-    ($m:ident, $args:ident, $i:expr; $a:ident : Str, $($rest:tt)+) => {
-        let $a = $args.str($m, $i, stringify!($a))?.to_vec();
-        $crate::cmd_read!($m, $args, $i + 1; $($rest)+);
+        $crate::cmd_read!($m, $args, $i + 1; $($($rest)+)?);
     };
     ($m:ident, $args:ident, $i:expr; $a:ident : Lit) => {
         let $a = $args.lit($m, $i, stringify!($a))?;
@@ -314,6 +380,9 @@ macro_rules! cmd_read {
 macro_rules! cmd_pass {
     (Str, $v:ident) => {
         &$v[..]
+    };
+    (Lit, $v:ident) => {
+        $v.get()
     };
     ($ty:ident, $v:ident) => {
         $v
@@ -349,4 +418,31 @@ macro_rules! cmd {
         let c = unsafe { $crate::module::Cmd::new($name, tramp as *const (), N, FIXUP, $flags) };
         c
     }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StrParam;
+
+    #[test]
+    fn str_params_are_copies_on_the_stack_or_the_heap() {
+        for n in [
+            0,
+            1,
+            StrParam::INLINE - 1,
+            StrParam::INLINE,
+            StrParam::INLINE + 1,
+            5000,
+        ] {
+            let mut src: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+            let p = StrParam::new(&src);
+            assert_eq!(&p[..], &src[..], "{n} bytes");
+            assert_eq!(p.heap.is_empty(), n <= StrParam::INLINE, "{n} bytes");
+            // the copy does not alias the source: overwriting (or freeing) it changes nothing
+            let want = src.clone();
+            src.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+            drop(src);
+            assert_eq!(&p[..], &want[..], "{n} bytes");
+        }
+    }
 }

@@ -386,15 +386,19 @@ impl Client {
         let (mut us, mut os) = (str_over(&mut u), str_over(&mut o));
         let mut target: *mut sys::ka_dest_t = std::ptr::null_mut();
         let mut head: *mut sys::ka_dest_t = std::ptr::null_mut();
-        // SAFETY: the API's own lock protocol; the target is read before unlocking.
+        // SAFETY: the API's own lock protocol; the target is read before unlocking. No
+        // reference to the destination is made: other processes store its state atomically
+        // (`DestView::set_state`) without the list lock, so the state is read atomically
+        // through a raw pointer; uri and owner are not written while the entry is listed.
         unsafe {
             lock();
             let found = find(&mut us, &mut os, &mut target, &mut head);
-            let out = target.as_ref().filter(|_| found == 1).map(|d| {
+            let out = (found == 1 && !target.is_null()).then(|| {
+                let state = AtomicI32::from_ptr(std::ptr::addr_of_mut!((*target).state));
                 (
-                    str_bytes(&d.uri).to_vec(),
-                    str_bytes(&d.owner).to_vec(),
-                    d.state,
+                    str_bytes(&*std::ptr::addr_of!((*target).uri)).to_vec(),
+                    str_bytes(&*std::ptr::addr_of!((*target).owner)).to_vec(),
+                    state.load(Ordering::Relaxed),
                 )
             });
             unlock();

@@ -45,15 +45,27 @@ impl ShmLock {
         ShmLockGuard {
             lock: *self,
             _l: PhantomData,
+            _not_send: PhantomData,
         }
     }
 }
 
 /// Holds a [`ShmLock`]; releases it when dropped. The only way to release a lock.
+///
+/// Not `Send`: where `gen_lock_t` is a pthread mutex, only the thread that locked it may
+/// unlock it.
+///
+/// ```compile_fail
+/// fn send<T: Send>(_: T) {}
+/// let l = kamailio::lock::ShmLock::new().unwrap();
+/// send(l.lock());
+/// ```
 #[must_use = "the lock is released when the guard is dropped"]
 pub struct ShmLockGuard<'a> {
     lock: ShmLock,
     _l: PhantomData<&'a ShmLock>,
+    /// `!Send` (and `!Sync`, which a guard never needs).
+    _not_send: PhantomData<*const ()>,
 }
 
 impl ShmLockGuard<'_> {
@@ -65,6 +77,7 @@ impl ShmLockGuard<'_> {
         ShmLockGuard {
             lock,
             _l: PhantomData,
+            _not_send: PhantomData,
         }
     }
 }

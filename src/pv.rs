@@ -150,27 +150,43 @@ pub unsafe fn get(
         };
         // SAFETY: parse_name above stored an integer name.
         let id = unsafe { p.pvn.u.isname.name.n } as i32;
-        // SAFETY: guaranteed by the caller.
-        let mut m = unsafe { Msg::from_raw(msg) };
-        let mut rc = -1;
-        getter(m.as_mut(), id, &mut |v| {
-            // SAFETY: msg/param/res come from the core; string values are copied into the
-            // core's PV ring buffer, which outlives the core's use of `res`.
-            rc = unsafe {
-                match v {
-                    PvValue::Null => sys::pv_get_null(msg, param, res),
-                    PvValue::Int(i) => sys::pv_get_sintval(msg, param, res, i as _),
-                    PvValue::Str(s) => match ring_copy(s) {
-                        Some(mut st) => sys::pv_get_strval(msg, param, res, &mut st),
-                        None => {
-                            ::log::error!("${what}: value of {} bytes too long", s.len());
-                            sys::pv_get_null(msg, param, res)
-                        }
-                    },
+        /// What the getter gave, kept until its borrow of the message has ended.
+        enum Out {
+            None,
+            Null,
+            Int(i64),
+            Str(sys::str_),
+            TooLong(usize),
+        }
+        let mut out = Out::None;
+        {
+            // SAFETY: guaranteed by the caller. `m` (a `&mut sip_msg`) lives only in this
+            // block: the raw `msg` is handed back to the core after it has ended.
+            let mut m = unsafe { Msg::from_raw(msg) };
+            getter(m.as_mut(), id, &mut |v| {
+                out = match v {
+                    PvValue::Null => Out::Null,
+                    PvValue::Int(i) => Out::Int(i),
+                    // copied into the core's PV ring buffer, which outlives the core's use
+                    // of `res`; no use of the message
+                    PvValue::Str(s) => ring_copy(s).map_or(Out::TooLong(s.len()), Out::Str),
+                };
+            });
+        }
+        // SAFETY: msg/param/res come from the core; no Rust reference to the message is
+        // alive any more.
+        unsafe {
+            match out {
+                Out::None => -1,
+                Out::Null => sys::pv_get_null(msg, param, res),
+                Out::Int(i) => sys::pv_get_sintval(msg, param, res, i as _),
+                Out::Str(mut st) => sys::pv_get_strval(msg, param, res, &mut st),
+                Out::TooLong(n) => {
+                    ::log::error!("${what}: value of {n} bytes too long");
+                    sys::pv_get_null(msg, param, res)
                 }
-            };
-        });
-        rc
+            }
+        }
     })
 }
 

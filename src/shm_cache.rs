@@ -68,12 +68,13 @@ unsafe impl<V: ShmSafe> Sync for ShmCache<V> {}
 
 impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
     /// Allocates a cache of `slots` (rounded up to a power of two) entries in shm; call in
-    /// mod_init, before the fork.
+    /// mod_init, before the fork. An error for 0 slots or more than memory can address.
     pub fn new(slots: usize) -> Result<ShmCache<V>, String> {
-        let n = slots.next_power_of_two();
+        let (n, bytes) = entries_size::<V>(slots)
+            .ok_or_else(|| format!("shm cache: cannot hold {slots} slots"))?;
         let h = ShmHolder::new(|h: &mut Header<V>| {
             // zero-filled entries are empty (key 0) and valid (V is ShmSafe)
-            let e = shm::alloc_zeroed(n * size_of::<Entry<V>>()).ok_or("out of shm")?;
+            let e = shm::alloc_zeroed(bytes).ok_or("out of shm")?;
             h.mask = n as u64 - 1;
             h.entries = e.as_ptr().cast();
             Ok(())
@@ -172,5 +173,45 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
         self.with_slot(key, |e| {
             (e.key == key && e.tag == tag && e.pending == 0 && e.known).then_some(e.value)
         })
+    }
+}
+
+/// The number of entries (`slots` rounded up to a power of two) and their size in bytes;
+/// `None` for 0 slots or when either does not fit in a `usize` (or an `isize`, the most an
+/// allocation may hold).
+fn entries_size<V>(slots: usize) -> Option<(usize, usize)> {
+    if slots == 0 {
+        return None;
+    }
+    let n = slots.checked_next_power_of_two()?;
+    let bytes = n.checked_mul(size_of::<Entry<V>>())?;
+    (bytes <= isize::MAX as usize).then_some((n, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_that_do_not_fit_are_refused_before_any_allocation() {
+        assert_eq!(entries_size::<u32>(0), None);
+        assert_eq!(
+            entries_size::<u32>(usize::MAX),
+            None,
+            "next_power_of_two wraps"
+        );
+        assert_eq!(entries_size::<u32>(usize::MAX / 2 + 2), None);
+        assert_eq!(
+            entries_size::<u32>(1 << (usize::BITS - 2)),
+            None,
+            "n * size wraps"
+        );
+        assert_eq!(entries_size::<[u8; 64]>(usize::MAX / 64), None);
+        let e = size_of::<Entry<u32>>();
+        assert_eq!(entries_size::<u32>(1), Some((1, e)));
+        assert_eq!(entries_size::<u32>(1000), Some((1024, 1024 * e)));
+        // refused in `new` too, before shm is touched (no shm in a unit test)
+        assert!(ShmCache::<u32>::new(0).is_err());
+        assert!(ShmCache::<u32>::new(usize::MAX).is_err());
     }
 }

@@ -394,7 +394,14 @@ impl<V: ShmSafe> ShmMap<V> {
     }
 }
 
-/// The lock of a map, held by this process from [`ShmMap::hold`] until dropped.
+/// The lock of a map, held by this process from [`ShmMap::hold`] until dropped. Not `Send`
+/// (the thread that took the lock releases it; keep it in a `thread_local`):
+///
+/// ```compile_fail
+/// fn send<T: Send>(_: T) {}
+/// let m = kamailio::shm_map::ShmMap::<u32>::new().unwrap();
+/// send(m.hold());
+/// ```
 #[must_use = "the lock is released when the hold is dropped"]
 pub struct MapHold<V> {
     map: ShmMap<V>,

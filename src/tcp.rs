@@ -3,8 +3,10 @@
 //!
 //! A connection lives in shm and other processes (TCP main, readers) write it while we hold
 //! a reference: no Rust reference to it is ever made (it would assert that it does not
-//! change). Fields are read one by one through raw pointers as volatile copies (the `field!`
-//! macro), `flags` and `send_flags` through atomics.
+//! change). Fields are read one by one through raw pointers: those that other processes
+//! write while we read (`state`, `s`, `fd`, `reader_pid`) as relaxed atomic loads (the
+//! `int_field!` macro), `flags` and `send_flags` through atomics too, the rest, fixed once
+//! the connection is in the table, as volatile copies (the `field!` macro).
 //!
 //! ```compile_fail
 //! // No `&tcp_connection` leaves the crate (there is no accessor to the raw struct).
@@ -14,7 +16,7 @@
 use std::marker::PhantomData;
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU16, AtomicU32, Ordering};
 
 use crate::process;
 use crate::sys;
@@ -39,6 +41,38 @@ macro_rules! field {
         // read by value without making a reference.
         unsafe { std::ptr::addr_of!((*c).$($f).+).read_volatile() }
     }};
+}
+
+/// Reads an `int`-sized field of a connection that other processes write concurrently (the
+/// core's plain stores of an aligned int) as a relaxed atomic load: no data race on our side,
+/// and the value is one that was stored.
+macro_rules! int_field {
+    ($c:expr, $f:ident) => {{
+        let c: *mut sys::tcp_connection = $c;
+        // SAFETY: `c` points to a connection kept alive by the caller; no reference is made.
+        let p = unsafe { std::ptr::addr_of_mut!((*c).$f) };
+        // SAFETY: as above; `load_int` checks at compile time that the field is int-sized.
+        unsafe { load_int(p) }
+    }};
+}
+
+/// Compile-time check that `T` is laid out as an `i32` (size 4, alignment 4).
+struct IntSized<T>(PhantomData<T>);
+impl<T> IntSized<T> {
+    const OK: () = assert!(
+        std::mem::size_of::<T>() == 4 && std::mem::align_of::<T>() == 4,
+        "int_field! on a field that is not int-sized"
+    );
+}
+
+/// # Safety
+/// `p` points to a live, aligned, int-sized field of a connection in shm.
+unsafe fn load_int<T>(p: *mut T) -> i32 {
+    #[allow(clippy::let_unit_value)]
+    let () = IntSized::<T>::OK;
+    // SAFETY: guaranteed by the caller; the size and alignment are those of an AtomicI32
+    // (checked above). Other processes' plain stores of the same int are word stores.
+    unsafe { AtomicI32::from_ptr(p.cast::<i32>()) }.load(Ordering::Relaxed)
 }
 
 /// Whether the core runs TCP at all (`disable_tcp=no`). With TCP disabled the core never
@@ -238,7 +272,7 @@ impl Conn {
     }
 
     pub fn state(&self) -> ConnState {
-        state_of(field!(self.raw_mut(), state) as i32)
+        state_of(int_field!(self.raw_mut(), state))
     }
 
     /// The state of connection `id`, read under the table lock without taking a reference
@@ -345,12 +379,12 @@ impl Conn {
     pub fn with_socket<R>(&self, f: impl FnOnce(BorrowedFd) -> R) -> Result<R, FdError> {
         // `fd` is the reader's own copy, valid only in that reader (not, e.g., in a
         // failure_route that a timer process runs for a message that came over it)
-        let reader = field!(self.raw_mut(), reader_pid) == process::pid();
+        let reader = int_field!(self.raw_mut(), reader_pid) == process::pid();
         if process::is_tcp_main() || reader {
             let fd = if process::is_tcp_main() {
-                field!(self.raw_mut(), s)
+                int_field!(self.raw_mut(), s)
             } else {
-                field!(self.raw_mut(), fd)
+                int_field!(self.raw_mut(), fd)
             };
             if fd < 0 {
                 return Err(FdError::NoSocket);

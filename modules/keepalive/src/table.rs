@@ -5,8 +5,8 @@
 //! the config, RPC or `destination`, the common case) is inline in [`Dest`] as an interned
 //! owner; only API registrations and further owners get a [`Reg`] record.
 
+use std::cell::RefCell;
 use std::num::NonZeroU32;
-use std::sync::{Mutex, MutexGuard};
 
 use kamailio::ka_api::{DestView, ForeignCallbacks, Lent};
 use kamailio::shm_map::{MapGuard, MapHold, ShmMap};
@@ -114,27 +114,30 @@ pub fn table() -> &'static Table {
     TABLE.get().expect("keepalive table made in mod_init")
 }
 
-/// The destination list lock as this process holds it between the API's lock_list and
-/// unlock_list: the token that [`find_view`] works under.
-static API_HOLD: Mutex<Option<MapHold<Dest>>> = Mutex::new(None);
-
-fn api_hold() -> MutexGuard<'static, Option<MapHold<Dest>>> {
-    API_HOLD.lock().unwrap_or_else(|e| e.into_inner())
+thread_local! {
+    /// The destination list lock as this thread holds it between the API's lock_list and
+    /// unlock_list: the token that [`find_view`] works under. Per thread, as the lock is
+    /// released by the thread that took it.
+    static API_HOLD: RefCell<Option<MapHold<Dest>>> = const { RefCell::new(None) };
 }
 
 /// The API's lock_list: holds the destination list lock until [`api_unlock`].
 pub fn api_lock() {
-    let mut hold = api_hold();
-    if hold.is_some() {
-        log::warn!("lock_destination_list: this process holds the list already");
-        return;
-    }
-    *hold = Some(table().dests.hold());
+    API_HOLD.with(|h| {
+        let mut hold = h.borrow_mut();
+        if hold.is_some() {
+            log::warn!("lock_destination_list: this process holds the list already");
+            return;
+        }
+        *hold = Some(table().dests.hold());
+    })
 }
 
 /// The API's unlock_list: releases the lock taken by [`api_lock`] (only that one).
 pub fn api_unlock() {
-    if api_hold().take().is_none() {
+    // taken out of the cell before the drop releases the lock
+    let held = API_HOLD.with(|h| h.borrow_mut().take());
+    if held.is_none() {
         log::warn!("unlock_destination_list without lock_destination_list: ignored");
     }
 }
@@ -493,28 +496,30 @@ pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<Lent> {
     let canon = Canonical::parse(uri).ok()?;
     let key = canon.as_bytes();
     let t = table();
-    let mut hold = api_hold();
-    let dests = match hold.as_mut() {
-        Some(h) => h.guard(),
-        None => t.dests.lock(),
-    };
-    let mut l = Locked {
-        dests,
-        regs: t.regs.lock(),
-        owners: t.owners.lock(),
-    };
-    let idx = l.dests.find(key)?;
-    let r = match l.find_reg(idx, key, owner)? {
-        RegAt::Inline => l.inline_to_record(idx, key, owner).ok()?,
-        RegAt::Record(r) => r,
-    };
-    if let Some(v) = &l.regs.get(r).view {
-        return Some(v.lend());
-    }
-    let v = DestView::new(key, owner, l.dests.status(idx))?;
-    let lent = v.lend();
-    l.regs.get_mut(r).view = Some(v);
-    Some(lent)
+    API_HOLD.with(|hold| {
+        let mut hold = hold.borrow_mut();
+        let dests = match hold.as_mut() {
+            Some(h) => h.guard(),
+            None => t.dests.lock(),
+        };
+        let mut l = Locked {
+            dests,
+            regs: t.regs.lock(),
+            owners: t.owners.lock(),
+        };
+        let idx = l.dests.find(key)?;
+        let r = match l.find_reg(idx, key, owner)? {
+            RegAt::Inline => l.inline_to_record(idx, key, owner).ok()?,
+            RegAt::Record(r) => r,
+        };
+        if let Some(v) = &l.regs.get(r).view {
+            return Some(v.lend());
+        }
+        let v = DestView::new(key, owner, l.dests.status(idx))?;
+        let lent = v.lend();
+        l.regs.get_mut(r).view = Some(v);
+        Some(lent)
+    })
 }
 
 /// One registration as RPC shows it.
