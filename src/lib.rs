@@ -50,6 +50,7 @@ pub mod rpc;
 pub mod shm;
 pub mod shm_cache;
 pub mod shm_map;
+mod sockopt;
 pub mod stats;
 pub mod str;
 pub mod tcp;

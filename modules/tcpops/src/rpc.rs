@@ -75,21 +75,23 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         ("keepalive_source", Str(ka_source.into())),
     ]);
     let listen = LISTEN_USER_TIMEOUT.load(Ordering::Relaxed);
-    let (ut, ut_source) = match crate::user_timeout::applied(c.identity) {
-        // the timer sets the modparam's value on outbound connections (user_timeout.rs)
-        Some(ms) if !c.accepted && crate::user_timeout::configured() == Some(ms) => {
-            (i64::from(ms), "modparam")
-        }
-        Some(ms) => (i64::from(ms), "tcpops"),
-        None if c.accepted && listen > 0 => {
-            let src = if crate::USER_TIMEOUT.get() > 0 {
-                "modparam"
-            } else {
-                "core"
-            };
-            (listen, src)
-        }
-        None => (0, "none"),
+    let modparam = crate::user_timeout::configured();
+    let (ut, ut_source) = match (crate::user_timeout::applied(c.identity), modparam) {
+        // only tcp_set_user_timeout is recorded
+        (Some(ms), _) => (i64::from(ms), "tcpops"),
+        // kept on every connection (the timer sets it on outbound ones: user_timeout.rs;
+        // accepted ones inherit it, and keepalive changes set it again: applied.rs)
+        (None, Some(ms)) => (i64::from(ms), "modparam"),
+        // the core's (tcp_send_timeout, 5.8+), inherited from the listening socket, which
+        // keepalive settings applied by this module align (tcp_user_timeout::align)
+        (None, None) if c.accepted && listen > 0 => match crate::applied::applied(c.identity) {
+            Some(Some(ka)) => (
+                i64::from(kamailio::tcp_user_timeout::aligned(ka)),
+                "keepalive",
+            ),
+            _ => (listen, "core"),
+        },
+        (None, None) => (0, "none"),
     };
     f.extend([
         ("user_timeout", Int(ut)),
@@ -200,6 +202,7 @@ pub fn list(rpc: &Rpc) {
         return;
     }
     let all = tcp_table::snapshot();
+    crate::user_timeout::sweep(&all);
     let total = all.len();
     let from = page.offset.min(total);
     let take = page.limit.unwrap_or(bound().entries + 1);
@@ -211,7 +214,7 @@ pub fn list(rpc: &Rpc) {
     };
     let rows: Vec<Fields> = conns
         .iter()
-        .map(|c| fields(c, kernel.get(&(c.local, c.remote))))
+        .map(|c| fields(c, tcp_diag::find(&kernel, c.local, c.remote)))
         .collect();
     let fits = rpc_args::fit(bound(), rows.iter().map(size));
     match (page.limit, fits) {
