@@ -490,6 +490,10 @@ impl ClosedConn<'_> {
     pub fn id(&self) -> i32 {
         field!(self.raw.as_ptr(), id)
     }
+    /// The connection's identity, as [`Conn::identity`] gave it while it was open.
+    pub fn identity(&self) -> (u64, u64) {
+        identity_of(self.id(), self.raw.as_ptr() as usize)
+    }
     /// Whether `tcp_enable_closed_event` was applied to this connection.
     pub fn close_event_enabled(&self) -> bool {
         // SAFETY: the connection stays alive during the callback (`'a`).

@@ -14,8 +14,9 @@
 //! the `tcp:closed` event may be off, so it cannot be relied on).
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use kamailio::shm::ShmMutex;
 use kamailio::shm_map::ShmMap;
 use kamailio::tcp::{Conn, ConnState, KeepaliveError};
 use kamailio::tcp_table::{self, ConnInfo};
@@ -25,12 +26,44 @@ use once_cell::sync::OnceCell;
 /// The user timeouts (ms) set through [`set`], per connection (by [`Conn::identity`]).
 static SET: OnceCell<ShmMap<u32>> = OnceCell::new();
 
+/// The record count at which [`set`] sweeps the record (twice what a sweep left, at least
+/// [`SWEEP_AT`]): without the timer (no modparam) and without close events, records of
+/// closed connections go then, at an amortised constant cost per record.
+static NEXT_SWEEP: OnceCell<ShmMutex<usize>> = OnceCell::new();
+
+const SWEEP_AT: usize = 1024;
+
 /// Makes the shared record; call in mod_init (before the fork).
 pub fn init() -> Result<(), String> {
     if SET.get().is_none() {
         let _ = SET.set(ShmMap::new()?);
     }
+    if NEXT_SWEEP.get().is_none() {
+        let _ = NEXT_SWEEP.set(ShmMutex::new()?);
+    }
     Ok(())
+}
+
+/// Drops the record of a connection that closed.
+pub fn forget(identity: (u64, u64)) {
+    if let Some(map) = SET.get() {
+        if map.count() > 0 {
+            let _ = record(identity, None);
+        }
+    }
+}
+
+/// Sweeps the record once it grew to twice what the last sweep left.
+fn sweep_if_grown() {
+    let (Some(map), Some(next)) = (SET.get(), NEXT_SWEEP.get()) else {
+        return;
+    };
+    let mut at = next.lock();
+    if map.count() < (*at).max(SWEEP_AT) {
+        return;
+    }
+    sweep(&tcp_table::snapshot());
+    *at = map.count().saturating_mul(2);
 }
 
 fn key((k, t): (u64, u64)) -> [u8; 16] {
@@ -71,6 +104,9 @@ fn record(identity: (u64, u64), ms: Option<u32>) -> Result<Option<u32>, Keepaliv
 pub fn set(c: &Conn, ms: u32) -> Result<(), KeepaliveError> {
     let identity = c.identity();
     let old = record(identity, Some(ms))?;
+    if old.is_none() {
+        sweep_if_grown();
+    }
     let r = c.set_user_timeout(ms);
     if r.is_err() {
         let _ = record(identity, old);
@@ -119,12 +155,25 @@ pub fn sweep(conns: &[ConnInfo]) {
     }
 }
 
+/// What the timer process knows of outbound connections.
+#[derive(Default)]
+struct Seen {
+    /// The highest connection id a pass saw (ids only grow): older ones were handled.
+    high: i32,
+    /// Seen but not set yet (not ready, or the setting failed), by id: tried on each pass.
+    pending: HashMap<i32, Pending>,
+    /// Passes since the last full table copy.
+    passes: u32,
+}
+
+struct Pending {
+    identity: (u64, u64),
+    /// Warned about a failure already.
+    warned: bool,
+}
+
 thread_local! {
-    /// This process's view of outbound connections (timer process): those the modparam was
-    /// set on (or that have an explicit value), and those whose setting failed (warned once;
-    /// tried again on every pass), by identity; pruned against each table copy.
-    static DONE: RefCell<HashSet<(u64, u64)>> = RefCell::new(HashSet::new());
-    static FAILED: RefCell<HashSet<(u64, u64)>> = RefCell::new(HashSet::new());
+    static SEEN: RefCell<Seen> = RefCell::new(Seen::default());
 }
 
 use crate::USER_TIMEOUT;
@@ -132,44 +181,84 @@ use crate::USER_TIMEOUT;
 /// How often the timer looks for new outbound connections.
 pub const TICK_MS: u32 = 200;
 
+/// Every this many passes the timer copies the whole table, to drop the records of
+/// connections that are gone (5 s).
+const SWEEP_PASSES: u32 = 25;
+
 /// The modparam in ms, if set.
 pub fn configured() -> Option<u32> {
     u32::try_from(USER_TIMEOUT.get()).ok().filter(|&ms| ms > 0)
 }
 
 /// One pass: sets the modparam's user timeout once on each outbound connection without an
-/// explicit one (an explicit `tcp_set_user_timeout` is recorded, and so is kept), and drops
-/// the records of connections that are gone.
+/// explicit one (an explicit `tcp_set_user_timeout` is recorded, and so is kept). A pass
+/// copies only the outbound connections newer than those seen before; every
+/// [`SWEEP_PASSES`] the whole table, against which the records are swept.
 pub fn tick(_now_ms: u64) {
     let Some(ms) = configured() else {
         return;
     };
-    let conns = tcp_table::snapshot();
-    sweep(&conns);
-    let live: HashSet<(u64, u64)> = conns.iter().map(|c| c.identity).collect();
-    DONE.with(|d| d.borrow_mut().retain(|i| live.contains(i)));
-    FAILED.with(|f| f.borrow_mut().retain(|i| live.contains(i)));
-    for c in conns {
-        // connections being accepted or connected are taken on a later pass; those failed or
-        // at EOF are going
-        if c.accepted
-            || !matches!(c.state, ConnState::Ok | ConnState::Init)
-            || DONE.with(|d| d.borrow().contains(&c.identity))
-        {
+    SEEN.with(|s| pass(&mut s.borrow_mut(), ms));
+}
+
+fn pass(seen: &mut Seen, ms: u32) {
+    seen.passes += 1;
+    if seen.passes >= SWEEP_PASSES {
+        seen.passes = 0;
+        let all = tcp_table::snapshot();
+        sweep(&all);
+        let live: HashSet<(u64, u64)> = all.iter().map(|c| c.identity).collect();
+        seen.pending.retain(|_, p| live.contains(&p.identity));
+        // ids wrapped around
+        if all.last().is_some_and(|c| c.id < seen.high) {
+            seen.high = 0;
+        }
+    }
+    let new = tcp_table::outbound_after(seen.high);
+    for c in &new {
+        seen.high = seen.high.max(c.id);
+        seen.pending.entry(c.id).or_insert(Pending {
+            identity: c.identity,
+            warned: false,
+        });
+    }
+    if seen.pending.is_empty() {
+        return;
+    }
+    let ids: Vec<i32> = seen.pending.keys().copied().collect();
+    for id in ids {
+        let Some(p) = seen.pending.get_mut(&id) else {
             continue;
+        };
+        let c = match new.iter().find(|c| c.id == id) {
+            Some(c) => Some(c.clone()),
+            None => tcp_table::one(id),
+        };
+        let Some(c) = c.filter(|c| c.identity == p.identity) else {
+            seen.pending.remove(&id); // gone
+            continue;
+        };
+        // being connected: a later pass; failed or at EOF: going
+        match c.state {
+            ConnState::Ok | ConnState::Init => {}
+            ConnState::Connect | ConnState::Accept => continue,
+            _ => {
+                seen.pending.remove(&id);
+                continue;
+            }
         }
         if applied(c.identity).is_some() {
-            DONE.with(|d| d.borrow_mut().insert(c.identity));
+            seen.pending.remove(&id); // explicit: kept
             continue;
         }
         let Some(conn) = Conn::by_id(c.id) else {
+            seen.pending.remove(&id);
             continue;
         };
         match conn.set_user_timeout(ms) {
             Ok(()) => {
-                debug!("user_timeout {ms} ms set on outbound conid {}", c.id);
-                DONE.with(|d| d.borrow_mut().insert(c.identity));
-                FAILED.with(|f| f.borrow_mut().remove(&c.identity));
+                debug!("user_timeout {ms} ms set on outbound conid {id}");
+                seen.pending.remove(&id);
                 // a tcp_set_user_timeout in another process meanwhile: its value again
                 if let Some(v) = applied(c.identity) {
                     let _ = conn.set_user_timeout(v);
@@ -177,11 +266,9 @@ pub fn tick(_now_ms: u64) {
             }
             // e.g. a connection whose socket TCP main does not have yet: next pass
             Err(e) => {
-                if FAILED.with(|f| f.borrow_mut().insert(c.identity)) {
-                    warn!(
-                        "user_timeout on outbound conid {}: {e} (trying again)",
-                        c.id
-                    );
+                if !p.warned {
+                    p.warned = true;
+                    warn!("user_timeout on outbound conid {id}: {e} (trying again)");
                 }
             }
         }
