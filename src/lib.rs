@@ -47,6 +47,8 @@ pub mod msg;
 pub mod process;
 pub mod pv;
 pub mod rpc;
+pub mod rpc_args;
+pub mod rpc_page;
 pub mod shm;
 pub mod shm_cache;
 pub mod shm_map;

@@ -49,7 +49,7 @@ pub(crate) fn align(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
     let want = match params {
         Some(ka) => aligned(ka),
         // SAFETY: reads the core's TCP config as this process sees it.
-        None => u32::try_from(unsafe { sys::krs_tcp_send_timeout_ms() }).unwrap_or(u32::MAX),
+        None => unsafe { sys::krs_tcp_send_timeout_ms() },
     };
     let want = i32::try_from(want).unwrap_or(i32::MAX);
     if want == current {

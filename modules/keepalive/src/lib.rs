@@ -13,7 +13,6 @@ mod config;
 mod dest_uri;
 mod prober;
 mod rpc;
-mod rpc_args;
 mod state;
 mod stats;
 mod table;
