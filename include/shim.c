@@ -1,5 +1,6 @@
 /* See shim.h. Compiled by build.rs with the installed Kamailio's defines. */
 #include "shim.h"
+#include "core/forward.h"
 #include "core/dprint.h"
 #include "core/cfg/cfg.h"
 #include "core/tcp_options.h"
@@ -272,4 +273,24 @@ int krs_tcp_listen_each(int (*f)(int fd, void *arg), void *arg)
 		}
 	}
 	return 0;
+}
+
+int krs_msg_send_buffer(struct dest_info *dst, char *buf, int len)
+{
+	if (dst->send_sock == NULL) {
+		dst->send_sock = get_send_socket(0, &dst->to, dst->proto);
+		if (dst->send_sock == NULL)
+			return -1;
+	}
+	return msg_send_buffer(dst, buf, len, 0) < 0 ? -1 : 0;
+}
+
+int krs_reply_callid(struct sip_msg *msg, str *callid)
+{
+	if (msg->first_line.type != SIP_REPLY)
+		return -1;
+	if (parse_headers(msg, HDR_CALLID_F, 0) < 0 || msg->callid == NULL)
+		return -1;
+	*callid = msg->callid->body;
+	return msg->first_line.u.reply.statuscode;
 }

@@ -81,6 +81,12 @@ int krs_event_route_lookup(const char *name);
  * cache line: rows are cache-line padded) */
 void krs_counter_add(unsigned short id, int n);
 
+/* stateless sending (forward.h: msg_send_buffer and get_send_socket are static inline):
+ * sends buf to dst (its send_sock chosen when NULL); 0 on success */
+int krs_msg_send_buffer(struct dest_info *dst, char *buf, int len);
+/* a reply's Call-ID body (parsing the headers up to it) and status code; -1 if none */
+int krs_reply_callid(struct sip_msg *msg, str *callid);
+
 /* PARAM_USE_FUNC is an expression bindgen cannot evaluate */
 extern const unsigned int krs_param_use_func;
 #endif

@@ -19,6 +19,9 @@ pub enum Fixup {
     StrAll,
     /// A string with variables, then a writable variable name (`fixup_spve_pvar`).
     StrPvar,
+    /// As [`Fixup::StrAll`]; a parameter without variables is also handed to the module's
+    /// [`crate::cfg_const`] hook at fixup time (kind `Lit`).
+    StrConst,
 }
 
 impl Fixup {
@@ -29,12 +32,16 @@ impl Fixup {
         match kinds {
             [] => Fixup::None,
             [Kind::Str, Kind::Pvar] => Fixup::StrPvar,
+            [Kind::Lit] => Fixup::StrConst,
             _ => {
                 let first = kinds[0] as u8;
                 let mut i = 0;
                 while i < kinds.len() {
-                    if kinds[i] as u8 != first || first == Kind::Pvar as u8 {
-                        panic!("cfg parameters must be all Int, all Str, or (Str, Pvar)");
+                    if kinds[i] as u8 != first
+                        || first == Kind::Pvar as u8
+                        || first == Kind::Lit as u8
+                    {
+                        panic!("cfg parameters must be all Int, all Str, (Str, Pvar) or (Lit)");
                     }
                     i += 1;
                 }
@@ -53,18 +60,32 @@ impl Fixup {
             Fixup::IntAll => (Some(sys::fixup_igp_all), Some(sys::fixup_free_igp_all)),
             Fixup::StrAll => (Some(sys::fixup_spve_all), Some(sys::fixup_free_spve_all)),
             Fixup::StrPvar => (Some(sys::fixup_spve_pvar), Some(sys::fixup_free_spve_pvar)),
+            Fixup::StrConst => (
+                Some(crate::cfg_const::fixup_spve_const),
+                Some(sys::fixup_free_spve_all),
+            ),
         }
     }
 }
 
 /// Kinds of cfg function parameters, as named in [`crate::cmd!`]: `Int` (an `i32`), `Str`
-/// (a `&[u8]`), `Pvar` (a writable variable, [`PvName`]).
+/// (a `&[u8]`), `Pvar` (a writable variable, [`PvName`]), `Lit` (a string that may be a
+/// literal prepared at fixup time, [`LitStr`]; the only parameter).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Int,
     Str,
     Pvar,
+    Lit,
+}
+
+/// A `Lit` parameter: its text, and when it holds no variable its identity, under which the
+/// module's [`crate::cfg_const`] hook saw it at fixup time.
+#[derive(Clone, Copy)]
+pub struct LitStr<'a> {
+    pub literal: Option<crate::cfg_const::ParamId>,
+    pub text: &'a [u8],
 }
 
 /// Where a cfg function may be used (`REQUEST_ROUTE | ...`).
@@ -164,6 +185,24 @@ impl Args<'_> {
         Ok(unsafe { crate::str::str_bytes(&s) })
     }
 
+    /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::StrConst`]): a literal's text
+    /// is read from the fixed-up parameter (no formatting), a variable's as in `str`.
+    pub fn lit(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<LitStr<'_>, BadParam> {
+        let fp: *const sys::fparam_t = self.param(i).cast();
+        // SAFETY: `fp` is the fparam_t the core's fixup made for this parameter.
+        if let Some(text) = unsafe { crate::cfg_const::constant_text(fp) } {
+            return Ok(LitStr {
+                literal: Some(crate::cfg_const::ParamId(fp as usize)),
+                text,
+            });
+        }
+        let text = self.str(m, i, name)?;
+        Ok(LitStr {
+            literal: None,
+            text,
+        })
+    }
+
     /// Parameter `i` as a writable variable (the second parameter of `fixup_spve_pvar`).
     pub fn pvar(&mut self, _m: &mut Msg, i: usize, name: &str) -> Result<PvName, BadParam> {
         // SAFETY: the core's fixup turned this parameter into a pv_spec_t kept for the
@@ -256,6 +295,9 @@ macro_rules! cmd_read {
     ($m:ident, $args:ident, $i:expr; $a:ident : Str, $($rest:tt)+) => {
         let $a = $args.str($m, $i, stringify!($a))?.to_vec();
         $crate::cmd_read!($m, $args, $i + 1; $($rest)+);
+    };
+    ($m:ident, $args:ident, $i:expr; $a:ident : Lit) => {
+        let $a = $args.lit($m, $i, stringify!($a))?;
     };
     ($m:ident, $args:ident, $i:expr; $a:ident : Int $(, $($rest:tt)+)?) => {
         let $a = $args.int($m, $i, stringify!($a))?;

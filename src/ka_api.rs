@@ -42,6 +42,12 @@ impl ForeignCallbacks {
         self.statechanged.is_none() && self.response.is_none() && self.user_attr == 0
     }
 
+    /// True if a response callback is registered (it takes tm's reply parameters, so its
+    /// destination is pinged through tm).
+    pub fn has_response(&self) -> bool {
+        self.response.is_some()
+    }
+
     /// Runs the state-changed callback, if any, with `uri` and `state` (0/1/2).
     pub fn notify_state(&self, uri: &[u8], state: i32) {
         if let Some(f) = self.statechanged {

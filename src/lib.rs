@@ -35,6 +35,7 @@
 pub mod sys;
 
 pub mod cfg;
+pub mod cfg_const;
 mod compat;
 pub mod event;
 pub mod ffi_guard;
@@ -49,6 +50,7 @@ pub mod pv;
 pub mod rpc;
 pub mod rpc_args;
 pub mod rpc_page;
+pub mod send;
 pub mod shm;
 pub mod shm_cache;
 pub mod shm_map;

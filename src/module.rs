@@ -139,6 +139,9 @@ pub struct ModuleDef {
     pub child_init: fn(i32) -> Result<(), String>,
     /// mod_destroy: runs at shutdown in the main process.
     pub destroy: fn(),
+    /// The module's reply hook (`response_f`), in the exports from load time on; it
+    /// decides at run time which replies are its own (see [`crate::send::ReplyHook`]).
+    pub reply_hook: Option<crate::send::ReplyHook>,
 }
 
 impl ModuleDef {
@@ -155,6 +158,7 @@ impl ModuleDef {
             init: || Ok(()),
             child_init: |_| Ok(()),
             destroy: || {},
+            reply_hook: None,
         }
     }
 }
@@ -321,7 +325,10 @@ pub unsafe fn register(exports: &'static Exports, def: fn() -> ModuleDef) -> i32
                 params,
                 rpc_methods: rpcs,
                 pv_items: pvs,
-                response_f: None,
+                response_f: d.reply_hook.map(|f| {
+                    crate::send::set_reply_hook(f);
+                    crate::send::response_tramp as unsafe extern "C" fn(*mut sys::sip_msg) -> c_int
+                }),
                 init_mod_f: Some(mod_init),
                 init_child_f: Some(child_init),
                 destroy_mod_f: Some(destroy),

@@ -119,6 +119,33 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
         })
     }
 
+    /// As [`ShmCache::begin`], also giving, when the operation is to be done, the value
+    /// known to be in force before it (`None`: unknown): `Ok(())` = skip it,
+    /// `Err(previous)` = do it, then call [`ShmCache::end`].
+    pub fn begin_from(&self, key: u64, tag: u64, value: V) -> Result<(), Option<V>> {
+        self.with_slot(key, |e| {
+            if e.key == key && e.tag == tag {
+                if e.pending == 0 && e.known && e.value == value {
+                    return Ok(());
+                }
+                let prev = (e.pending == 0 && e.known).then_some(e.value);
+                e.conflict |= e.pending > 0;
+                e.pending += 1;
+                Err(prev)
+            } else {
+                *e = Entry {
+                    key,
+                    tag,
+                    pending: 1,
+                    conflict: false,
+                    known: false,
+                    value,
+                };
+                Err(None)
+            }
+        })
+    }
+
     /// After the operation registered by [`ShmCache::begin`]: records `value` as its outcome
     /// (`None`: failed, the outcome is unknown), unless operations on the key overlapped.
     pub fn end(&self, key: u64, tag: u64, outcome: Option<V>) {

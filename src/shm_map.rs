@@ -141,14 +141,40 @@ unsafe impl<V: ShmSafe> Sync for ShmMap<V> {}
 pub struct MapFull;
 
 /// Word `j` of a key: 8 bytes, little-endian, the last one padded with zeroes.
+#[inline]
 fn key_word(key: &[u8], j: usize) -> u64 {
+    if let Some(c) = key.get(j * 8..j * 8 + 8) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(c);
+        return u64::from_le_bytes(b);
+    }
     let c = &key[j * 8..key.len().min(j * 8 + 8)];
     let mut b = [0u8; 8];
     b[..c.len()].copy_from_slice(c);
     u64::from_le_bytes(b)
 }
 
+/// The words of `key` in order, as [`key_word`] gives them.
+#[inline]
+fn key_words(key: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let chunks = key.chunks_exact(8);
+    let tail = chunks.remainder();
+    let last = (!tail.is_empty()).then(|| {
+        let mut b = [0u8; 8];
+        b[..tail.len()].copy_from_slice(tail);
+        u64::from_le_bytes(b)
+    });
+    chunks
+        .map(|c| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            u64::from_le_bytes(b)
+        })
+        .chain(last)
+}
+
 /// Hash of a key of `len` bytes given as its words (so the arena copy hashes alike).
+#[inline]
 fn hash_words(seed: u64, len: usize, words: impl Iterator<Item = u64>) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h = seed ^ (len as u64).wrapping_mul(K);
@@ -162,11 +188,7 @@ fn hash_words(seed: u64, len: usize, words: impl Iterator<Item = u64>) -> u64 {
 }
 
 fn hash(seed: u64, key: &[u8]) -> u64 {
-    hash_words(
-        seed,
-        key.len(),
-        (0..key.len().div_ceil(8)).map(|j| key_word(key, j)),
-    )
+    hash_words(seed, key.len(), key_words(key))
 }
 
 /// The tag a hash gives in its slots: 1..=1022, so a slot is never EMPTY or TOMB.
@@ -258,8 +280,8 @@ impl<V: ShmSafe> ShmMap<V> {
         self.block(r.key_at.load(Ordering::Relaxed), words)
             .is_some_and(|b| {
                 b.iter()
-                    .enumerate()
-                    .all(|(j, w)| w.load(Ordering::Relaxed) == key_word(key, j))
+                    .zip(key_words(key))
+                    .all(|(w, k)| w.load(Ordering::Relaxed) == k)
             })
     }
 
@@ -316,8 +338,21 @@ impl<V: ShmSafe> ShmMap<V> {
         if key.is_empty() || key.len() > MAX_KEY {
             return None;
         }
+        self.status_hashed(self.key_hash(key), key)
+    }
+
+    /// The hash [`ShmMap::status_hashed`] takes for `key` (the same in every process: the
+    /// seed is chosen in mod_init). Compute it once for a key looked up often.
+    pub fn key_hash(&self, key: &[u8]) -> u64 {
+        hash(self.h().seed, key)
+    }
+
+    /// [`ShmMap::status`] with the key's hash from [`ShmMap::key_hash`] already computed.
+    pub fn status_hashed(&self, hv: u64, key: &[u8]) -> Option<i32> {
+        if key.is_empty() || key.len() > MAX_KEY {
+            return None;
+        }
         let h = self.h();
-        let hv = hash(h.seed, key);
         for _ in 0..READ_RETRIES {
             let s1 = h.seq.load(Ordering::Acquire);
             if s1 & 1 == 1 {
@@ -804,5 +839,15 @@ mod tests {
     fn key_words_pad_with_zeroes() {
         assert_eq!(key_word(b"abcdefghi", 0), u64::from_le_bytes(*b"abcdefgh"));
         assert_eq!(key_word(b"abcdefghi", 1), u64::from(b'i'));
+        for k in [
+            &b""[..],
+            b"a",
+            b"abcdefgh",
+            b"abcdefghi",
+            b"sip:d0@127.0.0.1:5060",
+        ] {
+            let by_index: Vec<u64> = (0..k.len().div_ceil(8)).map(|j| key_word(k, j)).collect();
+            assert_eq!(key_words(k).collect::<Vec<_>>(), by_index);
+        }
     }
 }

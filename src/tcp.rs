@@ -314,8 +314,19 @@ impl Conn {
         ka: Keepalive,
         user_timeout_ms: impl FnOnce() -> Option<u32>,
     ) -> Result<(), KeepaliveError> {
+        self.set_socket_options_from(ka, None, user_timeout_ms)
+    }
+
+    /// As [`Conn::set_socket_options`], with `prev` the keepalive settings known to be in
+    /// force on the socket (`Some`), whose unchanged options are not set again.
+    pub fn set_socket_options_from(
+        &self,
+        ka: Keepalive,
+        prev: Option<Keepalive>,
+        user_timeout_ms: impl FnOnce() -> Option<u32>,
+    ) -> Result<(), KeepaliveError> {
         self.with_socket(|fd| {
-            set_keepalive(fd, ka)?;
+            set_keepalive(fd, ka, prev)?;
             user_timeout_ms().map_or(Ok(()), |ms| crate::tcp_user_timeout::set(fd, ms))
         })
         .map_err(KeepaliveError::Fd)
@@ -444,14 +455,29 @@ fn send_to_tcp_main(
 
 /// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing; keeps a
 /// user timeout the socket has consistent with it (see [`crate::tcp_user_timeout::align`]).
-fn set_keepalive(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
+/// `prev`: the settings known to be in force (`Some(value)`), whose unchanged options are not
+/// set again.
+fn set_keepalive(
+    fd: BorrowedFd,
+    params: Keepalive,
+    prev: Option<Keepalive>,
+) -> std::io::Result<()> {
     use crate::sockopt::set_int as set;
     match params {
         Some((idle, count, interval)) => {
-            set(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
-            set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
-            set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
-            set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
+            let was = prev.flatten();
+            if was.is_none() {
+                set(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
+            }
+            if was.is_none_or(|w| w.0 != idle) {
+                set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
+            }
+            if was.is_none_or(|w| w.1 != count) {
+                set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
+            }
+            if was.is_none_or(|w| w.2 != interval) {
+                set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
+            }
         }
         None => set(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0)?,
     }

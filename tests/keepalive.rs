@@ -1348,3 +1348,85 @@ fn max_destinations_refuses_more_and_reuses_memory() {
     let list = k.rpc(&["keepalive.list", "0", "100"]).unwrap();
     assert_eq!(kamcmd_uris(&list).len(), 100);
 }
+
+/// `ka_is_alive` with a literal parameter (prepared at fixup time) answers exactly as with a
+/// variable holding the same text, for every destination form; a literal that is not a
+/// destination is reported at start-up and always returns -1.
+#[test]
+fn is_alive_literal_and_variable_parameters_agree_for_every_form() {
+    let up = Uas::start(port(), Answer::Code(200));
+    let silent = Uas::start(port(), Answer::Silent);
+    let (u, s) = (up.port(), silent.port());
+    let dests = [
+        format!("sip:127.0.0.1:{u}"),
+        format!("sip:alice@127.0.0.1:{u}"),
+        format!("sip:localhost:{u}"),
+        format!("sip:127.0.0.1:{s}"),
+    ];
+    // (literal text, expected rc once the states are known; 0: 1 or 2)
+    let forms: Vec<(String, i64)> = vec![
+        (format!("127.0.0.1:{u}"), 1),
+        (format!("sip:127.0.0.1:{u}"), 1),
+        (format!("SIP:127.0.0.1:{u};transport=UDP"), 1),
+        (format!(" 127.0.0.1:{u} "), 1),
+        (format!("sip:127.0.0.1:{u};lr"), 1),
+        (format!("alice@127.0.0.1:{u}"), 1),
+        (format!("sip:alice@127.0.0.1:{u}"), 1),
+        // monitored (up or down: localhost may resolve to ::1, where nothing listens)
+        (format!("localhost:{u}"), 0),
+        (format!("sip:LOCALHOST:{u};transport=udp"), 0),
+        (format!("127.0.0.1:{s}"), 2),
+        (format!("sip:127.0.0.1:{s}"), 2),
+        (format!("bob@127.0.0.1:{u}"), -1),
+        (format!("sip:127.0.0.1:{u};transport=tcp"), -1),
+        (format!("sips:127.0.0.1:{u}"), -1),
+        ("127.0.0.1".to_string(), -1),
+        ("tel:+12345".to_string(), -1),
+    ];
+    let mut route = String::from("request_route {\n");
+    for (i, (f, _)) in forms.iter().enumerate() {
+        route.push_str(&format!(
+            "    ka_is_alive(\"{f}\"); $var(a) = $rc; $var(t) = \"{f}\"; ka_is_alive(\"$var(t)\"); \
+             $var(b) = $rc; append_to_reply(\"X-F{i}: $var(a) $var(b)\\r\\n\");\n"
+        ));
+    }
+    route.push_str("    sl_send_reply(\"200\", \"OK\");\n    exit;\n}\n");
+    let params: String = dests
+        .iter()
+        .map(|d| format!("modparam(\"keepalive\", \"destination\", \"{d}\")\n"))
+        .collect();
+    let modules = format!("{MODULES}\n{params}");
+    let k = Kamailio::start(
+        "ka-literal",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: &route,
+        },
+    );
+    assert!(
+        k.wait_log("ka_is_alive(\"tel:+12345\"): not a valid destination", 5),
+        "an invalid literal is reported at start-up"
+    );
+    let mut c = SipTcp::connect(k.addr());
+    let deadline = Instant::now() + Duration::from_secs(8);
+    let mut last = Vec::new();
+    while Instant::now() < deadline {
+        let r = c.request("forms", &[]);
+        last = (0..forms.len())
+            .map(|i| r.header(&format!("X-F{i}")).unwrap_or("").to_string())
+            .collect();
+        let ok = |want: i64, got: &str| match want {
+            0 => got == "1 1" || got == "2 2",
+            w => got == format!("{w} {w}"),
+        };
+        if forms.iter().zip(&last).all(|((_, w), got)| ok(*w, got)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!(
+        "literal / variable results per form: {:?}",
+        forms.iter().map(|f| &f.0).zip(&last).collect::<Vec<_>>()
+    );
+}

@@ -25,9 +25,11 @@ fn ip(args: &[&str]) -> String {
 }
 
 /// A peer network namespace joined to Kamailio's by a veth pair (10.201.0.2 <-> .1);
-/// removed on drop (deleting the namespace deletes its end, and so the pair).
+/// removed on drop (the namespace goes with the process that holds it, its end with it, and
+/// so the pair). The namespace is held by a sleeping `unshare --net` child rather than made
+/// with `ip netns add`, which leaves a bind mount on /run/netns behind.
 struct Peer {
-    ns: String,
+    holder: std::process::Child,
     dev: String,
     kam_dev: String,
 }
@@ -35,20 +37,33 @@ struct Peer {
 impl Peer {
     fn new(k: &Kamailio) -> Peer {
         let tag = common::port();
+        let holder = Command::new("unshare")
+            .args(["--net", "--", "sleep", "600"])
+            .spawn()
+            .expect("unshare --net");
         let p = Peer {
-            ns: format!("krsut{tag}"),
+            holder,
             dev: format!("krp{tag}"),
             kam_dev: format!("krk{tag}"),
         };
-        ip(&["netns", "add", &p.ns]);
+        // wait until the child is in its own namespace
+        let own = std::fs::read_link("/proc/self/ns/net").unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::fs::read_link(p.ns_path()).ok().as_ref() == Some(&own) {
+            assert!(
+                Instant::now() < deadline,
+                "unshare --net did not take effect"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
         ip(&[
             "link", "add", &p.kam_dev, "type", "veth", "peer", "name", &p.dev,
         ]);
         ip(&["link", "set", &p.kam_dev, "netns", &k.pid().to_string()]);
-        ip(&["link", "set", &p.dev, "netns", &p.ns]);
-        ip(&["-n", &p.ns, "link", "set", "lo", "up"]);
-        ip(&["-n", &p.ns, "addr", "add", "10.201.0.2/24", "dev", &p.dev]);
-        ip(&["-n", &p.ns, "link", "set", &p.dev, "up"]);
+        ip(&["link", "set", &p.dev, "netns", &p.holder.id().to_string()]);
+        p.ip(&["link", "set", "lo", "up"]);
+        p.ip(&["addr", "add", "10.201.0.2/24", "dev", &p.dev]);
+        p.ip(&["link", "set", &p.dev, "up"]);
         k.netns(&["ip", "addr", "add", "10.201.0.1/24", "dev", &p.kam_dev]);
         k.netns(&["ip", "link", "set", &p.kam_dev, "up"]);
         let mac = |text: String| {
@@ -58,7 +73,7 @@ impl Peer {
                 .expect("a MAC address")
                 .to_string()
         };
-        let peer_mac = mac(ip(&["-n", &p.ns, "-o", "link", "show", &p.dev]));
+        let peer_mac = mac(p.ip(&["-o", "link", "show", &p.dev]));
         let kam_mac = mac(k.netns(&["ip", "-o", "link", "show", &p.kam_dev]));
         k.netns(&[
             "ip",
@@ -72,9 +87,7 @@ impl Peer {
             "nud",
             "permanent",
         ]);
-        ip(&[
-            "-n",
-            &p.ns,
+        p.ip(&[
             "neigh",
             "replace",
             "10.201.0.1",
@@ -89,18 +102,37 @@ impl Peer {
     }
 
     fn ns_path(&self) -> String {
-        format!("/run/netns/{}", self.ns)
+        format!("/proc/{}/ns/net", self.holder.id())
+    }
+
+    /// Runs `ip` in the peer's namespace. Through nsenter, not `ip -n`: that also makes a
+    /// mount namespace (`mount --make-rslave /`), which fails in a chroot whose root is not a
+    /// mount point (a fresh-machine or CI chroot).
+    fn ip(&self, args: &[&str]) -> String {
+        let out = Command::new("nsenter")
+            .arg(format!("--net={}", self.ns_path()))
+            .arg("--")
+            .arg("ip")
+            .args(args)
+            .output()
+            .expect("nsenter");
+        assert!(
+            out.status.success(),
+            "ip {args:?} in the peer's namespace: {out:?}"
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
     }
 
     /// Takes the peer's end down: from now on its packets vanish.
     fn vanish(&self) {
-        ip(&["-n", &self.ns, "link", "set", &self.dev, "down"]);
+        self.ip(&["link", "set", &self.dev, "down"]);
     }
 }
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
+        let _ = self.holder.kill();
+        let _ = self.holder.wait();
         // only there if the set-up stopped before moving it
         let _ = Command::new("ip")
             .args(["link", "del", &self.kam_dev])

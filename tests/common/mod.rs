@@ -172,6 +172,11 @@ impl Kamailio {
         } else {
             Command::new("kamailio")
         };
+        // KRS_PKG_MANAGER=tlsf: another pkg memory manager (`-X`; the bench uses it: q_malloc's
+        // cost per allocation depends on the heap's layout)
+        if let Ok(m) = std::env::var("KRS_PKG_MANAGER") {
+            cmd.args(["-X", &m]);
+        }
         let child = cmd
             .arg("-f")
             .arg(&cfg_path)
@@ -456,14 +461,33 @@ impl SipTcp {
         self.read_response()
     }
 
+    /// Like `request`, with the given Call-ID.
+    pub fn request_with_call_id(
+        &mut self,
+        user: &str,
+        call_id: &str,
+        extra: &[(&str, &str)],
+    ) -> Response {
+        self.send_with(user, Some(call_id), extra);
+        self.read_response()
+    }
+
     /// Sends an OPTIONS request with extra headers, without waiting for a response.
     pub fn send(&mut self, user: &str, extra: &[(&str, &str)]) {
+        self.send_with(user, None, extra)
+    }
+
+    fn send_with(&mut self, user: &str, call_id: Option<&str>, extra: &[(&str, &str)]) {
         let local = self.stream.local_addr().unwrap();
         let peer = self.stream.peer_addr().unwrap();
         self.seq += 1;
+        let call_id = call_id.map_or_else(
+            || format!("{}-{}@test", self.seq, local.port()),
+            str::to_string,
+        );
         let mut msg = format!(
             "OPTIONS sip:{user}@{peer} SIP/2.0\r\nVia: SIP/2.0/TCP {local};branch=z9hG4bK{seq}x{port}\r\n\
-             From: <sip:test@{local}>;tag={seq}\r\nTo: <sip:{user}@{peer}>\r\nCall-ID: {seq}-{port}@test\r\n\
+             From: <sip:test@{local}>;tag={seq}\r\nTo: <sip:{user}@{peer}>\r\nCall-ID: {call_id}\r\n\
              CSeq: {seq} OPTIONS\r\nMax-Forwards: 70\r\n",
             seq = self.seq,
             port = local.port()

@@ -22,6 +22,26 @@ pub enum Answer {
     Code(u16),
     /// Do not reply.
     Silent,
+    /// Reply with this status code after this many milliseconds.
+    Slow(u16, u64),
+    /// Reply with this status code; over UDP from another socket (another source port).
+    OtherPort(u16),
+}
+
+impl Answer {
+    fn code(self) -> Option<u16> {
+        match self {
+            Answer::Code(c) | Answer::Slow(c, _) | Answer::OtherPort(c) => Some(c),
+            Answer::Silent => None,
+        }
+    }
+
+    fn delay(self) -> Duration {
+        match self {
+            Answer::Slow(_, ms) => Duration::from_millis(ms),
+            _ => Duration::ZERO,
+        }
+    }
 }
 
 /// One request received.
@@ -31,6 +51,7 @@ pub struct Received {
     pub method: String,
     pub ruri: String,
     pub from: String,
+    pub call_id: String,
     /// "udp" or "tcp".
     pub transport: &'static str,
 }
@@ -44,6 +65,9 @@ const MAX_BODY: usize = 1024 * 1024;
 
 struct Shared {
     stop: AtomicBool,
+    /// Count requests instead of recording them (large runs).
+    count_only: AtomicBool,
+    counted: std::sync::atomic::AtomicUsize,
     answer: Mutex<Answer>,
     log: Mutex<Vec<Received>>,
     grew: Condvar,
@@ -69,8 +93,13 @@ impl Uas {
         let port = tcp.local_addr().expect("uas: local addr").port();
         udp.set_read_timeout(Some(TICK))
             .expect("uas: udp read timeout");
+        // pingers send in bursts (a batch at a time): room for thousands of requests (the
+        // kernel caps this at net.core.rmem_max)
+        set_rcvbuf(&udp, 8 << 20);
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
+            count_only: AtomicBool::new(false),
+            counted: std::sync::atomic::AtomicUsize::new(0),
             answer: Mutex::new(answer),
             log: Mutex::new(Vec::new()),
             grew: Condvar::new(),
@@ -109,7 +138,12 @@ impl Uas {
 
     /// Number of requests received so far.
     pub fn count(&self) -> usize {
-        lock(&self.shared.log).len()
+        lock(&self.shared.log).len() + self.shared.counted.load(Ordering::SeqCst)
+    }
+
+    /// From now on only counts requests (`count`), without recording them.
+    pub fn count_only(&self) {
+        self.shared.count_only.store(true, Ordering::SeqCst);
     }
 
     /// Waits up to `secs` until at least `n` requests were received; returns whether it happened.
@@ -148,6 +182,21 @@ impl Drop for Uas {
         for t in conns {
             let _ = t.join();
         }
+    }
+}
+
+/// Asks for a receive buffer of `bytes` on `sock` (best effort).
+fn set_rcvbuf(sock: &UdpSocket, bytes: libc::c_int) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain setsockopt with a valid int buffer on an fd `sock` owns.
+    unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&bytes as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
     }
 }
 
@@ -190,8 +239,15 @@ fn udp_loop(sock: UdpSocket, shared: Arc<Shared>) {
             Some((h, _)) => &data[..h],
             None => data,
         };
-        handle(head, "udp", at, &shared, |reply| {
-            let _ = sock.send_to(reply, src);
+        handle(head, "udp", at, &shared, |reply, answer| {
+            std::thread::sleep(answer.delay());
+            if answer == Answer::OtherPort(answer.code().unwrap_or(0)) {
+                if let Ok(other) = UdpSocket::bind("127.0.0.1:0") {
+                    let _ = other.send_to(reply, src);
+                }
+            } else {
+                let _ = sock.send_to(reply, src);
+            }
         });
     }
 }
@@ -273,7 +329,8 @@ fn conn_loop(mut stream: TcpStream, _peer: SocketAddr, shared: Arc<Shared>) {
                 break;
             }
             let mut failed = false;
-            handle(head, "tcp", at, &shared, |reply| {
+            handle(head, "tcp", at, &shared, |reply, answer| {
+                std::thread::sleep(answer.delay());
                 failed = stream.write_all(reply).is_err();
             });
             buf.drain(..body_start + body_len);
@@ -400,7 +457,7 @@ fn handle(
     transport: &'static str,
     at: Instant,
     shared: &Shared,
-    send: impl FnOnce(&[u8]),
+    send: impl FnOnce(&[u8], Answer),
 ) {
     let (first, hdrs) = head_lines(head);
     let mut parts = first.split_whitespace();
@@ -431,7 +488,7 @@ fn handle(
         return;
     }
     let answer = *lock(&shared.answer);
-    if let Answer::Code(code) = answer {
+    if let Some(code) = answer.code() {
         let mut r = format!("SIP/2.0 {code} {}\r\n", reason(code));
         for v in &vias {
             r.push_str(&format!("Via: {v}\r\n"));
@@ -445,13 +502,18 @@ fn handle(
         r.push_str(&format!(
             "Call-ID: {call_id}\r\nCSeq: {cseq}\r\nContent-Length: 0\r\n\r\n"
         ));
-        send(r.as_bytes());
+        send(r.as_bytes(), answer);
+    }
+    if shared.count_only.load(Ordering::Relaxed) {
+        shared.counted.fetch_add(1, Ordering::SeqCst);
+        return;
     }
     let rec = Received {
         at,
         method: method.to_string(),
         ruri: ruri.to_string(),
         from: from.to_string(),
+        call_id: call_id.to_string(),
         transport,
     };
     lock(&shared.log).push(rec);

@@ -28,6 +28,9 @@ pub static REMOVE_UNREACHABLE: IntParam = IntParam::new(0);
 /// unanswered ping stays `fr_timer` (30 s) plus `wt_timer` (5 s), so with the default
 /// `ping_interval` (30 s) an unreachable destination holds about 1.2 transactions, 10 KB:
 /// 3,000 of them take about half of a 64 MB shm.
+/// `ping_with_tm`: 1 sends every ping through tm (its UDP retransmissions and timer); 0
+/// (default) sends them statelessly where possible (see `stateless.rs`).
+pub static PING_WITH_TM: IntParam = IntParam::new(0);
 pub static MAX_DESTINATIONS: IntParam = IntParam::new(3_000);
 
 /// Destinations from `modparam("keepalive", "destination", ...)`, added in mod_init.
@@ -45,6 +48,7 @@ pub struct Settings {
     pub remove_unreachable: bool,
     /// 0: unlimited.
     pub max_destinations: u32,
+    pub ping_with_tm: bool,
 }
 
 static SETTINGS: OnceCell<Settings> = OnceCell::new();
@@ -85,6 +89,7 @@ pub fn init() -> Result<(), String> {
         probe_timeout_ms: ranged("probe_timeout", PROBE_TIMEOUT.get(), 0, 3_600_000)?,
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
         max_destinations: positive("max_destinations", MAX_DESTINATIONS.get(), 0)?,
+        ping_with_tm: ranged("ping_with_tm", PING_WITH_TM.get(), 0, 1)? == 1,
     };
     let _ = SETTINGS.set(s);
     Ok(())

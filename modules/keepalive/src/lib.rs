@@ -11,13 +11,15 @@
 mod codes;
 mod config;
 mod dest_uri;
+mod lookup;
 mod prober;
 mod rpc;
 mod state;
+mod stateless;
 mod stats;
 mod table;
 
-use kamailio::cfg::routes;
+use kamailio::cfg::{routes, LitStr};
 use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
 use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
@@ -29,8 +31,8 @@ fn definition() -> ModuleDef {
     let add_routes = routes::REQUEST | routes::BRANCH | routes::ONREPLY;
     ModuleDef {
         cmds: vec![
-            cmd!("ka_is_alive", ki_is_alive, (destination: Str), routes::ANY),
-            cmd!("is_alive", ki_is_alive, (destination: Str), routes::ANY),
+            cmd!("ka_is_alive", w_is_alive, (destination: Lit), routes::ANY),
+            cmd!("is_alive", w_is_alive, (destination: Lit), routes::ANY),
             cmd!("ka_add_destination", ki_add, (sip_uri: Str, owner: Str), add_routes),
             cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
             ka_api::bind_cmd(ApiImpl {
@@ -54,6 +56,7 @@ fn definition() -> ModuleDef {
             Param::Str("event_callback", &config::EVENT_CALLBACK),
             Param::Int("remove_unreachable", &config::REMOVE_UNREACHABLE),
             Param::Int("max_destinations", &config::MAX_DESTINATIONS),
+            Param::Int("ping_with_tm", &config::PING_WITH_TM),
         ],
         rpcs: vec![
             rpc_def!(
@@ -91,6 +94,7 @@ fn definition() -> ModuleDef {
         stats: stats::list(),
         init: mod_init,
         child_init,
+        reply_hook: Some(stateless::on_reply),
         ..ModuleDef::new("keepalive")
     }
 }
@@ -99,6 +103,9 @@ fn mod_init() -> Result<(), String> {
     config::init()?;
     table::init()?;
     prober::init()?;
+    stateless::init()?;
+    // literal ka_is_alive parameters are prepared by their fixups, which run after mod_init
+    kamailio::cfg_const::set_hook(lookup::prepare);
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
     for uri in initial {
@@ -124,11 +131,19 @@ fn shown(b: &[u8]) -> String {
 /// ka_is_alive: 1 up (also while not probed yet, as the C module), 2 down, -1 unknown
 /// destination or bad parameter.
 fn is_alive(dest: &[u8]) -> i32 {
-    match table::state_of(dest) {
+    alive_code(lookup::state_of(dest), dest)
+}
+
+/// The cfg return code of a destination's state (`None`: not monitored).
+fn alive_code(state: Option<i32>, dest: &[u8]) -> i32 {
+    match state {
         Some(state::DOWN) => state::DOWN,
         Some(_) => state::UP,
         None => {
-            log::debug!("ka_is_alive: {} is not monitored", shown(dest));
+            // (`shown` allocates: only when the line is written)
+            if log::log_enabled!(log::Level::Debug) {
+                log::debug!("ka_is_alive: {} is not monitored", shown(dest));
+            }
             -1
         }
     }
@@ -154,6 +169,19 @@ fn del(uri: &[u8], owner: &[u8]) -> i32 {
             -1
         }
     }
+}
+
+/// ka_is_alive from the cfg: a literal parameter was prepared at fixup time (an invalid one
+/// was reported then).
+fn w_is_alive(_m: &mut Msg, dest: LitStr) -> i32 {
+    if let Some(state) = dest.literal.and_then(lookup::state_prepared) {
+        return match state {
+            Some(state::DOWN) => state::DOWN,
+            Some(_) => state::UP,
+            None => -1,
+        };
+    }
+    is_alive(dest.text)
 }
 
 fn ki_is_alive(_m: &mut Msg, dest: &[u8]) -> i32 {
@@ -183,7 +211,7 @@ fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval_s: i32, cbs: ForeignC
 }
 
 fn api_state(uri: &[u8]) -> i32 {
-    table::state_of(uri).unwrap_or(-1)
+    lookup::state_of(uri).unwrap_or(-1)
 }
 
 fn api_del(uri: &[u8], owner: &[u8]) -> i32 {

@@ -371,8 +371,12 @@ impl Schedule {
     }
 }
 
-/// Marks the due pings as in flight (unless stopped meanwhile): the (uri, token) to send.
-fn mark_sent(dests: &mut MapGuard<Dest>, due: Vec<Token>, now_us: u32) -> Vec<(Vec<u8>, Token)> {
+/// A ping to send: destination, token, and whether the destination has registration records
+/// (only those can hold an API `response_clb`, which keeps its pings on tm).
+type Send = (Vec<u8>, Token, bool);
+
+/// Marks the due pings as in flight (unless stopped meanwhile): the pings to send.
+fn mark_sent(dests: &mut MapGuard<Dest>, due: Vec<Token>, now_us: u32) -> Vec<Send> {
     let unix = now_unix();
     let mut sends = Vec::with_capacity(due.len());
     for tok in due {
@@ -384,15 +388,21 @@ fn mark_sent(dests: &mut MapGuard<Dest>, due: Vec<Token>, now_us: u32) -> Vec<(V
         d.sent_at_us = now_us;
         d.pings = d.pings.wrapping_add(1);
         d.last_checked = unix;
-        sends.push((dests.key(tok.idx), tok));
+        let regs = !d.first_reg.is_none();
+        sends.push((dests.key(tok.idx), tok, regs));
     }
     sends
 }
 
-/// Sends the pings (outside the table lock); a ping that cannot go out fails at once.
-fn send(from: &[u8], sends: Vec<(Vec<u8>, Token)>) {
-    for (uri, tok) in sends {
-        match tm::send_request(b"OPTIONS", &uri, from, tok.pack()) {
+/// Sends the pings (outside the table lock), statelessly or through tm (`stateless.rs`); a
+/// ping that cannot go out fails at once.
+fn send(from: &[u8], sends: Vec<Send>) {
+    for (uri, tok, regs) in sends {
+        let sent = crate::stateless::send(&uri, tok.pack(), regs).and_then(|how| match how {
+            crate::stateless::Sent::Stateless => Ok(()),
+            crate::stateless::Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, from, tok.pack()),
+        });
+        match sent {
             Ok(_) => stats::PINGS_SENT.inc(),
             Err(e) => {
                 log::error!("cannot ping {}: {e}", String::from_utf8_lossy(&uri));
@@ -400,6 +410,11 @@ fn send(from: &[u8], sends: Vec<(Vec<u8>, Token)>) {
             }
         }
     }
+}
+
+/// A final reply to a stateless ping (from the reply hook, in any process).
+pub fn stateless_reply(tok: u64, code: i32) {
+    finish(Token::unpack(tok), Outcome::Reply(code), None);
 }
 
 /// tm's completion callback for a ping.

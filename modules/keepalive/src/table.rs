@@ -484,13 +484,6 @@ pub fn flush() -> usize {
     all.len()
 }
 
-/// State of `uri`: 0 unknown, 1 up, 2 down; `None` when not monitored or malformed.
-/// Lock-free and allocation-free.
-pub fn state_of(uri: &[u8]) -> Option<i32> {
-    let canon = Canonical::parse(uri).ok()?;
-    table().dests.status(canon.as_bytes())
-}
-
 /// The API's find_destination: the registration's `ka_dest_t` view (made on first use).
 /// Works whether or not the caller holds the list lock (as C callers do).
 pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<Lent> {

@@ -35,6 +35,12 @@ impl From<Keepalive> for Applied {
     }
 }
 
+impl From<Applied> for Keepalive {
+    fn from(a: Applied) -> Keepalive {
+        a.on.then_some((a.idle, a.count, a.interval))
+    }
+}
+
 static APPLIED: OnceCell<ShmCache<Applied>> = OnceCell::new();
 
 /// Connections whose applied keepalive settings are remembered (more only evict older ones).
@@ -59,10 +65,13 @@ pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
     let (key, tag) = identity;
     let value = Applied::from(ka);
     let cache = APPLIED.get();
-    if cache.is_some_and(|a| a.begin(key, tag, value)) {
-        return Ok(false);
-    }
-    let r = c.set_socket_options(ka, || crate::user_timeout::explicit(identity));
+    // the settings in force when known: only the options that differ are set
+    let prev = match cache.map(|a| a.begin_from(key, tag, value)) {
+        Some(Ok(())) => return Ok(false),
+        Some(Err(prev)) => prev.map(Keepalive::from),
+        None => None,
+    };
+    let r = c.set_socket_options_from(ka, prev, || crate::user_timeout::explicit(identity));
     if let Some(a) = cache {
         // a failure may have applied part of the settings: unknown from now on
         a.end(key, tag, r.is_ok().then_some(value));

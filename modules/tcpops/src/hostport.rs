@@ -11,6 +11,54 @@ pub struct HostPort<'a> {
 /// Longest host name DNS allows.
 const MAX_HOST: usize = 253;
 
+/// The common `[sip:]a.b.c.d[:port]` form (decimal octets without leading zeroes, a port of
+/// digits only), parsed in one pass: the address and port [`parse`] would give for it, the
+/// host as an address; `None` for any other form (then [`parse`] and the resolver decide).
+pub fn ipv4_fast(input: &[u8]) -> Option<([u8; 4], u16)> {
+    let s = match input.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case(b"sip:") => &input[4..],
+        _ => input,
+    };
+    let mut ip = [0u8; 4];
+    let mut i = 0;
+    for (n, octet) in ip.iter_mut().enumerate() {
+        if n > 0 {
+            if s.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let start = i;
+        let mut v = 0u32;
+        while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
+            v = v * 10 + u32::from(d - b'0');
+            i += 1;
+            if i - start > 3 {
+                return None;
+            }
+        }
+        if i == start || v > 255 || (i - start > 1 && s[start] == b'0') {
+            return None;
+        }
+        *octet = v as u8;
+    }
+    let port = match s.get(i..) {
+        Some([]) => 5060,
+        Some([b':', p @ ..]) if !p.is_empty() && p.len() <= 5 => {
+            let mut v = 0u32;
+            for &d in p {
+                if !d.is_ascii_digit() {
+                    return None;
+                }
+                v = v * 10 + u32::from(d - b'0');
+            }
+            u16::try_from(v).ok().filter(|&v| v != 0)?
+        }
+        _ => return None,
+    };
+    Some((ip, port))
+}
+
 pub fn parse(input: &[u8]) -> Result<HostPort<'_>, String> {
     let mut s = trim(input);
     let mut default_port = 5060;
@@ -113,6 +161,45 @@ fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut agrees with the full parser (and `IpAddr`) wherever it answers.
+    #[test]
+    fn ipv4_fast_agrees_with_parse() {
+        for s in [
+            "1.2.3.4",
+            "sip:1.2.3.4",
+            "SIP:10.0.0.1:5070",
+            "127.0.0.1:65535",
+            "0.0.0.0:1",
+            "255.255.255.255",
+            "1.2.3.4:05060",
+        ] {
+            let (ip, port) = ipv4_fast(s.as_bytes()).unwrap_or_else(|| panic!("{s}"));
+            let hp = parse(s.as_bytes()).unwrap();
+            let want: std::net::Ipv4Addr = std::str::from_utf8(hp.host).unwrap().parse().unwrap();
+            assert_eq!((ip, port), (want.octets(), hp.port), "{s}");
+        }
+        for s in [
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "1.2.3.4:",
+            "1.2.3.4:0",
+            "1.2.3.4:65536",
+            "1.2.3.4:+1",
+            " 1.2.3.4",
+            "1.2.3.4 ",
+            "sips:1.2.3.4",
+            "u@1.2.3.4",
+            "1.2.3.4;transport=tls",
+            "[::1]",
+            "host:5060",
+            "1.2.3.4:123456",
+        ] {
+            assert_eq!(ipv4_fast(s.as_bytes()), None, "{s}");
+        }
+    }
 
     fn ok(s: &str) -> (String, u16) {
         let hp = parse(s.as_bytes()).unwrap();

@@ -246,6 +246,10 @@ pub fn set_otcpid_flag(msg: &mut Msg, mode: i32) -> i32 {
 /// The id of the connection to `addr` (`host[:port]` or a SIP URI), 0 if there is none: an
 /// IP address is looked up as it is, a host name through the core's resolver.
 fn find_conid(addr: &[u8]) -> Result<i32, String> {
+    if let Some((ip, port)) = crate::hostport::ipv4_fast(addr) {
+        let conn = Conn::by_ip(IpAddr::from(ip), port);
+        return Ok(conn.map_or(0, |c| c.id()));
+    }
     let hp = crate::hostport::parse(addr)?;
     let literal = std::str::from_utf8(hp.host)
         .ok()

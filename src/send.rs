@@ -1,0 +1,161 @@
+//! Stateless sending through the core's send API (`get_send_socket` + `msg_send_buffer` on a
+//! `dest_info`: UDP, TCP and TLS alike, as the core forwards), and the module reply hook
+//! (`response_f`) that sees every reply the core receives.
+//!
+//! TCP and TLS from a process of our own need its channel to TCP main: timer processes made
+//! with [`crate::timer::fork`] have one.
+
+use std::ffi::c_int;
+use std::sync::OnceLock;
+
+use crate::ffi_guard::guard;
+use crate::sys;
+
+/// Transport of a destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Udp,
+    Tcp,
+    Tls,
+}
+
+impl Transport {
+    fn proto(self) -> i32 {
+        (match self {
+            Transport::Udp => sys::PROTO_UDP,
+            Transport::Tcp => sys::PROTO_TCP,
+            Transport::Tls => sys::PROTO_TLS,
+        }) as i32
+    }
+
+    /// The Via transport token.
+    pub fn via_name(self) -> &'static str {
+        match self {
+            Transport::Udp => "UDP",
+            Transport::Tcp => "TCP",
+            Transport::Tls => "TLS",
+        }
+    }
+}
+
+/// A resolved destination with the local socket the core sends from.
+pub struct Dest {
+    dst: sys::dest_info,
+    transport: Transport,
+}
+
+impl Dest {
+    /// Resolves `host` (an IP literal, IPv6 bracketed or not, or a name through the core's
+    /// resolver and DNS cache: A/AAAA, the port given) and picks the send socket.
+    pub fn resolve(host: &[u8], port: u16, transport: Transport) -> Result<Dest, String> {
+        let mut buf = [0u8; 256];
+        let h = buf.get_mut(..host.len()).ok_or("host name too long")?;
+        h.copy_from_slice(host);
+        let mut hs = crate::str::str_over(h);
+        // SAFETY: plain C data; all-zero is an empty destination.
+        let mut dst: sys::dest_info = unsafe { std::mem::zeroed() };
+        let mut proto = transport.proto() as std::ffi::c_char;
+        // SAFETY: the host string lives across the call; the core writes `to` and `proto`.
+        if unsafe { sys::sip_hostport2su(&mut dst.to, &mut hs, port, &mut proto) } != 0 {
+            return Err(format!("cannot resolve {}", String::from_utf8_lossy(host)));
+        }
+        dst.proto = transport.proto() as _;
+        // SAFETY: a lookup in the core's socket list for this address family and protocol.
+        dst.send_sock = unsafe {
+            sys::get_send_socket2(
+                std::ptr::null_mut(),
+                &mut dst.to,
+                transport.proto(),
+                std::ptr::null_mut(),
+            )
+        };
+        if dst.send_sock.is_null() {
+            return Err(format!(
+                "no {} socket to send to {}",
+                transport.via_name(),
+                String::from_utf8_lossy(host)
+            ));
+        }
+        Ok(Dest { dst, transport })
+    }
+
+    pub fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// The address and port a Via of a request sent from the chosen socket carries (its
+    /// advertised ones if set), IPv6 in brackets.
+    pub fn via_hostport(&self) -> (String, String) {
+        // SAFETY: `send_sock` is a socket of the core's list, never freed while it runs.
+        let si = unsafe { &*self.dst.send_sock };
+        let text = |s: &sys::str_| {
+            // SAFETY: the socket's strings live as long as the socket.
+            String::from_utf8_lossy(unsafe { crate::str::str_bytes(s) }).into_owned()
+        };
+        let (host, port) = if si.useinfo.name.len > 0 {
+            (text(&si.useinfo.name), text(&si.useinfo.port_no_str))
+        } else {
+            (text(&si.address_str), text(&si.port_no_str))
+        };
+        let host = if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]")
+        } else {
+            host
+        };
+        (host, port)
+    }
+
+    /// Sends `buf` as it is (a complete SIP message).
+    pub fn send(&mut self, buf: &[u8]) -> Result<(), String> {
+        let mut copy = buf.to_vec();
+        let len = c_int::try_from(copy.len()).map_err(|_| "message too long")?;
+        // SAFETY: the destination was filled by `resolve`; the buffer lives across the call
+        // (the core copies what it queues, for TCP too).
+        let rc = unsafe { sys::krs_msg_send_buffer(&mut self.dst, copy.as_mut_ptr().cast(), len) };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err("send failed".into())
+        }
+    }
+}
+
+/// A module's reply hook: given a reply's Call-ID and status code, true if the reply is the
+/// module's own and is consumed (the core drops it), false to pass it on (to tm and the
+/// core). Called for every reply, in whatever process receives it: keep the foreign case to
+/// a prefix compare.
+pub type ReplyHook = fn(callid: &[u8], code: i32) -> bool;
+
+static REPLY_HOOK: OnceLock<ReplyHook> = OnceLock::new();
+
+pub(crate) fn set_reply_hook(f: ReplyHook) {
+    let _ = REPLY_HOOK.set(f);
+}
+
+/// The module's `response_f`.
+///
+/// # Safety
+/// Called by the core with a received reply.
+pub(crate) unsafe extern "C" fn response_tramp(msg: *mut sys::sip_msg) -> c_int {
+    guard("reply hook", 1, || {
+        let Some(hook) = REPLY_HOOK.get() else {
+            return 1;
+        };
+        let mut callid = sys::str_ {
+            s: std::ptr::null_mut(),
+            len: 0,
+        };
+        // SAFETY: the core passes the message it is processing.
+        let code = unsafe { sys::krs_reply_callid(msg, &mut callid) };
+        if code < 0 {
+            return 1;
+        }
+        // SAFETY: the Call-ID body lies in the message's buffer, valid for this call.
+        let id = unsafe { crate::str::str_bytes(&callid) };
+        if hook(id, code) {
+            0
+        } else {
+            1
+        }
+    })
+}
