@@ -195,40 +195,53 @@ void krs_counter_add(unsigned short id, int n)
 	counter_add(h, n);
 }
 
-int krs_tcp_table_copy(struct krs_tcp_row *rows, int max, int only_id)
+static void krs_tcp_row_fill(struct krs_tcp_row *r, struct tcp_connection *c, ticks_t now)
+{
+	r->conn = (unsigned long)c;
+	r->id = c->id;
+	r->proto = c->rcv.proto;
+	r->state = c->state;
+	r->flags = c->flags;
+	r->timeout_left_ticks = (int)(c->timeout - now);
+	r->lifetime_ticks = c->lifetime;
+#ifdef TCP_ASYNC
+	r->queued = c->wbuf_q.queued;
+#else
+	r->queued = 0;
+#endif
+	r->src_ip = c->rcv.src_ip;
+	r->src_port = c->rcv.src_port;
+	r->dst_ip = c->rcv.dst_ip;
+	r->dst_port = c->rcv.dst_port;
+}
+
+int krs_tcp_table_copy(
+		struct krs_tcp_row *rows, int max, int only_id, int after_id, int outbound_only)
 {
 	struct tcp_connection *c;
-	int i, n = 0;
+	int i, first, last, n = 0;
 	ticks_t now = get_ticks_raw();
 
 	if (tcpconn_id_hash == NULL)
 		return 0;
+	if (only_id > 0) {
+		/* one bucket holds every connection with this id */
+		first = last = tcp_id_hash(only_id);
+	} else {
+		first = 0;
+		last = TCP_ID_HASH_SIZE - 1;
+	}
 	TCPCONN_LOCK;
-	for (i = 0; i < TCP_ID_HASH_SIZE; i++) {
-		if (only_id > 0 && i != tcp_id_hash(only_id))
-			continue;
+	for (i = first; i <= last; i++) {
 		for (c = tcpconn_id_hash[i]; c; c = c->id_next) {
 			if (only_id > 0 && c->id != only_id)
 				continue;
-			if (n < max) {
-				struct krs_tcp_row *r = &rows[n];
-				r->conn = (unsigned long)c;
-				r->id = c->id;
-				r->proto = c->rcv.proto;
-				r->state = c->state;
-				r->flags = c->flags;
-				r->timeout_left_ticks = (int)(c->timeout - now);
-				r->lifetime_ticks = c->lifetime;
-#ifdef TCP_ASYNC
-				r->queued = c->wbuf_q.queued;
-#else
-				r->queued = 0;
-#endif
-				r->src_ip = c->rcv.src_ip;
-				r->src_port = c->rcv.src_port;
-				r->dst_ip = c->rcv.dst_ip;
-				r->dst_port = c->rcv.dst_port;
-			}
+			if (c->id <= after_id)
+				continue;
+			if (outbound_only && (c->flags & F_CONN_PASSIVE))
+				continue;
+			if (n < max)
+				krs_tcp_row_fill(&rows[n], c, now);
 			n++;
 		}
 	}

@@ -38,9 +38,12 @@ struct krs_tcp_row {
 	struct ip_addr dst_ip;
 	unsigned short dst_port;
 };
-/* copies up to `max` connections (only the one with id `only_id` when > 0) into `rows`
- * under TCPCONN_LOCK; returns how many there are (more than `max`: call again with more) */
-int krs_tcp_table_copy(struct krs_tcp_row *rows, int max, int only_id);
+/* copies up to `max` connections into `rows` under TCPCONN_LOCK: only the one with id
+ * `only_id` when > 0 (its hash bucket only), only those with an id above `after_id`, only
+ * those Kamailio opened when `outbound_only`; returns how many there are (more than `max`:
+ * call again with more) */
+int krs_tcp_table_copy(
+		struct krs_tcp_row *rows, int max, int only_id, int after_id, int outbound_only);
 /* the global keepalive settings of the TCP config */
 void krs_tcp_keepalive_cfg(int *on, int *idle, int *cnt, int *intvl);
 /* calls f(fd, arg) for each TCP (and TLS) listening socket; returns the first non-zero */

@@ -9,7 +9,7 @@
 //!   functions below take whichever type the bindings give, so no release needs its own path
 //!   (`cb_flags` is a plain `as _` cast in tm.rs).
 //! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on: detected per
-//!   socket at run time where keepalive is applied (`tcp::align_user_timeout`).
+//!   socket at run time where keepalive is applied (`tcp_user_timeout::align`).
 //!
 //! - the connection table's fields that `tcpops.list` reports are copied by a shim function
 //!   (`krs_tcp_table_copy`) compiled against the release's own headers, so the 6.0 layout of

@@ -246,7 +246,13 @@ pub unsafe fn dispatch(name: &str, api: *mut sys::rpc_t, ctx: *mut c_void, body:
 /// values (exported with [`RET_ARRAY`]).
 #[macro_export]
 macro_rules! rpc {
-    (array: $name:literal, $doc:literal, $body:path) => {{
+    (array: $name:literal, $doc:literal, $body:path) => {
+        $crate::rpc!(@def $name, $doc, $body, $crate::rpc::RET_ARRAY)
+    };
+    ($name:literal, $doc:literal, $body:path) => {
+        $crate::rpc!(@def $name, $doc, $body, 0)
+    };
+    (@def $name:literal, $doc:literal, $body:path, $flags:expr) => {{
         #[allow(unsafe_code)]
         unsafe extern "C" fn tramp(api: *mut $crate::sys::rpc_t, ctx: *mut ::std::ffi::c_void) {
             // SAFETY: the core passes its RPC API and the call's context.
@@ -254,20 +260,7 @@ macro_rules! rpc {
         }
         // SAFETY: `tramp` is an rpc_function_t.
         #[allow(unsafe_code)]
-        let r = unsafe {
-            $crate::rpc::RpcDef::with_flags($name, $doc, tramp as *const (), $crate::rpc::RET_ARRAY)
-        };
-        r
-    }};
-    ($name:literal, $doc:literal, $body:path) => {{
-        #[allow(unsafe_code)]
-        unsafe extern "C" fn tramp(api: *mut $crate::sys::rpc_t, ctx: *mut ::std::ffi::c_void) {
-            // SAFETY: the core passes its RPC API and the call's context.
-            unsafe { $crate::rpc::dispatch($name, api, ctx, $body) }
-        }
-        // SAFETY: `tramp` is an rpc_function_t.
-        #[allow(unsafe_code)]
-        let r = unsafe { $crate::rpc::RpcDef::new($name, $doc, tramp as *const ()) };
+        let r = unsafe { $crate::rpc::RpcDef::with_flags($name, $doc, tramp as *const (), $flags) };
         r
     }};
 }

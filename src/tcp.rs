@@ -315,9 +315,8 @@ impl Conn {
 
     /// The connection's `flags`, which other processes update while we hold the connection.
     fn flags(&self) -> &AtomicU32 {
-        // SAFETY: `flags` is an aligned `unsigned int` in the shared connection, alive while
-        // we hold our reference; all our accesses to it go through this atomic.
-        unsafe { AtomicU32::from_ptr(std::ptr::addr_of_mut!((*self.raw_mut()).flags)) }
+        // SAFETY: the shared connection stays alive while we hold our reference.
+        unsafe { flags_of(self.raw_mut()) }
     }
 
     /// Source IP of the connection as text (`$tcp(c_si)`): the original client address
@@ -334,19 +333,20 @@ impl Conn {
     /// Sets (or, with `None`, turns off) TCP keepalive on the connection's socket (see
     /// [`Conn::with_socket`]).
     pub fn set_keepalive(&self, ka: Keepalive) -> Result<(), KeepaliveError> {
-        self.set_socket_options(ka, None)
+        self.set_socket_options(ka, || None)
     }
 
-    /// Sets keepalive as [`Conn::set_keepalive`] and then, with `Some(ms)`, `TCP_USER_TIMEOUT`
-    /// to `ms` (0 = the kernel's default), in one access to the socket (one copy of it from
-    /// TCP main for another process's connection). The user timeout is set after the
-    /// keepalive options, so it replaces what keeping the two consistent made of it
-    /// (`align_user_timeout` in tcp.rs): for a caller with a user timeout of its own that
-    /// must stay.
+    /// Sets keepalive as [`Conn::set_keepalive`] and then, if `user_timeout_ms()` gives
+    /// `Some(ms)`, `TCP_USER_TIMEOUT` to `ms` (0 = the kernel's default), in one access to the
+    /// socket (one copy of it from TCP main for another process's connection). The user
+    /// timeout is asked for and set after the keepalive options, so it replaces what keeping
+    /// the two consistent made of it (`tcp_user_timeout::align`), and a value another
+    /// process recorded meanwhile is the one set: for a caller with a user timeout of its own
+    /// that must stay.
     pub fn set_socket_options(
         &self,
         ka: Keepalive,
-        user_timeout_ms: Option<u32>,
+        user_timeout_ms: impl FnOnce() -> Option<u32>,
     ) -> Result<(), KeepaliveError> {
         self.set_socket_options_from(ka, None, user_timeout_ms)
     }
@@ -357,11 +357,11 @@ impl Conn {
         &self,
         ka: Keepalive,
         prev: Option<Keepalive>,
-        user_timeout_ms: Option<u32>,
+        user_timeout_ms: impl FnOnce() -> Option<u32>,
     ) -> Result<(), KeepaliveError> {
         self.with_socket(|fd| {
             set_keepalive(fd, ka, prev)?;
-            user_timeout_ms.map_or(Ok(()), |ms| crate::tcp_user_timeout::set(fd, ms))
+            user_timeout_ms().map_or(Ok(()), |ms| crate::tcp_user_timeout::set(fd, ms))
         })
         .map_err(KeepaliveError::Fd)
         .and_then(|r| r.map_err(KeepaliveError::Socket))
@@ -488,104 +488,34 @@ fn send_to_tcp_main(
 }
 
 /// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing; keeps a
-/// user timeout the socket has consistent with it (see [`align_user_timeout`]). `prev`: the
-/// settings known to be in force (`Some(value)`), whose unchanged options are not set again.
+/// user timeout the socket has consistent with it (see [`crate::tcp_user_timeout::align`]).
+/// `prev`: the settings known to be in force (`Some(value)`), whose unchanged options are not
+/// set again.
 fn set_keepalive(
     fd: BorrowedFd,
     params: Keepalive,
     prev: Option<Keepalive>,
 ) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let set = |level, opt, v: i32| {
-        // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
-        let rc = unsafe {
-            libc::setsockopt(
-                fd.as_raw_fd(),
-                level,
-                opt,
-                (&v as *const i32).cast(),
-                std::mem::size_of::<i32>() as libc::socklen_t,
-            )
-        };
-        if rc < 0 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(())
-        }
-    };
+    use crate::sockopt::set_int as set;
     match params {
         Some((idle, count, interval)) => {
             let was = prev.flatten();
             if was.is_none() {
-                set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
+                set(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
             }
             if was.is_none_or(|w| w.0 != idle) {
-                set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
+                set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, idle)?;
             }
             if was.is_none_or(|w| w.1 != count) {
-                set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
+                set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, count)?;
             }
             if was.is_none_or(|w| w.2 != interval) {
-                set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
+                set(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, interval)?;
             }
         }
-        None => set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0)?,
+        None => set(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0)?,
     }
-    align_user_timeout(fd, params)
-}
-
-/// From 5.8 on the core sets `TCP_USER_TIMEOUT` (`tcp_send_timeout`, 10 s by default) on its
-/// listening sockets, and accepted connections inherit it. tcp(7): a user timeout overrides
-/// keepalive in deciding when a dead peer is dropped (after it, not after `count` unanswered
-/// probes). Where a socket has one, it is set to `idle + count * interval` seconds, so that
-/// the keepalive values keep their meaning (they then also bound how long unacknowledged data
-/// is retransmitted), and back to the core's value when keepalive is turned off. A socket
-/// without one (Kamailio before 5.8, connections Kamailio opened) is left without.
-fn align_user_timeout(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let int_len = std::mem::size_of::<i32>() as libc::socklen_t;
-    let (mut current, mut len) = (0i32, int_len);
-    // SAFETY: a plain getsockopt into a valid int buffer on a borrowed open fd.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_USER_TIMEOUT,
-            (&mut current as *mut i32).cast(),
-            &mut len,
-        )
-    };
-    if rc < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    if current == 0 {
-        return Ok(());
-    }
-    let want = match params {
-        Some((idle, count, interval)) => {
-            let secs = i64::from(idle) + i64::from(count) * i64::from(interval);
-            (secs * 1000).clamp(1, i64::from(i32::MAX)) as i32
-        }
-        // SAFETY: reads the core's TCP config as this process sees it.
-        None => i32::try_from(unsafe { sys::krs_tcp_send_timeout_ms() }).unwrap_or(i32::MAX),
-    };
-    if want == current {
-        return Ok(());
-    }
-    // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_USER_TIMEOUT,
-            (&want as *const i32).cast(),
-            int_len,
-        )
-    };
-    if rc < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
+    crate::tcp_user_timeout::align(fd, params)
 }
 
 /// Why the core closed a connection, as passed to `tcp:*` events.
@@ -620,12 +550,14 @@ impl ClosedConn<'_> {
     pub fn id(&self) -> i32 {
         field!(self.raw.as_ptr(), id)
     }
+    /// The connection's identity, as [`Conn::identity`] gave it while it was open.
+    pub fn identity(&self) -> (u64, u64) {
+        identity_of(self.id(), self.raw.as_ptr() as usize)
+    }
     /// Whether `tcp_enable_closed_event` was applied to this connection.
     pub fn close_event_enabled(&self) -> bool {
-        // SAFETY: `flags` is an aligned `unsigned int` of the connection, alive during the
-        // callback; other processes update it, so it is read as an atomic.
-        let flags =
-            unsafe { AtomicU32::from_ptr(std::ptr::addr_of_mut!((*self.raw.as_ptr()).flags)) };
+        // SAFETY: the connection stays alive during the callback (`'a`).
+        let flags = unsafe { flags_of(self.raw.as_ptr()) };
         flags.load(Ordering::Relaxed) & sys::F_CONN_CLOSE_EV != 0
     }
     /// Source IP of the connection as text, as for [`Conn::src_ip`].
@@ -640,6 +572,16 @@ impl ClosedConn<'_> {
     pub(crate) fn rcv(&self) -> sys::receive_info {
         field!(self.raw.as_ptr(), rcv)
     }
+}
+
+/// The connection's `flags`, which other processes update (all our accesses to it go
+/// through this atomic).
+///
+/// # Safety
+/// `c` points to a connection that stays allocated for `'a`.
+unsafe fn flags_of<'a>(c: *mut sys::tcp_connection) -> &'a AtomicU32 {
+    // SAFETY: `flags` is an aligned `unsigned int` of a live connection (caller).
+    unsafe { AtomicU32::from_ptr(std::ptr::addr_of_mut!((*c).flags)) }
 }
 
 /// The client's address (copied): `cinfo` is only filled for PROXY-protocol connections.

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::os::fd::AsRawFd;
 
 use netlink_packet_core::{
     NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_DUMP, NLM_F_REQUEST,
@@ -55,6 +56,16 @@ fn canonical(a: SocketAddr) -> SocketAddr {
     }
 }
 
+/// The figures in `map` (from [`dump`]) of the socket with these ends, however Kamailio
+/// writes them (an IPv4 peer on an IPv6 listener: IPv4-mapped).
+pub fn find(
+    map: &HashMap<Ends, TcpFigures>,
+    local: SocketAddr,
+    remote: SocketAddr,
+) -> Option<&TcpFigures> {
+    map.get(&(canonical(local), canonical(remote)))
+}
+
 /// The figures of every TCP socket of this network namespace (IPv4 and IPv6), by its ends.
 pub fn dump() -> io::Result<HashMap<Ends, TcpFigures>> {
     let mut out = HashMap::new();
@@ -86,7 +97,7 @@ pub fn lookup(local: SocketAddr, remote: SocketAddr) -> io::Result<Option<TcpFig
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(None),
         Err(e) => return Err(e),
     }
-    Ok(out.get(&(canonical(local), canonical(remote))).copied())
+    Ok(find(&out, local, remote).copied())
 }
 
 fn query(
@@ -206,8 +217,6 @@ fn set_recv_timeout(socket: &Socket) -> io::Result<()> {
         Ok(())
     }
 }
-
-use std::os::fd::AsRawFd;
 
 #[cfg(test)]
 mod tests {

@@ -36,18 +36,31 @@ fn zero_row() -> sys::krs_tcp_row {
     unsafe { std::mem::zeroed() }
 }
 
-/// Copies the table (or the one connection `only_id > 0`); the buffer is allocated before the
+/// Copies the table (or the one connection `only_id > 0`; or those with an id above
+/// `after_id`, only outbound ones with `outbound_only`); the buffer is allocated before the
 /// lock is taken and grown (and the copy repeated) when the table outgrew it meanwhile.
-fn copy(only_id: i32) -> Vec<sys::krs_tcp_row> {
+fn copy(only_id: i32, after_id: i32, outbound_only: bool) -> Vec<sys::krs_tcp_row> {
     if !crate::tcp::Conn::tcp_enabled() {
         return Vec::new();
     }
-    let mut cap = if only_id > 0 { 1 } else { 256 };
+    let mut cap = match (only_id, after_id) {
+        (1.., _) => 1,
+        (_, 1..) => 16,
+        _ => 256,
+    };
     loop {
         let mut rows = vec![zero_row(); cap];
         // SAFETY: `rows` holds `cap` writable rows; the shim copies at most that many under
         // the table lock (the table exists since TCP is enabled) and returns the count.
-        let n = unsafe { sys::krs_tcp_table_copy(rows.as_mut_ptr(), cap as i32, only_id) };
+        let n = unsafe {
+            sys::krs_tcp_table_copy(
+                rows.as_mut_ptr(),
+                cap as i32,
+                only_id,
+                after_id,
+                i32::from(outbound_only),
+            )
+        };
         let n = n.max(0) as usize;
         if n <= cap {
             rows.truncate(n);
@@ -59,7 +72,7 @@ fn copy(only_id: i32) -> Vec<sys::krs_tcp_row> {
 
 /// Every connection in the core's table, by id.
 pub fn snapshot() -> Vec<ConnInfo> {
-    let mut v: Vec<ConnInfo> = copy(0).iter().map(info).collect();
+    let mut v: Vec<ConnInfo> = copy(0, 0, false).iter().map(info).collect();
     v.sort_by_key(|c| c.id);
     v
 }
@@ -69,7 +82,15 @@ pub fn one(id: i32) -> Option<ConnInfo> {
     if id <= 0 {
         return None;
     }
-    copy(id).first().map(info)
+    copy(id, 0, false).first().map(info)
+}
+
+/// The connections Kamailio opened whose id is above `after_id`, by id: what is new since a
+/// pass that saw ids up to `after_id` (connection ids only grow), without copying the rest.
+pub fn outbound_after(after_id: i32) -> Vec<ConnInfo> {
+    let mut v: Vec<ConnInfo> = copy(0, after_id, true).iter().map(info).collect();
+    v.sort_by_key(|c| c.id);
+    v
 }
 
 /// An address of the core (`ip_addr`) as a std one.

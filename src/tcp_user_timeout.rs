@@ -5,10 +5,11 @@
 //! ([`set_listen`]). Which value a connection should keep is the caller's business (tcpops
 //! records its own).
 
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 
+use crate::sockopt;
 use crate::sys;
-use crate::tcp::{Conn, KeepaliveError};
+use crate::tcp::{Conn, Keepalive, KeepaliveError};
 
 impl Conn {
     /// Sets `TCP_USER_TIMEOUT` (ms; 0 = the kernel's default) on the connection's socket (see
@@ -24,21 +25,44 @@ impl Conn {
 /// Sets `TCP_USER_TIMEOUT` to `ms` milliseconds on a socket.
 pub(crate) fn set(fd: BorrowedFd, ms: u32) -> std::io::Result<()> {
     let v = i32::try_from(ms).unwrap_or(i32::MAX);
-    // SAFETY: a plain setsockopt with a valid int buffer on a borrowed open fd.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_USER_TIMEOUT,
-            (&v as *const i32).cast(),
-            std::mem::size_of::<i32>() as libc::socklen_t,
-        )
-    };
-    if rc < 0 {
-        Err(std::io::Error::last_os_error())
-    } else {
-        Ok(())
+    sockopt::set_int(fd, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT, v)
+}
+
+/// A socket's `TCP_USER_TIMEOUT` (ms; 0 = none).
+fn get(fd: BorrowedFd) -> std::io::Result<i32> {
+    sockopt::get_int(fd, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT)
+}
+
+/// From 5.8 on the core sets `TCP_USER_TIMEOUT` (`tcp_send_timeout`, 10 s by default) on its
+/// listening sockets, and accepted connections inherit it. tcp(7): a user timeout overrides
+/// keepalive in deciding when a dead peer is dropped (after it, not after `count` unanswered
+/// probes). Where a socket has one, it is set to [`aligned`] (`idle + count * interval`
+/// seconds), so that the keepalive values keep their meaning (they then also bound how long
+/// unacknowledged data is retransmitted), and back to the core's value when keepalive is
+/// turned off. A socket without one (Kamailio before 5.8, connections Kamailio opened) is
+/// left without. Called by the keepalive setters, right after the keepalive options.
+pub(crate) fn align(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
+    let current = get(fd)?;
+    if current == 0 {
+        return Ok(());
     }
+    let want = match params {
+        Some(ka) => aligned(ka),
+        // SAFETY: reads the core's TCP config as this process sees it.
+        None => unsafe { sys::krs_tcp_send_timeout_ms() },
+    };
+    let want = i32::try_from(want).unwrap_or(i32::MAX);
+    if want == current {
+        return Ok(());
+    }
+    sockopt::set_int(fd, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT, want)
+}
+
+/// The user timeout (ms) that keeps keepalive `(idle, count, interval)` meaningful on a
+/// socket that has one: `idle + count * interval` seconds (see [`align`]).
+pub fn aligned((idle, count, interval): (i32, i32, i32)) -> u32 {
+    let secs = i64::from(idle) + i64::from(count) * i64::from(interval);
+    (secs * 1000).clamp(1, i64::from(i32::MAX)) as u32
 }
 
 /// Sets `TCP_USER_TIMEOUT` to `ms` on every TCP and TLS listening socket, so that the
@@ -68,22 +92,14 @@ pub fn set_listen(ms: u32) -> std::io::Result<()> {
 }
 
 /// The `TCP_USER_TIMEOUT` of the first TCP/TLS listening socket (what accepted connections
-/// inherit; the core sets its `tcp_send_timeout` there from 5.8 on), `None` without one.
+/// inherit; the core sets its `tcp_send_timeout` there from 5.8 on), `None` without a
+/// listening socket or without a user timeout on it (0).
 pub fn listen_value() -> Option<u32> {
     extern "C" fn first(fd: i32, arg: *mut std::ffi::c_void) -> i32 {
         crate::ffi_guard::guard("tcp_user_timeout::listen_value", -1, || {
-            let (mut v, mut len) = (0i32, std::mem::size_of::<i32>() as libc::socklen_t);
-            // SAFETY: a plain getsockopt into a valid int on the core's open listening socket.
-            let rc = unsafe {
-                libc::getsockopt(
-                    fd,
-                    libc::IPPROTO_TCP,
-                    libc::TCP_USER_TIMEOUT,
-                    (&mut v as *mut i32).cast(),
-                    &mut len,
-                )
-            };
-            if rc == 0 {
+            // SAFETY: the core's listening socket, open in this process during the call.
+            let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+            if let Ok(v) = get(fd) {
                 // SAFETY: `arg` is the i64 passed below, alive for the whole walk.
                 unsafe { *(arg as *mut i64) = i64::from(v) };
             }
@@ -96,5 +112,5 @@ pub fn listen_value() -> Option<u32> {
     let mut v: i64 = -1;
     // SAFETY: the walk calls `first` synchronously with `arg` = &v.
     unsafe { sys::krs_tcp_listen_each(Some(first), (&mut v as *mut i64).cast()) };
-    u32::try_from(v).ok()
+    u32::try_from(v).ok().filter(|&v| v > 0)
 }

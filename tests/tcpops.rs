@@ -3,7 +3,7 @@
 mod common;
 
 use common::{ss_until, Config, Kamailio, SipTcp};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const MODULES: &str = r#"
 loadmodule "sl.so"
@@ -761,15 +761,36 @@ request_route {
             routes: HOLD_ROUTES,
         },
     );
+    // each cycle: tcphold holds connection A (its log line says so), the client closes A,
+    // and TCP main unhashes it (tcpops.info answers 404) while the hold still lasts
+    const HOLD_MS: u64 = 1000;
     let cycle = |k: &Kamailio| {
         let mut a = SipTcp::connect(k.addr());
         let aid = a.request("id", &[]).int("X-Conid").to_string();
         let addr = k.addr();
+        let ms = HOLD_MS.to_string();
+        let t0 = Instant::now();
+        let held = aid.clone();
         let holder = std::thread::spawn(move || {
-            common::udp::request(addr, "hold", &[("X-Conid", &aid), ("X-Ms", "700")]).int("X-RC")
+            common::udp::request(addr, "hold", &[("X-Conid", &held), ("X-Ms", &ms)]).int("X-RC")
         });
-        std::thread::sleep(Duration::from_millis(250));
+        assert!(
+            k.wait_log(&format!("tcphold: holding conid {aid} "), 5),
+            "tcphold holds conid {aid}"
+        );
         drop(a);
+        let unhashed = loop {
+            match k.rpc(&["tcpops.info", &aid]) {
+                Err(e) if e.contains("404") => break true,
+                _ if holder.is_finished() => break false,
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        };
+        assert!(
+            unhashed && !holder.is_finished(),
+            "conid {aid} unhashed while held ({:?} after the hold began)",
+            t0.elapsed()
+        );
         assert_eq!(holder.join().unwrap(), 1, "tcphold found the connection");
     };
     cycle(&k);

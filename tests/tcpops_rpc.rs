@@ -423,6 +423,7 @@ request_route {{
     if ($rU == "out") {{ $du = "sip:127.0.0.1:{peer_port};transport=tcp"; forward(); exit; }}
     if ($rU == "ut") {{ tcp_set_user_timeout("3000"); append_to_reply("X-Rc: $rc\r\n"); }}
     if ($rU == "ka") {{ tcp_keepalive_enable("30", "3", "5"); append_to_reply("X-Rc: $rc\r\n"); }}
+    if ($rU == "ut7") {{ tcp_set_user_timeout("$(hdr(X-Conid){{s.int}})", "7000"); append_to_reply("X-Rc: $rc\r\n"); }}
     append_to_reply("X-Conid: $conid\r\n");
     sl_send_reply("200", "OK");
     exit;
@@ -495,4 +496,142 @@ request_route {{
         "{e:?}"
     );
     assert_eq!(e["kernel"], "ok");
+    // an explicit value equal to the modparam's is tcpops'
+    let out_id = e["conid"].clone();
+    assert_eq!(c.request("ut7", &[("X-Conid", &out_id)]).int("X-Rc"), 1);
+    let e = info(&k, int(&e, "conid"));
+    assert_eq!(
+        (int(&e, "user_timeout"), e["user_timeout_source"].as_str()),
+        (7000, "tcpops"),
+        "{e:?}"
+    );
+}
+
+/// An explicit user timeout is kept however many other connections come and go with user
+/// timeouts of their own: 7,200 of them, each calling `tcp_set_user_timeout`, run through
+/// connection ids past one that a 16,384-slot direct-mapped record shared with the
+/// connection, and past the record's sweeps of closed connections.
+/// Afterwards `tcp_keepalive_enable` still keeps 3000 on the socket (not the modparam's
+/// 6000), and `tcpops.info` reports it as tcpops'.
+#[test]
+fn an_explicit_user_timeout_survives_heavy_churn_of_other_connections() {
+    let routes = r#"
+request_route {
+    if ($rU == "ut") { tcp_set_user_timeout("3000"); append_to_reply("X-Rc: $rc\r\n"); }
+    if ($rU == "churn") { tcp_set_user_timeout("2000"); append_to_reply("X-Rc: $rc\r\n"); }
+    if ($rU == "ka") { tcp_keepalive_enable("30", "3", "5"); append_to_reply("X-Rc: $rc\r\n"); }
+    append_to_reply("X-Conid: $conid\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+    let k = Kamailio::start(
+        "utchurn",
+        Config {
+            globals: "tcp_connection_lifetime=300",
+            modules: "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+                      loadmodule \"kex.so\"\nloadmodule \"{MODDIR}/tcpops.so\"\n\
+                      modparam(\"tcpops\", \"user_timeout\", 6000)\n",
+            routes,
+        },
+    );
+    // the second connection (id 2: the old 16,384-slot direct-mapped record keyed by the
+    // connection id gave id 7,039 the same slot)
+    let mut first = SipTcp::connect(k.addr());
+    assert_eq!(first.request("plain", &[]).int("X-Conid"), 1);
+    let mut c = SipTcp::connect(k.addr());
+    let r = c.request("ut", &[]);
+    assert_eq!(r.int("X-Rc"), 1);
+    let id = r.int("X-Conid");
+    assert_eq!(id, 2);
+    let port = c.local_port();
+    let ut = || common::kamailio_user_timeout_ms(k.addr().port(), port);
+    assert_eq!(ut(), 3000);
+    const CHURN: i64 = 7_200;
+    let addr = k.addr();
+    let last = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(move || {
+                    let mut last = 0;
+                    // from 127.0.0.2: the churn's ports (in TIME_WAIT afterwards) are never
+                    // a port another test picked on 127.0.0.1
+                    let from = "127.0.0.2:0".parse().unwrap();
+                    for _ in 0..CHURN / 4 {
+                        let mut o = SipTcp::connect_from(from, addr);
+                        let r = o.request("churn", &[]);
+                        assert_eq!(r.int("X-Rc"), 1);
+                        last = last.max(r.int("X-Conid"));
+                    }
+                    last
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap())
+            .max()
+            .unwrap()
+    });
+    assert!(last >= id + 7_037, "ids {id}..{last}");
+    let e = info(&k, id);
+    assert_eq!(
+        (int(&e, "user_timeout"), e["user_timeout_source"].as_str()),
+        (3000, "tcpops"),
+        "{e:?}"
+    );
+    assert_eq!(c.request("ka", &[]).int("X-Rc"), 1);
+    assert_eq!(ut(), 3000, "after tcp_keepalive_enable");
+    let e = info(&k, id);
+    assert_eq!(
+        (int(&e, "user_timeout"), e["user_timeout_source"].as_str()),
+        (3000, "tcpops"),
+        "{e:?}"
+    );
+}
+
+/// `user_timeout` in `tcpops.list`/`tcpops.info` is the one on the socket, with its source:
+/// an accepted connection after `tcp_keepalive_enable` (where the core gave the socket a user
+/// timeout, 6.0: aligned to `idle + cnt * intvl`, "keepalive"; 5.6: none). (An explicit
+/// value equal to the modparam's: `outbound_connections_and_the_user_timeout_in_force`.)
+#[test]
+fn the_reported_user_timeout_is_the_sockets_with_its_source() {
+    let routes = r#"
+request_route {
+    if ($rU == "ka") { tcp_keepalive_enable("30", "3", "5"); append_to_reply("X-Rc: $rc\r\n"); }
+    append_to_reply("X-Conid: $conid\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+    let source = |k: &Kamailio, id: i64| {
+        let e = info(k, id);
+        (int(&e, "user_timeout"), e["user_timeout_source"].clone())
+    };
+
+    let k = Kamailio::start(
+        "utsrc",
+        Config {
+            globals: "",
+            modules: "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+                      loadmodule \"kex.so\"\nloadmodule \"{MODDIR}/tcpops.so\"\n",
+            routes,
+        },
+    );
+    let mut c = SipTcp::connect(k.addr());
+    let port = c.local_port();
+    let ut = || i64::from(common::kamailio_user_timeout_ms(k.addr().port(), port));
+    let id = c.request("plain", &[]).int("X-Conid");
+    let (v, src) = source(&k, id);
+    assert_eq!(v, ut(), "{src}");
+    assert!(
+        src == "core" || (v, src.as_str()) == (0, "none"),
+        "{v} {src}"
+    );
+    assert_eq!(c.request("ka", &[]).int("X-Rc"), 1);
+    let (v, src) = source(&k, id);
+    assert_eq!(v, ut(), "after tcp_keepalive_enable: {src}");
+    if v != 0 {
+        assert_eq!((v, src.as_str()), (45_000, "keepalive"));
+    }
 }

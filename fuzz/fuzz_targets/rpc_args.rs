@@ -1,9 +1,9 @@
-//! keepalive RPC parameters (`keepalive.list [offset [limit]]`): arbitrary bytes as text
+//! RPC listing parameters (`keepalive.list`, `tcpops.list`: `[offset [limit]]`; src/rpc_args.rs): arbitrary bytes as text
 //! parameters, and arbitrary integers, checked against a plain model of the grammar.
 #![no_main]
 
 #[allow(dead_code)]
-#[path = "../../modules/keepalive/src/rpc_args.rs"]
+#[path = "../../src/rpc_args.rs"]
 mod rpc_args;
 
 use rpc_args::{count, fit, page, Arg, BOUND};

@@ -58,7 +58,9 @@ static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 /// A free-looking TCP/UDP port, distinct per call within this test binary.
 pub fn port() -> u16 {
-    let base = 20000 + (std::process::id() % 400) as u16 * 100;
+    // below the kernel's ephemeral range (32768 and up), so a client socket cannot take a
+    // port picked here before its server binds it
+    let base = 20000 + (std::process::id() % 120) as u16 * 100;
     let _ = NEXT_PORT.compare_exchange(0, base, Ordering::SeqCst, Ordering::SeqCst);
     loop {
         let p = NEXT_PORT.fetch_add(1, Ordering::SeqCst);

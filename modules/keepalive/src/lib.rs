@@ -15,7 +15,6 @@ mod dest_uri;
 mod lookup;
 mod prober;
 mod rpc;
-mod rpc_args;
 mod state;
 mod stateless;
 mod stats;

@@ -1,14 +1,14 @@
 //! RPC commands `keepalive.list/stats/add/del/get/flush`.
 //!
 //! A listing replies with every entry asked for or, before anything is added, an error that
-//! says which request fits: one reply is bounded (see [`rpc_args::MAX_ENTRIES`] and
-//! [`rpc_args::MAX_REPLY_BYTES`]), far below what any RPC transport carries.
+//! says which request fits: one reply is bounded ([`kamailio::rpc_page`]).
 
 use kamailio::rpc::Rpc;
 
-use crate::rpc_args::{self, Arg, BadArg, Bound, Page, MAX_ENTRIES};
 use crate::state;
 use crate::table::{self, Entry, Error};
+use kamailio::rpc_args::Page;
+use kamailio::rpc_page::{self, add_entries, read_page, Fields, Val};
 
 fn ctime(t: i64) -> String {
     if t == 0 {
@@ -16,14 +16,6 @@ fn ctime(t: i64) -> String {
     }
     kamailio::timer::ctime(t)
 }
-
-/// A value of an entry's field.
-enum Val {
-    Str(String),
-    Int(i64),
-}
-
-type Fields = Vec<(&'static str, Val)>;
 
 /// The fields of `keepalive.list`: the C module's six, plus `state_name` and `last_code`.
 fn list_fields(e: &Entry) -> Fields {
@@ -83,69 +75,8 @@ fn full_fields(e: &Entry) -> Fields {
     f
 }
 
-/// Estimated reply bytes of one entry.
-fn size(f: &Fields) -> usize {
-    f.iter()
-        .map(|(n, v)| match v {
-            Val::Str(s) => rpc_args::field_bytes(n, rpc_args::value_bytes(s.as_bytes())),
-            Val::Int(i) => rpc_args::field_bytes(n, rpc_args::int_bytes(*i)),
-        })
-        .sum()
-}
-
-/// Adds the entries, one struct each; a transport that refuses one (never expected: the
-/// reply is bounded) turns the reply into an error.
-fn add_entries(rpc: &Rpc, rows: &[Fields]) {
-    for f in rows {
-        let Some(st) = rpc.add_struct() else {
-            log::error!(
-                "RPC: the transport refused a reply of {} entries",
-                rows.len()
-            );
-            rpc.fault(
-                500,
-                "reply refused by the RPC transport: ask for fewer entries",
-            );
-            return;
-        };
-        for (name, v) in f {
-            match v {
-                Val::Str(s) => st.str(name, s),
-                Val::Int(i) => st.int(name, *i),
-            };
-        }
-    }
-}
-
-/// Reads `[offset [limit]]`; `None` after a fault reply.
-fn read_page(rpc: &Rpc, cmd: &str) -> Option<Page> {
-    // a parameter that is there but not a number fails the integer scan: read it as text
-    let next = || match rpc.next_int() {
-        Some(Ok(v)) => Some(Ok(v)),
-        Some(Err(())) => Some(Err(b"?".to_vec())),
-        None => rpc.next_str().map(Err),
-    };
-    let offset = next();
-    let limit = offset.as_ref().and_then(|_| next());
-    fn arg(a: &Option<Result<i64, Vec<u8>>>) -> Option<Arg<'_>> {
-        a.as_ref().map(|v| match v {
-            Ok(i) => Arg::Int(*i),
-            Err(t) => Arg::Text(t),
-        })
-    }
-    match rpc_args::page(arg(&offset), arg(&limit)) {
-        Ok(p) => Some(p),
-        Err(BadArg(e)) => {
-            log::error!("RPC {cmd}: {e}");
-            rpc.fault(400, &format!("{e}; usage: {cmd} [offset [limit]]"));
-            None
-        }
-    }
-}
-
 /// Replies with a page of `entries` (from `page.offset`, `total` in all), complete or not
-/// at all: when the entries asked for do not fit one reply, an error that says which
-/// request does, before anything was added.
+/// at all (see [`rpc_page::reply_page`]).
 fn reply_page(
     rpc: &Rpc,
     cmd: &str,
@@ -155,27 +86,7 @@ fn reply_page(
     fields: fn(&Entry) -> Fields,
 ) {
     let rows: Vec<Fields> = entries.iter().map(fields).collect();
-    let fits = rpc_args::fit(bound(), rows.iter().map(size));
-    let from = page.offset;
-    match (page.limit, fits) {
-        (None, Ok(n)) if n == total.saturating_sub(from) => add_entries(rpc, &rows),
-        (None, _) => {
-            let left = total.saturating_sub(from);
-            let msg = format!(
-                "{left} entries do not fit in one reply: use {cmd} <offset> <limit> \
-                 (limit 1 to {MAX_ENTRIES}; a page shorter than its limit is the last)"
-            );
-            log::warn!("RPC {cmd}: {msg}");
-            rpc.fault(413, &msg);
-        }
-        (Some(_), Ok(_)) => add_entries(rpc, &rows),
-        (Some(l), Err(n)) => {
-            let msg =
-                format!("{l} entries from {from} do not fit in one reply: use {cmd} {from} {n}");
-            log::warn!("RPC {cmd}: {msg}");
-            rpc.fault(413, &msg);
-        }
-    }
+    rpc_page::reply_page(rpc, cmd, "entries", page, &rows, total);
 }
 
 /// Reads the two parameters (uri, owner) every command but list and flush takes.
@@ -205,26 +116,13 @@ fn fault(rpc: &Rpc, e: &Error) {
     rpc.fault(code, &e.to_string());
 }
 
-/// The bound of one reply in this process: the jsonrpcs FIFO process (which runs only that
-/// transport) carries whole tables; every other transport one bounded page.
-fn bound() -> Bound {
-    thread_local! {
-        static FIFO: bool = kamailio::process::description() == "JSONRPCS FIFO";
-    }
-    if FIFO.with(|f| *f) {
-        rpc_args::FIFO_BOUND
-    } else {
-        rpc_args::BOUND
-    }
-}
-
 /// `keepalive.list [offset [limit]]`: one entry per registration (the C module's fields,
 /// `state_name` and `last_code`), all of them or a page.
 pub fn list(rpc: &Rpc) {
     let Some(page) = read_page(rpc, "keepalive.list") else {
         return;
     };
-    let (entries, total) = table::list_page(page.offset, page.limit.unwrap_or(bound().entries + 1));
+    let (entries, total) = table::list_page(page.offset, rpc_page::take(page));
     reply_page(rpc, "keepalive.list", page, &entries, total, list_fields);
 }
 
@@ -233,7 +131,7 @@ pub fn stats(rpc: &Rpc) {
     let Some(page) = read_page(rpc, "keepalive.stats") else {
         return;
     };
-    let (entries, total) = table::dest_page(page.offset, page.limit.unwrap_or(bound().entries + 1));
+    let (entries, total) = table::dest_page(page.offset, rpc_page::take(page));
     reply_page(rpc, "keepalive.stats", page, &entries, total, stats_fields);
 }
 

@@ -56,9 +56,10 @@ pub fn init() -> Result<(), String> {
 
 /// Applies `ka` to `c` unless these very settings were applied to it already (by any
 /// process): `Ok(false)` then, `Ok(true)` when the socket was changed. A user timeout this
-/// module gave the connection ([`crate::user_timeout::explicit`]) is set again in the same
-/// socket access, right after the keepalive options: the core's keepalive/user-timeout
-/// alignment (5.8+) must not replace it.
+/// module gave the connection ([`crate::user_timeout::explicit`]) is read and set again in
+/// the same socket access, right after the keepalive options (so a `tcp_set_user_timeout`
+/// that another process recorded meanwhile is the one kept): the core's
+/// keepalive/user-timeout alignment (5.8+) must not replace it.
 pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
     let identity = c.identity();
     let (key, tag) = identity;
@@ -70,7 +71,7 @@ pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
         Some(Err(prev)) => prev.map(Keepalive::from),
         None => None,
     };
-    let r = c.set_socket_options_from(ka, prev, crate::user_timeout::explicit(identity));
+    let r = c.set_socket_options_from(ka, prev, || crate::user_timeout::explicit(identity));
     if let Some(a) = cache {
         // a failure may have applied part of the settings: unknown from now on
         a.end(key, tag, r.is_ok().then_some(value));

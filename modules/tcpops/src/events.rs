@@ -49,6 +49,7 @@ pub fn init() -> Result<(), String> {
 }
 
 fn on_closed(conn: &ClosedConn) {
+    crate::user_timeout::forget(conn.identity());
     if closed_event_mode() != 1 && !conn.close_event_enabled() {
         return;
     }

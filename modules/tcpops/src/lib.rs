@@ -15,9 +15,6 @@ mod hostport;
 mod ops;
 mod pv_tcp;
 mod rpc;
-#[path = "../../keepalive/src/rpc_args.rs"]
-#[allow(dead_code)]
-mod rpc_args;
 mod stats;
 mod user_timeout;
 

@@ -3,18 +3,18 @@
 //! The connections come from a copy of the core's table made under its lock (held only for
 //! the copy), the kernel's figures from one `sock_diag` dump (no socket is touched, nothing
 //! is asked of TCP main), matched by address and port; the reply is built afterwards and
-//! bounded as keepalive's listings are (`rpc_args`: entries and bytes per reply).
+//! bounded as keepalive's listings are ([`kamailio::rpc_page`]: entries and bytes per reply).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use kamailio::rpc::Rpc;
+use kamailio::rpc_page::{self, add_entries, read_page, Fields, Val};
 use kamailio::tcp::ConnState;
 use kamailio::tcp_diag::{self, Ends, TcpFigures};
 use kamailio::tcp_table::{self, ConnInfo};
 
 use crate::ops::{self, CloseError};
-use crate::rpc_args::{self, Arg, BadArg, Bound, Page, MAX_ENTRIES};
 
 /// The user timeout the listening sockets carry after child_init(PROC_INIT) (-1: unknown),
 /// copied into every process by the fork.
@@ -25,13 +25,6 @@ pub fn remember_listen_user_timeout() {
     let v = kamailio::tcp_user_timeout::listen_value().map_or(-1, i64::from);
     LISTEN_USER_TIMEOUT.store(v, Ordering::Relaxed);
 }
-
-enum Val {
-    Str(String),
-    Int(i64),
-}
-
-type Fields = Vec<(&'static str, Val)>;
 
 fn state_name(s: ConnState) -> &'static str {
     match s {
@@ -75,21 +68,23 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         ("keepalive_source", Str(ka_source.into())),
     ]);
     let listen = LISTEN_USER_TIMEOUT.load(Ordering::Relaxed);
-    let (ut, ut_source) = match crate::user_timeout::applied(c.identity) {
-        // the timer sets the modparam's value on outbound connections (user_timeout.rs)
-        Some(ms) if !c.accepted && crate::user_timeout::configured() == Some(ms) => {
-            (i64::from(ms), "modparam")
-        }
-        Some(ms) => (i64::from(ms), "tcpops"),
-        None if c.accepted && listen > 0 => {
-            let src = if crate::USER_TIMEOUT.get() > 0 {
-                "modparam"
-            } else {
-                "core"
-            };
-            (listen, src)
-        }
-        None => (0, "none"),
+    let modparam = crate::user_timeout::configured();
+    let (ut, ut_source) = match (crate::user_timeout::applied(c.identity), modparam) {
+        // only tcp_set_user_timeout is recorded
+        (Some(ms), _) => (i64::from(ms), "tcpops"),
+        // kept on every connection (the timer sets it on outbound ones: user_timeout.rs;
+        // accepted ones inherit it, and keepalive changes set it again: applied.rs)
+        (None, Some(ms)) => (i64::from(ms), "modparam"),
+        // the core's (tcp_send_timeout, 5.8+), inherited from the listening socket, which
+        // keepalive settings applied by this module align (tcp_user_timeout::align)
+        (None, None) if c.accepted && listen > 0 => match crate::applied::applied(c.identity) {
+            Some(Some(ka)) => (
+                i64::from(kamailio::tcp_user_timeout::aligned(ka)),
+                "keepalive",
+            ),
+            _ => (listen, "core"),
+        },
+        (None, None) => (0, "none"),
     };
     f.extend([
         ("user_timeout", Int(ut)),
@@ -118,69 +113,6 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
     f
 }
 
-fn size(f: &Fields) -> usize {
-    f.iter()
-        .map(|(n, v)| match v {
-            Val::Str(s) => rpc_args::field_bytes(n, rpc_args::value_bytes(s.as_bytes())),
-            Val::Int(i) => rpc_args::field_bytes(n, rpc_args::int_bytes(*i)),
-        })
-        .sum()
-}
-
-fn add_entries(rpc: &Rpc, rows: &[Fields]) {
-    for f in rows {
-        let Some(st) = rpc.add_struct() else {
-            log::error!(
-                "RPC: the transport refused a reply of {} entries",
-                rows.len()
-            );
-            rpc.fault(
-                500,
-                "reply refused by the RPC transport: ask for fewer entries",
-            );
-            return;
-        };
-        for (name, v) in f {
-            match v {
-                Val::Str(s) => st.str(name, s),
-                Val::Int(i) => st.int(name, *i),
-            };
-        }
-    }
-}
-
-/// The bound of one reply in this process, as keepalive's (the jsonrpcs FIFO carries more).
-fn bound() -> Bound {
-    if kamailio::process::description() == "JSONRPCS FIFO" {
-        rpc_args::FIFO_BOUND
-    } else {
-        rpc_args::BOUND
-    }
-}
-
-fn read_page(rpc: &Rpc, cmd: &str) -> Option<Page> {
-    let next = || match rpc.next_int() {
-        Some(Ok(v)) => Some(Ok(v)),
-        Some(Err(())) => Some(Err(b"?".to_vec())),
-        None => rpc.next_str().map(Err),
-    };
-    let offset = next();
-    let limit = offset.as_ref().and_then(|_| next());
-    fn arg(a: &Option<Result<i64, Vec<u8>>>) -> Option<Arg<'_>> {
-        a.as_ref().map(|v| match v {
-            Ok(i) => Arg::Int(*i),
-            Err(t) => Arg::Text(t),
-        })
-    }
-    match rpc_args::page(arg(&offset), arg(&limit)) {
-        Ok(p) => Some(p),
-        Err(BadArg(e)) => {
-            rpc.fault(400, &format!("{e}; usage: {cmd} [offset [limit]]"));
-            None
-        }
-    }
-}
-
 /// The kernel's figures of every socket, or none (logged) when the dump fails.
 fn kernel_view() -> HashMap<Ends, TcpFigures> {
     tcp_diag::dump().unwrap_or_else(|e| {
@@ -200,10 +132,10 @@ pub fn list(rpc: &Rpc) {
         return;
     }
     let all = tcp_table::snapshot();
+    crate::user_timeout::sweep(&all);
     let total = all.len();
     let from = page.offset.min(total);
-    let take = page.limit.unwrap_or(bound().entries + 1);
-    let conns = &all[from..(from + take).min(total)];
+    let conns = &all[from..(from + rpc_page::take(page)).min(total)];
     let kernel = if conns.is_empty() {
         HashMap::new()
     } else {
@@ -211,29 +143,9 @@ pub fn list(rpc: &Rpc) {
     };
     let rows: Vec<Fields> = conns
         .iter()
-        .map(|c| fields(c, kernel.get(&(c.local, c.remote))))
+        .map(|c| fields(c, tcp_diag::find(&kernel, c.local, c.remote)))
         .collect();
-    let fits = rpc_args::fit(bound(), rows.iter().map(size));
-    match (page.limit, fits) {
-        (None, Ok(n)) if n == total - from => add_entries(rpc, &rows),
-        (None, _) => {
-            let msg = format!(
-                "{} connections do not fit in one reply: use {CMD} <offset> <limit> \
-                 (limit 1 to {MAX_ENTRIES}; a page shorter than its limit is the last)",
-                total - from
-            );
-            log::warn!("RPC {CMD}: {msg}");
-            rpc.fault(413, &msg);
-        }
-        (Some(_), Ok(_)) => add_entries(rpc, &rows),
-        (Some(l), Err(n)) => {
-            let msg = format!(
-                "{l} connections from {from} do not fit in one reply: use {CMD} {from} {n}"
-            );
-            log::warn!("RPC {CMD}: {msg}");
-            rpc.fault(413, &msg);
-        }
-    }
+    rpc_page::reply_page(rpc, CMD, "connections", page, &rows, total);
 }
 
 /// Reads the one `conid` parameter; `None` after a fault reply.

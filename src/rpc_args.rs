@@ -1,5 +1,6 @@
-//! Parsing of RPC parameters and the size bounds of one RPC reply (pure logic: no
-//! dependency on the `kamailio` crate, so a fuzz target can include this file by `#[path]`).
+//! Parsing of RPC parameters and the size bounds of one RPC reply (pure logic, std only, so
+//! that a fuzz target can include this file by `#[path]`); [`crate::rpc_page`] applies it to
+//! a call.
 
 /// At most this many entries go into one reply. Every top-level struct costs the ctl
 /// process (binrpc, `kamcmd`) one `binrpc_struct_max_body_size` pkg buffer (8 KiB by
