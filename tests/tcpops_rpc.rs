@@ -354,8 +354,12 @@ fn a_peer_that_stops_reading_shows_the_bytes_piling_up() {
 
 /// The events logged so far for the connection from client port `port` (the stock module's
 /// `$tcp(conid)` is null in an event route; `$sp` is the connection's).
-fn events_of(k: &Kamailio, port: u16) -> Vec<String> {
-    k.log_text()
+/// The events logged for client port `port` after log offset `from` (a client port is reused
+/// by later connections, so earlier lines may name another connection).
+fn events_of(k: &Kamailio, port: u16, from: usize) -> Vec<String> {
+    let log = k.log_text();
+    log.get(from..)
+        .unwrap_or("")
         .lines()
         .filter(|l| !l.contains("DEBUG"))
         .filter_map(|l| l.split("EVENT ").nth(1))
@@ -368,6 +372,7 @@ fn events_of(k: &Kamailio, port: u16) -> Vec<String> {
 /// (TCP main holds it), closes it with `close`, and returns the events raised for it and
 /// whether the client saw the close.
 fn close_events(k: &Kamailio, idle: bool, close: impl Fn(&Kamailio, i64)) -> (Vec<String>, bool) {
+    let from = k.log_text().len();
     let mut c = SipTcp::connect(k.addr());
     let id = c.request("a", &[]).int("X-Conid");
     if idle {
@@ -377,7 +382,7 @@ fn close_events(k: &Kamailio, idle: bool, close: impl Fn(&Kamailio, i64)) -> (Ve
     close(k, id);
     let closed = c.closed_within(8);
     std::thread::sleep(Duration::from_millis(1000));
-    (events_of(k, c.local_port()), closed)
+    (events_of(k, c.local_port(), from), closed)
 }
 
 fn by_cfg(k: &Kamailio, id: i64) {
