@@ -4,7 +4,7 @@
 //! key that maps to it, guarded by one shm lock; a newer key replaces an older one, so
 //! the record never grows.
 //!
-//! An operation runs between [`ShmCache::begin`] and [`ShmCache::end`], outside the lock. When
+//! An operation runs between [`ShmCache::begin_from`] and [`ShmCache::end`], outside the lock. When
 //! two operations on the same key overlap, their side effects may interleave, so the key's
 //! value is dropped rather than recorded.
 
@@ -93,36 +93,10 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
         f(e)
     }
 
-    /// Before an operation that would give `value` on (`key`, `tag`): true if it is known to
-    /// have given `value` already and none is under way (skip it); else the operation is
-    /// registered and must be followed by [`ShmCache::end`]. `key` must not be 0.
-    pub fn begin(&self, key: u64, tag: u64, value: V) -> bool {
-        self.with_slot(key, |e| {
-            if e.key == key && e.tag == tag {
-                if e.pending == 0 && e.known && e.value == value {
-                    return true;
-                }
-                e.conflict |= e.pending > 0;
-                e.pending += 1;
-            } else {
-                // a newer key takes the slot (an operation under way on the old one just
-                // finds its entry gone)
-                *e = Entry {
-                    key,
-                    tag,
-                    pending: 1,
-                    conflict: false,
-                    known: false,
-                    value,
-                };
-            }
-            false
-        })
-    }
-
-    /// As [`ShmCache::begin`], also giving, when the operation is to be done, the value
-    /// known to be in force before it (`None`: unknown): `Ok(())` = skip it,
-    /// `Err(previous)` = do it, then call [`ShmCache::end`].
+    /// Before an operation that would give `value` on (`key`, `tag`; `key` not 0): `Ok(())`
+    /// if it is known to have given `value` already and none is under way (skip it); else the
+    /// operation is registered, `Err(previous)` gives the value known to be in force before
+    /// it (`None`: unknown), and [`ShmCache::end`] must follow.
     pub fn begin_from(&self, key: u64, tag: u64, value: V) -> Result<(), Option<V>> {
         self.with_slot(key, |e| {
             if e.key == key && e.tag == tag {
@@ -147,7 +121,7 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
         })
     }
 
-    /// After the operation registered by [`ShmCache::begin`]: records `value` as its outcome
+    /// After the operation registered by [`ShmCache::begin_from`]: records `value` as its outcome
     /// (`None`: failed, the outcome is unknown), unless operations on the key overlapped.
     pub fn end(&self, key: u64, tag: u64, outcome: Option<V>) {
         self.with_slot(key, |e| {
