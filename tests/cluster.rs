@@ -4,7 +4,7 @@
 mod common;
 
 use common::uas::{Answer, Uas};
-use common::{port, Config, Kamailio, SipTcp};
+use common::{Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -281,7 +281,7 @@ fn kill9(k: &mut Kamailio) {
 
 #[test]
 fn three_nodes_share_probing_and_state() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let u = uas.port();
     let k1 = start_node(1, None, u, 1);
     let k2 = start_node(2, Some(k1.port), u, 1);
@@ -406,7 +406,7 @@ fn three_nodes_share_probing_and_state() {
 #[test]
 fn dmq_zero_probes_on_every_node() {
     // dmq loaded but keepalive's `dmq` 0: two nodes each ping every destination
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let u = uas.port();
     let k1 = start_node(1, None, u, 0);
     let k2 = start_node(2, Some(k1.port), u, 0);
@@ -446,7 +446,7 @@ fn wait_for(secs: u64, mut f: impl FnMut() -> bool) -> bool {
 fn every_node_mode_and_replicated_adds() {
     // `dmq` 2: both nodes probe, each keeps its own view and sees the other's; RPC adds and
     // deletes go to the other node too
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let u = uas.port();
     let rep = "modparam(\"keepalive\", \"dmq_replicate_adds\", 1)";
     let k1 = start_with(1, None, u, 2, 0, rep);
@@ -510,7 +510,7 @@ request_route {
     exit;
 }
 "#;
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let u = uas.port();
     let extra = "loadmodule \"{TESTMODDIR}/kaapi.so\"";
     let k1 = start_routes(1, None, u, 1, 0, extra, routes);

@@ -101,7 +101,7 @@ fn field(rpc_out: &str, uri: &str, field: &str) -> Option<String> {
 
 #[test]
 fn probing_drives_state_events_and_is_alive() {
-    let up = Uas::start(port(), Answer::Code(200));
+    let up = Uas::start(0, Answer::Code(200));
     let k = start(
         "ka-state",
         "",
@@ -181,7 +181,7 @@ fn probing_drives_state_events_and_is_alive() {
 
 #[test]
 fn cfg_add_del_unknown_state_and_delete_counter() {
-    let silent = Uas::start(port(), Answer::Silent);
+    let silent = Uas::start(0, Answer::Silent);
     let k = start(
         "ka-cfg",
         "children=4\ntcp_children=4",
@@ -278,7 +278,7 @@ fn cfg_add_del_unknown_state_and_delete_counter() {
 
 #[test]
 fn rpc_commands_bad_input_and_no_leak() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     // short tm timers: pings to the unanswered test destinations end quickly
     let k = start(
         "ka-rpc",
@@ -367,7 +367,7 @@ fn rpc_commands_bad_input_and_no_leak() {
 
 #[test]
 fn hysteresis_alive_codes_and_event_callback_free_routes() {
-    let uas = Uas::start(port(), Answer::Code(404));
+    let uas = Uas::start(0, Answer::Code(404));
     let k = start(
         "ka-hyst",
         "",
@@ -517,8 +517,8 @@ fn drouting_db(dir: &std::path::Path, gw1: u16, gw2: u16) {
 
 #[test]
 fn drouting_monitors_its_gateways_through_the_api() {
-    let gw1 = Uas::start(port(), Answer::Code(200));
-    let gw2 = Uas::start(port(), Answer::Code(200));
+    let gw1 = Uas::start(0, Answer::Code(200));
+    let gw2 = Uas::start(0, Answer::Code(200));
     let db = common::tempdir::Dir::new("ka-dr-db");
     drouting_db(db.path(), gw1.port(), gw2.port());
     let modules = format!(
@@ -616,7 +616,7 @@ function ksr_keepalive_event(evname) {
 
 #[test]
 fn kemi_exports_and_event_callback() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let dir = common::tempdir::Dir::new("ka-jsdt");
     let script = dir.path().join("ka.js");
     std::fs::write(&script, KEMI_SCRIPT).unwrap();
@@ -661,7 +661,7 @@ cfgengine "jsdt"
 
 #[test]
 fn probe_timeout_and_remove_unreachable() {
-    let silent = Uas::start(port(), Answer::Silent);
+    let silent = Uas::start(0, Answer::Silent);
     let k = start(
         "ka-ptimeout",
         "",
@@ -694,7 +694,7 @@ fn probe_timeout_and_remove_unreachable() {
 
 #[test]
 fn pings_spread_over_the_interval_and_list_pages() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let k = start(
         "ka-spread",
         "",
@@ -756,7 +756,7 @@ fn pings_spread_over_the_interval_and_list_pages() {
 
 #[test]
 fn module_api_every_member() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let modules = r#"
 loadmodule "tm.so"
 loadmodule "sl.so"
@@ -915,7 +915,7 @@ fn kamcmd_uris(out: &str) -> Vec<String> {
 
 #[test]
 fn every_rpc_transport_gets_every_list_entry() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let jport = port();
     let k = start_rpc("ka-transports", "", jport, "");
     let dests: Vec<String> = (1..=3)
@@ -1212,7 +1212,7 @@ fn concurrent_clients_never_wait_for_silence() {
 
 #[test]
 fn reply_codes_600_to_699_are_failures_unless_alive() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let k = start(
         "ka-6xx",
         "",
@@ -1259,7 +1259,7 @@ fn reply_codes_600_to_699_are_failures_unless_alive() {
 
 #[test]
 fn remove_unreachable_spares_a_destination_added_again_in_dst_down() {
-    let silent = Uas::start(port(), Answer::Silent);
+    let silent = Uas::start(0, Answer::Silent);
     let routes = ROUTES.replace(
         "xlog(\"L_ERR\", \"EV-DOWN $ru\\n\");",
         "xlog(\"L_ERR\", \"EV-DOWN $ru\\n\");\n    ka_add_destination(\"$ru\", \"again\");",
@@ -1375,8 +1375,8 @@ fn max_destinations_refuses_more_and_reuses_memory() {
 /// destination is reported at start-up and always returns -1.
 #[test]
 fn is_alive_literal_and_variable_parameters_agree_for_every_form() {
-    let up = Uas::start(port(), Answer::Code(200));
-    let silent = Uas::start(port(), Answer::Silent);
+    let up = Uas::start(0, Answer::Code(200));
+    let silent = Uas::start(0, Answer::Silent);
     let (u, s) = (up.port(), silent.port());
     let dests = [
         format!("sip:127.0.0.1:{u}"),

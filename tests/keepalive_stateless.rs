@@ -5,7 +5,7 @@
 mod common;
 
 use common::uas::{Answer, Uas};
-use common::{port, Config, Kamailio, SipTcp};
+use common::{Config, Kamailio, SipTcp};
 use std::time::{Duration, Instant};
 
 const MODULES: &str = r#"
@@ -93,7 +93,7 @@ fn dest(modparam_uri: &str) -> String {
 
 #[test]
 fn replies_matched_without_tm_over_udp_and_tcp() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let udp = format!("sip:127.0.0.1:{}", uas.port());
     let tcp = format!("sip:127.0.0.1:{};transport=tcp", uas.port());
     let k = start("ka-sl-match", &format!("{}\n{}", dest(&udp), dest(&tcp)));
@@ -120,7 +120,7 @@ fn replies_matched_without_tm_over_udp_and_tcp() {
 
 #[test]
 fn foreign_replies_pass_through() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let k = start(
         "ka-sl-foreign",
         &dest(&format!("sip:127.0.0.1:{}", uas.port())),
@@ -147,8 +147,8 @@ fn foreign_replies_pass_through() {
 
 #[test]
 fn timeouts_and_a_slow_uas() {
-    let slow = Uas::start(port(), Answer::Slow(200, 300));
-    let late = Uas::start(port(), Answer::Slow(200, 1500));
+    let slow = Uas::start(0, Answer::Slow(200, 300));
+    let late = Uas::start(0, Answer::Slow(200, 1500));
     let (s, l) = (
         format!("sip:127.0.0.1:{}", slow.port()),
         format!("sip:127.0.0.1:{}", late.port()),
@@ -179,7 +179,7 @@ fn timeouts_and_a_slow_uas() {
 
 #[test]
 fn uas_answering_from_another_port() {
-    let uas = Uas::start(port(), Answer::OtherPort(200));
+    let uas = Uas::start(0, Answer::OtherPort(200));
     let uri = format!("sip:127.0.0.1:{}", uas.port());
     let k = start("ka-sl-port", &dest(&uri));
     assert!(wait_for(5, || get(&k, &uri, "state") == Some(1)));
@@ -189,7 +189,7 @@ fn uas_answering_from_another_port() {
 
 #[test]
 fn ping_with_tm_keeps_tm() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let uri = format!("sip:127.0.0.1:{}", uas.port());
     let k = start(
         "ka-sl-tm",

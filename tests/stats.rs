@@ -182,7 +182,7 @@ fn start_ka(tag: &str, uas_port: u16, extra: &str) -> Kamailio {
 
 #[test]
 fn kamcmd_keepalive_statistics_follow_the_uas_and_reset_spares_gauges() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let k = start_ka("st-ka", uas.port(), RECIPE);
     let st = || kamcmd_stats(&k, "keepalive");
 
@@ -562,7 +562,7 @@ impl Drop for Prometheus {
 
 #[test]
 fn metrics_and_prometheus_follow_the_uas_with_the_per_gateway_recipe() {
-    let uas = Uas::start(port(), Answer::Code(200));
+    let uas = Uas::start(0, Answer::Code(200));
     let k = start_ka("st-prom", uas.port(), RECIPE);
     let dest = format!("sip:127.0.0.1:{}", uas.port());
     let gw = format!("kamailio_gateway_up{{destination=\"{dest}\"}}");

@@ -56,11 +56,37 @@ pub fn stock_modules_dir() -> PathBuf {
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
-/// A free-looking TCP/UDP port, distinct per call within this test binary.
+/// The kernel's ephemeral port range (`net.ipv4.ip_local_port_range`): where client sockets
+/// and `bind(0)` take their ports.
+fn ephemeral_range() -> (u16, u16) {
+    let text =
+        std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
+    let mut n = text
+        .split_whitespace()
+        .filter_map(|v| v.parse::<u16>().ok());
+    match (n.next(), n.next()) {
+        (Some(lo), Some(hi)) if lo <= hi => (lo, hi),
+        _ => (32768, 60999),
+    }
+}
+
+/// A free-looking TCP/UDP port, distinct per call within this test binary, for a server that
+/// binds it later (Kamailio's listeners). Picked outside the kernel's ephemeral range where
+/// there is room, so a client socket of a concurrent test cannot take it before its server
+/// binds it; a server this process binds itself should bind port 0 instead (no gap at all).
 pub fn port() -> u16 {
-    // below the kernel's ephemeral range (32768 and up), so a client socket cannot take a
-    // port picked here before its server binds it
-    let base = 20000 + (std::process::id() % 120) as u16 * 100;
+    let (lo, hi) = ephemeral_range();
+    // 12,000 ports in 120 slices of 100 (one per test binary, by pid): below the range if it
+    // leaves room, else above it, else (a range covering almost everything) from 20000
+    let span = 12_000u32;
+    let start = if lo as u32 >= 10_000 + span {
+        lo as u32 - span
+    } else if 65_535 - hi as u32 >= span + 500 {
+        hi as u32 + 500
+    } else {
+        20_000
+    };
+    let base = (start + (std::process::id() % 120) * 100) as u16;
     let _ = NEXT_PORT.compare_exchange(0, base, Ordering::SeqCst, Ordering::SeqCst);
     loop {
         let p = NEXT_PORT.fetch_add(1, Ordering::SeqCst);
@@ -150,11 +176,32 @@ impl Kamailio {
         Self::launch_on(tag, cfg, false, 64, port)
     }
 
+    /// Starts on a port picked by `port()`; when something else took that port between the
+    /// pick and Kamailio's bind, starts again on another one.
     fn launch(tag: &str, cfg: Config, netns: bool, shm_mb: u32) -> Kamailio {
-        Self::launch_on(tag, cfg, netns, shm_mb, port())
+        let mut tries = 0;
+        loop {
+            match Self::try_launch_on(tag, &cfg, netns, shm_mb, port()) {
+                Ok(k) => return k,
+                Err(log) if tries < 3 && log.contains("Address already in use") => tries += 1,
+                Err(log) => panic!("{log}"),
+            }
+        }
     }
 
     fn launch_on(tag: &str, cfg: Config, netns: bool, shm_mb: u32, port: u16) -> Kamailio {
+        Self::try_launch_on(tag, &cfg, netns, shm_mb, port).unwrap_or_else(|log| panic!("{log}"))
+    }
+
+    /// Starts Kamailio and waits until it answers on its ctl socket; `Err` carries what it
+    /// printed when it exited at start-up.
+    fn try_launch_on(
+        tag: &str,
+        cfg: &Config,
+        netns: bool,
+        shm_mb: u32,
+        port: u16,
+    ) -> Result<Kamailio, String> {
         let dir = tempdir::Dir::new(tag);
         let ctl = dir.path().join("ctl.sock");
         let text = format!("{BASE}{}\n{}\n{}\n", cfg.globals, cfg.modules, cfg.routes)
@@ -208,24 +255,24 @@ impl Kamailio {
             ctl,
             log,
         };
-        k.wait_ready();
-        k
+        k.wait_ready()?;
+        Ok(k)
     }
 
-    fn wait_ready(&mut self) {
+    fn wait_ready(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
                 let stdout = std::fs::read_to_string(self.dir.path().join("stdout.log"));
-                panic!(
+                return Err(format!(
                     "kamailio exited at start-up ({status}):\n{}\n{}",
                     self.log_text(),
                     stdout.unwrap_or_default()
-                );
+                ));
             }
             if self.ctl.exists() && self.rpc(&["core.version"]).is_ok() {
                 std::thread::sleep(Duration::from_millis(300));
-                return;
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
