@@ -89,34 +89,6 @@ pub struct LitStr<'a> {
     pub text: &'a [u8],
 }
 
-/// A `Lit` parameter as read for one call; the body gets it as [`LitParam::get`].
-#[doc(hidden)]
-pub struct LitParam {
-    literal: Option<crate::cfg_const::ParamId>,
-    text: LitText,
-}
-
-// on the stack for one call: boxing the copy would cost the allocation it avoids
-#[allow(clippy::large_enum_variant)]
-enum LitText {
-    /// A literal's text, kept by the core for the whole run.
-    Fixed(&'static [u8]),
-    /// A variable's value, copied (see [`Args::str`]).
-    Copy(StrParam),
-}
-
-impl LitParam {
-    pub fn get(&self) -> LitStr<'_> {
-        LitStr {
-            literal: self.literal,
-            text: match &self.text {
-                LitText::Fixed(t) => t,
-                LitText::Copy(c) => c,
-            },
-        }
-    }
-}
-
 /// Where a cfg function may be used (`REQUEST_ROUTE | ...`).
 pub mod routes {
     use crate::sys;
@@ -199,7 +171,19 @@ impl Args<'_> {
     /// Parameter `i` as bytes (fixed up by `fixup_spve_*`), copied: the core may hand back a
     /// variable's own buffer (`"$var(x)"`), which a write to that variable (a [`PvTarget`]
     /// in the body) frees, or format it into a shared buffer that the next read reuses.
-    pub fn str(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<StrParam, BadParam> {
+    pub fn str<'b>(
+        &mut self,
+        m: &mut Msg,
+        i: usize,
+        name: &str,
+        buf: &'b mut StrBuf,
+    ) -> Result<&'b [u8], BadParam> {
+        if let Some(spec) = Self::sole_variable(self.param(i)) {
+            return Self::read_variable(m, spec, buf).map_err(|_| {
+                ::log::error!("{}: cannot read the {name} parameter", self.func);
+                BadParam
+            });
+        }
         let mut s = sys::str_ {
             s: std::ptr::null_mut(),
             len: 0,
@@ -212,25 +196,85 @@ impl Args<'_> {
         }
         // SAFETY: the core returned a string of `len` bytes valid until the next core call;
         // it is copied at once.
-        Ok(StrParam::new(unsafe { crate::str::str_bytes(&s) }))
+        Ok(buf.fill(unsafe { crate::str::str_bytes(&s) }))
+    }
+
+    /// The variable of a parameter that is one variable and nothing else (`"$var(d)"`):
+    /// [`Args::read_variable`] reads it without the core formatting it first.
+    fn sole_variable(gp: *mut c_char) -> Option<*mut sys::pv_spec_t> {
+        let fp: *const sys::fparam_t = gp.cast();
+        // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter; an
+        // FPARAM_PVE parameter holds its parsed format (kept for the run) in `v.pve`.
+        let elem = unsafe {
+            if (*fp).type_ != sys::FPARAM_PVE as i32 {
+                return None;
+            }
+            (*fp).v.pve.as_ref()?
+        };
+        (elem.text.len == 0 && elem.next.is_null() && !elem.spec.is_null()).then_some(elem.spec)
+    }
+
+    /// What the core's `get_str_fparam` gives for a parameter that is only `spec` (a null
+    /// value reads `<null>`, one that would not fit the core's format buffer is an error),
+    /// read straight from the variable into `buf`.
+    fn read_variable<'b>(
+        m: &mut Msg,
+        spec: *mut sys::pv_spec_t,
+        buf: &'b mut StrBuf,
+    ) -> Result<&'b [u8], BadParam> {
+        // SAFETY: plain C data; all-zero is a null value.
+        let mut val: sys::pv_value_t = unsafe { std::mem::zeroed() };
+        // SAFETY: the spec is the one the fixup parsed (non-NULL, checked).
+        let none = unsafe { (*spec).type_ } == sys::PVT_NONE;
+        // SAFETY: as above; the message is this call's.
+        if none || unsafe { sys::pv_get_spec_value(m.as_ptr(), spec, &mut val) } != 0 {
+            // the core formats nothing for it
+            return Ok(buf.fill(b""));
+        }
+        let null = val.flags as u32 & sys::PV_VAL_NULL != 0;
+        let text: &[u8] = if null {
+            b"<null>"
+        } else {
+            // SAFETY: a string value the getter returned, valid until the next core call; it
+            // is copied at once.
+            unsafe { crate::str::str_bytes(&val.rs) }
+        };
+        // SAFETY: the core's format buffer size (a plain getter).
+        let fits = (text.len() as i64) < i64::from(unsafe { sys::pv_get_buffer_size() });
+        let r = if fits {
+            Ok(buf.fill(text))
+        } else {
+            Err(BadParam)
+        };
+        if val.flags as u32 & (sys::PV_VAL_PKG | sys::PV_VAL_SHM) != 0 {
+            // SAFETY: frees what the getter allocated for this value, once, after the copy.
+            unsafe { sys::pv_value_destroy(&mut val) };
+        }
+        r
     }
 
     /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::StrConst`]): a literal's text
     /// is read from the fixed-up parameter (no formatting, no copy: it is kept for the whole
     /// run), a variable's copied as in `str`.
-    pub fn lit(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<LitParam, BadParam> {
+    pub fn lit<'b>(
+        &mut self,
+        m: &mut Msg,
+        i: usize,
+        name: &str,
+        buf: &'b mut StrBuf,
+    ) -> Result<LitStr<'b>, BadParam> {
         let fp: *const sys::fparam_t = self.param(i).cast();
         // SAFETY: `fp` is the fparam_t the core's fixup made for this parameter; a
         // constant's text is never freed while the server runs.
         if let Some(text) = unsafe { crate::cfg_const::constant_text::<'static>(fp) } {
-            return Ok(LitParam {
+            return Ok(LitStr {
                 literal: Some(crate::cfg_const::ParamId(fp as usize)),
-                text: LitText::Fixed(text),
+                text,
             });
         }
-        Ok(LitParam {
+        Ok(LitStr {
             literal: None,
-            text: LitText::Copy(self.str(m, i, name)?),
+            text: self.str(m, i, name, buf)?,
         })
     }
 
@@ -248,48 +292,47 @@ impl Args<'_> {
     }
 }
 
-/// Bytes of a `Str` parameter, copied out of the core's buffer before the body runs: on the
-/// stack up to [`StrParam::INLINE`] bytes, on the heap beyond.
+/// Room for a `Str` parameter's bytes, copied out of the core's buffer before the body runs:
+/// on the stack up to [`StrBuf::INLINE`] bytes, on the heap beyond. The trampoline makes one
+/// per parameter and [`Args::str`] fills it in place (a stack buffer is never moved).
 #[doc(hidden)]
-pub struct StrParam {
-    len: usize,
-    /// `inline[..len]` is initialised when `len <= INLINE` (not zeroed first: a parameter
-    /// is read on every call).
-    inline: [MaybeUninit<u8>; StrParam::INLINE],
+pub struct StrBuf {
+    /// Not zeroed first: a parameter is read on every call.
+    inline: [MaybeUninit<u8>; StrBuf::INLINE],
     heap: Vec<u8>,
 }
 
-impl StrParam {
+impl StrBuf {
     /// Longest parameter kept on the stack.
     pub const INLINE: usize = 256;
 
-    fn new(b: &[u8]) -> StrParam {
-        let mut p = StrParam {
-            len: b.len(),
-            inline: [MaybeUninit::uninit(); StrParam::INLINE],
+    #[inline]
+    pub fn new() -> StrBuf {
+        StrBuf {
+            inline: [MaybeUninit::uninit(); StrBuf::INLINE],
             heap: Vec::new(),
-        };
-        if b.len() <= StrParam::INLINE {
-            // SAFETY: `inline` has room for `b.len()` bytes (checked); distinct buffers.
-            unsafe {
-                std::ptr::copy_nonoverlapping(b.as_ptr(), p.inline.as_mut_ptr().cast(), b.len())
-            };
-        } else {
-            p.heap = b.to_vec();
         }
-        p
+    }
+
+    /// Copies `b` in and returns the copy.
+    #[inline]
+    fn fill(&mut self, b: &[u8]) -> &[u8] {
+        if b.len() > StrBuf::INLINE {
+            self.heap = b.to_vec();
+            return &self.heap;
+        }
+        let dst = &mut self.inline[..b.len()];
+        for (d, s) in dst.iter_mut().zip(b) {
+            d.write(*s);
+        }
+        // SAFETY: the first `b.len()` bytes were just initialised.
+        unsafe { std::slice::from_raw_parts(dst.as_ptr().cast(), b.len()) }
     }
 }
 
-impl std::ops::Deref for StrParam {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        if self.len <= StrParam::INLINE {
-            // SAFETY: the first `len` bytes were initialised in `new` and never change.
-            unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast(), self.len) }
-        } else {
-            &self.heap
-        }
+impl Default for StrBuf {
+    fn default() -> StrBuf {
+        StrBuf::new()
     }
 }
 
@@ -359,11 +402,14 @@ macro_rules! cmd_tramp {
 macro_rules! cmd_read {
     ($m:ident, $args:ident, $i:expr; ) => {};
     ($m:ident, $args:ident, $i:expr; $a:ident : Str $(, $($rest:tt)+)?) => {
-        let $a = $args.str($m, $i, stringify!($a))?;
+        // the buffer, then the copy in it under the same name
+        let mut $a = $crate::cfg::StrBuf::new();
+        let $a = $args.str($m, $i, stringify!($a), &mut $a)?;
         $crate::cmd_read!($m, $args, $i + 1; $($($rest)+)?);
     };
     ($m:ident, $args:ident, $i:expr; $a:ident : Lit) => {
-        let $a = $args.lit($m, $i, stringify!($a))?;
+        let mut $a = $crate::cfg::StrBuf::new();
+        let $a = $args.lit($m, $i, stringify!($a), &mut $a)?;
     };
     ($m:ident, $args:ident, $i:expr; $a:ident : Int $(, $($rest:tt)+)?) => {
         let $a = $args.int($m, $i, stringify!($a))?;
@@ -378,12 +424,6 @@ macro_rules! cmd_read {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! cmd_pass {
-    (Str, $v:ident) => {
-        &$v[..]
-    };
-    (Lit, $v:ident) => {
-        $v.get()
-    };
     ($ty:ident, $v:ident) => {
         $v
     };
@@ -422,27 +462,28 @@ macro_rules! cmd {
 
 #[cfg(test)]
 mod tests {
-    use super::StrParam;
+    use super::StrBuf;
 
     #[test]
     fn str_params_are_copies_on_the_stack_or_the_heap() {
         for n in [
             0,
             1,
-            StrParam::INLINE - 1,
-            StrParam::INLINE,
-            StrParam::INLINE + 1,
+            StrBuf::INLINE - 1,
+            StrBuf::INLINE,
+            StrBuf::INLINE + 1,
             5000,
         ] {
             let mut src: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
-            let p = StrParam::new(&src);
-            assert_eq!(&p[..], &src[..], "{n} bytes");
-            assert_eq!(p.heap.is_empty(), n <= StrParam::INLINE, "{n} bytes");
+            let mut buf = StrBuf::new();
+            let p = buf.fill(&src);
+            assert_eq!(p, &src[..], "{n} bytes");
             // the copy does not alias the source: overwriting (or freeing) it changes nothing
             let want = src.clone();
             src.iter_mut().for_each(|b| *b = b.wrapping_add(1));
             drop(src);
-            assert_eq!(&p[..], &want[..], "{n} bytes");
+            assert_eq!(p, &want[..], "{n} bytes");
+            assert_eq!(buf.heap.is_empty(), n <= StrBuf::INLINE, "{n} bytes");
         }
     }
 }

@@ -19,7 +19,7 @@
 //!   current one; removed records are reused.
 //! - The hash seed is chosen in `mod_init` and stored in shm, so every process hashes alike.
 
-use std::cell::UnsafeCell;
+use std::cell::{Cell, UnsafeCell};
 use std::marker::PhantomData;
 use std::mem::size_of;
 use std::ptr::NonNull;
@@ -158,19 +158,23 @@ fn key_word(key: &[u8], j: usize) -> u64 {
 #[inline]
 fn key_words(key: &[u8]) -> impl Iterator<Item = u64> + '_ {
     let chunks = key.chunks_exact(8);
-    let tail = chunks.remainder();
-    let last = (!tail.is_empty()).then(|| {
-        let mut b = [0u8; 8];
-        b[..tail.len()].copy_from_slice(tail);
-        u64::from_le_bytes(b)
-    });
+    let tail = chunks.remainder().len();
+    let last = (tail > 0).then(|| tail_word(key, tail));
     chunks
-        .map(|c| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            u64::from_le_bytes(b)
-        })
+        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
         .chain(last)
+}
+
+/// The last `tail` (1..8) bytes of `key` as a zero-padded little-endian word: the last 8
+/// bytes read at once and shifted when the key is that long (no byte loop, no memcpy call).
+#[inline]
+fn tail_word(key: &[u8], tail: usize) -> u64 {
+    let n = key.len();
+    if n >= 8 {
+        let w = u64::from_le_bytes(key[n - 8..].try_into().expect("8 bytes"));
+        return w >> (8 * (8 - tail));
+    }
+    key.iter().rev().fold(0u64, |w, &b| (w << 8) | u64::from(b))
 }
 
 /// Hash of a key of `len` bytes given as its words (so the arena copy hashes alike).
@@ -373,6 +377,53 @@ impl<V: ShmSafe> ShmMap<V> {
         g.find(key).map(|i| g.status(i))
     }
 
+    /// [`ShmMap::status_hashed`] that remembers where `key` was (or that it was absent) in
+    /// `seen`, at the map's version: while no record is inserted or removed since, the next
+    /// lookup of the same key through the same `seen` is one status read, no probe.
+    pub fn status_seen(&self, seen: &Cell<Seen>, hv: u64, key: &[u8]) -> Option<i32> {
+        let h = self.h();
+        let last = seen.get();
+        let s1 = h.seq.load(Ordering::Acquire);
+        // (only even versions are remembered, so a write window in progress never matches)
+        if s1 == last.version {
+            let status = match last.idx {
+                Seen::ABSENT => Some(None),
+                idx => self
+                    .record(idx)
+                    .map(|r| Some(r.status.load(Ordering::Relaxed))),
+            };
+            fence(Ordering::Acquire);
+            if let (Some(status), true) = (status, h.seq.load(Ordering::Relaxed) == s1) {
+                return status;
+            }
+        }
+        if key.is_empty() || key.len() > MAX_KEY {
+            return None;
+        }
+        for _ in 0..READ_RETRIES {
+            let s1 = h.seq.load(Ordering::Acquire);
+            if s1 & 1 == 1 {
+                std::hint::spin_loop();
+                continue;
+            }
+            // SAFETY: slot arrays are never freed while the server runs.
+            let slots = unsafe { &*h.slots.load(Ordering::Acquire) };
+            let found = self
+                .probe(slots, hv, key)
+                .map(|(i, r)| (i, r.status.load(Ordering::Relaxed)));
+            fence(Ordering::Acquire);
+            if h.seq.load(Ordering::Relaxed) == s1 {
+                seen.set(Seen {
+                    version: s1,
+                    idx: found.map_or(Seen::ABSENT, |(i, _)| i),
+                });
+                return found.map(|(_, status)| status);
+            }
+        }
+        let g = self.lock();
+        g.find(key).map(|i| g.status(i))
+    }
+
     /// Finds `key` in `slots`: its record index and record.
     fn probe(&self, slots: &Slots, hv: u64, key: &[u8]) -> Option<(u32, &Record<V>)> {
         let tag = tag(hv);
@@ -391,6 +442,28 @@ impl<V: ShmSafe> ShmMap<V> {
             i = i.wrapping_add(1);
         }
         None
+    }
+}
+
+/// Where one key was in a map (or that it was absent) at one version of it, as one process
+/// last looked it up with [`ShmMap::status_seen`]; process-local.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    version: u64,
+    idx: u32,
+}
+
+impl Seen {
+    const ABSENT: u32 = u32::MAX;
+}
+
+impl Default for Seen {
+    /// Nothing remembered (a version no map reaches: the sequence grows by 2 per write).
+    fn default() -> Seen {
+        Seen {
+            version: u64::MAX,
+            idx: Seen::ABSENT,
+        }
     }
 }
 

@@ -1451,3 +1451,78 @@ fn is_alive_literal_and_variable_parameters_agree_for_every_form() {
         forms.iter().map(|f| &f.0).zip(&last).collect::<Vec<_>>()
     );
 }
+
+/// ka_is_alive remembers in each process where it last found a value (or that it was
+/// absent) while the table has not changed: the remembered answer follows additions and
+/// deletions made in the same process and in others (RPC), for variable and literal
+/// parameters, and stays right for more values than the process keeps.
+#[test]
+fn remembered_lookups_follow_adds_and_deletes() {
+    let route = r#"
+request_route {
+    $var(d) = "10.9.8.7:5070";
+    if ($rU == "same") {
+        ka_is_alive("$var(d)"); $var(a0) = $rc; ka_is_alive("10.9.8.7:5070"); $var(l0) = $rc;
+        ka_add_destination("sip:10.9.8.7:5070", "t");
+        ka_is_alive("$var(d)"); $var(a1) = $rc; ka_is_alive("10.9.8.7:5070"); $var(l1) = $rc;
+        ka_del_destination("sip:10.9.8.7:5070", "t");
+        ka_is_alive("$var(d)"); $var(a2) = $rc; ka_is_alive("10.9.8.7:5070"); $var(l2) = $rc;
+        append_to_reply("X-R: $var(a0) $var(l0) $var(a1) $var(l1) $var(a2) $var(l2)\r\n");
+    }
+    if ($rU == "check") {
+        ka_is_alive("$var(d)"); $var(a) = $rc; ka_is_alive("10.9.8.7:5070"); $var(l) = $rc;
+        append_to_reply("X-R: $var(a) $var(l)\r\n");
+    }
+    if ($rU == "many") {
+        # 40 values, half of them monitored, each asked three times in turn
+        $var(bad) = 0; $var(r) = 0;
+        while ($var(r) < 3) {
+            $var(i) = 0;
+            while ($var(i) < 40) {
+                $var(v) = "10.9.0." + $var(i) + ":5060";
+                ka_is_alive("$var(v)");
+                if (($var(i) mod 2 == 0 && $rc != 1) || ($var(i) mod 2 == 1 && $rc != -1)) {
+                    $var(bad) = $var(bad) + 1;
+                }
+                $var(i) = $var(i) + 1;
+            }
+            $var(r) = $var(r) + 1;
+        }
+        append_to_reply("X-R: $var(bad)\r\n");
+    }
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+    let params: String = (0..40)
+        .step_by(2)
+        .map(|i| format!("modparam(\"keepalive\", \"destination\", \"sip:10.9.0.{i}:5060\")\n"))
+        .collect();
+    let modules = format!("{MODULES}\nmodparam(\"keepalive\", \"ping_interval\", 3600)\n{params}");
+    let k = Kamailio::start(
+        "ka-remember",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: route,
+        },
+    );
+    // one TCP connection: every request runs in the same reader process
+    let mut c = SipTcp::connect(k.addr());
+    let r = |c: &mut SipTcp, op: &str| c.request(op, &[]).header("X-R").unwrap_or("").to_string();
+    assert_eq!(
+        r(&mut c, "same"),
+        "-1 -1 1 1 -1 -1",
+        "added and deleted in this process"
+    );
+    assert_eq!(r(&mut c, "check"), "-1 -1");
+    k.rpc(&["keepalive.add", "sip:10.9.8.7:5070", "t"]).unwrap();
+    assert_eq!(r(&mut c, "check"), "1 1", "added by the RPC process");
+    k.rpc(&["keepalive.del", "sip:10.9.8.7:5070", "t"]).unwrap();
+    assert_eq!(r(&mut c, "check"), "-1 -1", "deleted by the RPC process");
+    assert_eq!(
+        r(&mut c, "many"),
+        "0",
+        "wrong answers among 120 lookups of 40 values"
+    );
+}

@@ -45,6 +45,14 @@ fn median(v: &[f64]) -> Option<f64> {
     Some((s[(s.len() - 1) / 2] + s[m]) / 2.0)
 }
 
+/// Target for the geometric mean of the judged ratios.
+const GEOMEAN_TARGET: f64 = 0.35;
+
+fn geometric_mean(v: &[f64]) -> Option<f64> {
+    let pos: Vec<f64> = v.iter().copied().filter(|r| *r > 0.0).collect();
+    (!pos.is_empty()).then(|| (pos.iter().map(|r| r.ln()).sum::<f64>() / pos.len() as f64).exp())
+}
+
 fn fmt_val(v: f64) -> String {
     if v >= 100.0 {
         format!("{v:.0}")
@@ -110,6 +118,7 @@ impl Results {
             "| metric | unit | C | ours | ours / C | target |\n| --- | --- | --- | --- | --- | --- |"
         );
         let (mut met, mut missed) = (0, Vec::new());
+        let mut judged = Vec::new();
         for name in &self.order {
             let m = &self.metrics[name];
             let (c, o) = (median(&m.c), median(&m.ours));
@@ -119,6 +128,7 @@ impl Results {
             };
             let verdict = match (m.target, ratio) {
                 (Target::RatioAtMost(x), Some(r)) => {
+                    judged.push(r);
                     if r <= x {
                         met += 1;
                         format!("≤ {x}: met")
@@ -153,6 +163,20 @@ impl Results {
         }
         for n in &self.notes {
             let _ = writeln!(t, "\nnote: {n}");
+        }
+        if let Some(g) = geometric_mean(&judged) {
+            let ok = g <= GEOMEAN_TARGET;
+            let _ = writeln!(
+                t,
+                "\ngeometric mean of the {} ratios with a target: {g:.3} (target: ≤ {GEOMEAN_TARGET}: {})",
+                judged.len(),
+                if ok { "met" } else { "MISSED" }
+            );
+            if ok {
+                met += 1;
+            } else {
+                missed.push("geometric mean".to_string());
+            }
         }
         let _ = writeln!(
             t,

@@ -141,21 +141,17 @@ fn shown(b: &[u8]) -> String {
 /// ka_is_alive: 1 up (also while not probed yet, as the C module), 2 down, -1 unknown
 /// destination or bad parameter.
 fn is_alive(dest: &[u8]) -> i32 {
-    alive_code(lookup::state_of(dest), dest)
+    alive_code(lookup::state_of(dest))
 }
 
 /// The cfg return code of a destination's state (`None`: not monitored).
-fn alive_code(state: Option<i32>, dest: &[u8]) -> i32 {
+fn alive_code(state: Option<i32>) -> i32 {
     match state {
         Some(state::DOWN) => state::DOWN,
         Some(_) => state::UP,
-        None => {
-            // (`shown` allocates: only when the line is written)
-            if log::log_enabled!(log::Level::Debug) {
-                log::debug!("ka_is_alive: {} is not monitored", shown(dest));
-            }
-            -1
-        }
+        // (not logged: a config asks about unmonitored addresses on purpose, and the check
+        // of the log level would cost as much as the lookup)
+        None => -1,
     }
 }
 
@@ -197,11 +193,7 @@ fn del_here(uri: &[u8], owner: &[u8]) -> i32 {
 /// was reported then).
 fn w_is_alive(_m: &mut Msg, dest: LitStr) -> i32 {
     if let Some(state) = dest.literal.and_then(lookup::state_prepared) {
-        return match state {
-            Some(state::DOWN) => state::DOWN,
-            Some(_) => state::UP,
-            None => -1,
-        };
+        return alive_code(state);
     }
     is_alive(dest.text)
 }

@@ -7,9 +7,10 @@
 //!   for the common `[sip:][user@]a.b.c.d[:port]` forms that writes the key in one pass; any
 //!   other form goes through [`Canonical::parse`] (also allocation-free).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use kamailio::cfg_const::ParamId;
+use kamailio::shm_map::Seen;
 
 use crate::dest_uri::{Canonical, MAX_URI_LEN};
 use crate::table;
@@ -36,99 +37,103 @@ const USER_CHAR: [bool; 256] = {
     t
 };
 
-/// Length of the dotted quad at the start of `s` if it is written exactly as `Ipv4Addr`'s
-/// `Display` writes it (no leading zeroes) and followed by the end or `:`.
+/// `a.b.c.d[:port]` spanning all of `s`, with its numbers written as `Ipv4Addr`'s and
+/// `u16`'s `Display` write them (no leading zeroes, port 1..=65535): whether it has a port.
 #[inline]
-fn canonical_ipv4(s: &[u8]) -> Option<usize> {
+fn canonical_hostport(s: &[u8]) -> Option<bool> {
+    let n = s.len();
     let mut i = 0;
     for part in 0..4 {
         if part > 0 {
-            if s.get(i) != Some(&b'.') {
+            if i >= n || s[i] != b'.' {
                 return None;
             }
             i += 1;
         }
         let start = i;
         let mut v = 0u32;
-        while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
-            v = v * 10 + u32::from(d - b'0');
+        while i < n && i - start < 3 && s[i].is_ascii_digit() {
+            v = v * 10 + u32::from(s[i] - b'0');
             i += 1;
-            if i - start > 3 {
-                return None;
-            }
         }
         let len = i - start;
         if len == 0 || v > 255 || (len > 1 && s[start] == b'0') {
             return None;
         }
     }
-    matches!(s.get(i), None | Some(b':')).then_some(i)
-}
-
-/// A port as `u16`'s `Display` writes it, 1..=65535.
-#[inline]
-fn canonical_port(s: &[u8]) -> bool {
-    if !matches!(s.first(), Some(b'1'..=b'9')) || s.len() > 5 {
-        return false;
+    if i == n {
+        return Some(false);
+    }
+    if s[i] != b':' {
+        return None;
+    }
+    let port = &s[i + 1..];
+    if port.is_empty() || port.len() > 5 || port[0] == b'0' {
+        return None;
     }
     let mut v = 0u32;
-    for &d in s {
+    for &d in port {
         if !d.is_ascii_digit() {
-            return false;
+            return None;
         }
         v = v * 10 + u32::from(d - b'0');
     }
-    v <= 65535
+    (v <= 65535).then_some(true)
+}
+
+/// Copies `src` into `out` at `at` by words (the last one overlapping the one before it),
+/// so a short key costs a few moves, not a call to memcpy. `out` has room (checked by the
+/// caller).
+#[inline]
+fn put(out: &mut [u8; FAST_MAX], at: usize, src: &[u8]) {
+    let n = src.len();
+    if n < 8 {
+        for (d, s) in out[at..at + n].iter_mut().zip(src) {
+            *d = *s;
+        }
+        return;
+    }
+    let mut i = 0;
+    while i + 8 <= n {
+        out[at + i..at + i + 8].copy_from_slice(&src[i..i + 8]);
+        i += 8;
+    }
+    out[at + n - 8..at + n].copy_from_slice(&src[n - 8..]);
 }
 
 /// `[sip:][user@]a.b.c.d[:port]` (no parameters, no escapes, canonical numbers) written as
-/// its canonical key into `out`: its length; `None` for any other form or a key longer than
-/// [`FAST_MAX`] (the caller then runs the full parser).
+/// its canonical key `sip:[user@]a.b.c.d:port` into `out`: its length; `None` for any
+/// other form or a key longer than [`FAST_MAX`] (the caller then runs the full parser).
 #[inline]
 fn fast(input: &[u8], out: &mut [u8; FAST_MAX]) -> Option<usize> {
     let rest = match input.get(..4) {
         Some(p) if p.eq_ignore_ascii_case(b"sip:") => &input[4..],
         _ => input,
     };
-    // the user part runs to the last `@`; every byte before it must be a user character
-    let mut at = None;
-    for (i, &b) in rest.iter().enumerate() {
-        if b == b'@' {
-            at = Some(i);
+    // the common form first: no user part
+    let has_port = match canonical_hostport(rest) {
+        Some(has_port) => has_port,
+        None => {
+            // the user part runs to the last `@`; every byte before it must be a user
+            // character (which `@` is not)
+            let at = rest.iter().rposition(|&b| b == b'@')?;
+            if at == 0 || !rest[..at].iter().all(|&b| USER_CHAR[b as usize]) {
+                return None;
+            }
+            canonical_hostport(&rest[at + 1..])?
         }
-    }
-    let (user, hostport) = match at {
-        Some(at) => (&rest[..at], &rest[at + 1..]),
-        None => (&rest[..0], rest),
     };
-    if at.is_some() && (user.is_empty() || !user.iter().all(|&b| USER_CHAR[b as usize])) {
-        return None;
-    }
-    let hl = canonical_ipv4(hostport)?;
-    let port = match hostport.get(hl + 1..) {
-        Some(p) if canonical_port(p) => p,
-        Some(_) => return None,
-        None => b"5060",
-    };
-    // "sip:" + user + "@" + host + ":" + port
-    let total = 4 + user.len() + usize::from(at.is_some()) + hl + 1 + port.len();
+    // written as given (it is canonical), then the default port when there was none
+    let total = 4 + rest.len() + if has_port { 0 } else { 5 };
     if total > FAST_MAX {
         return None;
     }
-    let mut o = 0;
-    let mut put = |b: &[u8]| {
-        out[o..o + b.len()].copy_from_slice(b);
-        o += b.len();
-    };
-    put(b"sip:");
-    if at.is_some() {
-        put(user);
-        put(b"@");
+    out[..4].copy_from_slice(b"sip:");
+    put(out, 4, rest);
+    if !has_port {
+        out[4 + rest.len()..total].copy_from_slice(b":5060");
     }
-    put(&hostport[..hl]);
-    put(b":");
-    put(port);
-    Some(o)
+    Some(total)
 }
 
 /// Runs `f` on the canonical key of `input` (built on the stack); `None` if `input` is not
@@ -147,20 +152,86 @@ fn with_key<R>(input: &[u8], f: impl FnOnce(&[u8]) -> R) -> Option<R> {
 /// State of `dest` (a variable's value): 0 unknown, 1 up, 2 down; `None` if not monitored
 /// or malformed.
 pub fn state_of(dest: &[u8]) -> Option<i32> {
+    if let Some(state) = RECENT.with(|r| r.borrow_mut().state_of(dest)) {
+        return state;
+    }
     with_key(dest, |k| table::table().dests.status(k)).flatten()
 }
 
+/// Longest value kept in [`Recent`].
+const RECENT_RAW_MAX: usize = 64;
+/// Entries of [`Recent`] (a power of two).
+const RECENT_ENTRIES: usize = 8;
+
+/// A value looked up recently in this process: its canonical key and hash, and where the
+/// key was in the table then.
+struct RecentEntry {
+    raw: [u8; RECENT_RAW_MAX],
+    raw_len: usize,
+    key: [u8; FAST_MAX],
+    key_len: usize,
+    hash: u64,
+    seen: Cell<Seen>,
+}
+
+/// The values this process looked up last, by a cheap hash of their text: a config looks
+/// up the same few gateways over and over (`ka_is_alive("$du")`), so most calls are one
+/// compare of the text and one status read ([`ShmMap::status_seen`](kamailio::shm_map)).
+struct Recent {
+    entries: Vec<RecentEntry>,
+}
+
+impl Recent {
+    /// `None`: not kept here (too long, malformed, or a key the fast form does not cover);
+    /// the caller looks it up the long way.
+    fn state_of(&mut self, raw: &[u8]) -> Option<Option<i32>> {
+        if raw.is_empty() || raw.len() > RECENT_RAW_MAX {
+            return None;
+        }
+        if self.entries.is_empty() {
+            self.entries = (0..RECENT_ENTRIES)
+                .map(|_| RecentEntry {
+                    raw: [0; RECENT_RAW_MAX],
+                    raw_len: 0,
+                    key: [0; FAST_MAX],
+                    key_len: 0,
+                    hash: 0,
+                    seen: Cell::new(Seen::default()),
+                })
+                .collect();
+        }
+        // length and the last two bytes (gateways differ in their address's end or port)
+        let n = raw.len();
+        let slot = (n ^ usize::from(raw[n - 1]) ^ (usize::from(raw[n / 2]) << 2)) % RECENT_ENTRIES;
+        let e = &mut self.entries[slot];
+        if e.raw[..e.raw_len] != *raw {
+            e.raw_len = 0;
+            let key_len = fast(raw, &mut e.key)?;
+            e.raw[..n].copy_from_slice(raw);
+            e.raw_len = n;
+            e.key_len = key_len;
+            e.hash = table::table().dests.key_hash(&e.key[..key_len]);
+            e.seen.set(Seen::default());
+        }
+        let map = &table::table().dests;
+        Some(map.status_seen(&e.seen, e.hash, &e.key[..e.key_len]))
+    }
+}
+
 /// A literal parameter prepared at fixup time: its key and the key's hash (`None`: not a
-/// valid destination).
+/// valid destination), and where this process saw the key last.
 struct Prepared {
     id: ParamId,
     key: Option<(u64, Box<[u8]>)>,
+    seen: Cell<Seen>,
 }
 
 thread_local! {
     /// Prepared literal parameters by [`ParamId`], sorted; filled before the fork, read-only
     /// after it (every process has its copy).
     static PREPARED: RefCell<Vec<Prepared>> = const { RefCell::new(Vec::new()) };
+    /// This process's recently looked-up values.
+    static RECENT: RefCell<Recent> = const { RefCell::new(Recent { entries: Vec::new() }) };
 }
 
 /// The fixup-time hook ([`kamailio::cfg_const::set_hook`]).
@@ -174,9 +245,13 @@ pub fn prepare(id: ParamId, text: &[u8]) {
     }
     PREPARED.with(|p| {
         let mut p = p.borrow_mut();
+        let seen = Cell::new(Seen::default());
         match p.binary_search_by_key(&id, |e| e.id) {
-            Ok(i) => p[i].key = key,
-            Err(i) => p.insert(i, Prepared { id, key }),
+            Ok(i) => {
+                p[i].key = key;
+                p[i].seen = seen;
+            }
+            Err(i) => p.insert(i, Prepared { id, key, seen }),
         }
     });
 }
@@ -190,7 +265,7 @@ pub fn state_prepared(id: ParamId) -> Option<Option<i32>> {
         Some(
             e.key
                 .as_ref()
-                .and_then(|(h, k)| table::table().dests.status_hashed(*h, k)),
+                .and_then(|(h, k)| table::table().dests.status_seen(&e.seen, *h, k)),
         )
     })
 }
