@@ -353,28 +353,7 @@ impl<V: ShmSafe> ShmMap<V> {
 
     /// [`ShmMap::status`] with the key's hash from [`ShmMap::key_hash`] already computed.
     pub fn status_hashed(&self, hv: u64, key: &[u8]) -> Option<i32> {
-        if key.is_empty() || key.len() > MAX_KEY {
-            return None;
-        }
-        let h = self.h();
-        for _ in 0..READ_RETRIES {
-            let s1 = h.seq.load(Ordering::Acquire);
-            if s1 & 1 == 1 {
-                std::hint::spin_loop();
-                continue;
-            }
-            // SAFETY: slot arrays are never freed while the server runs.
-            let slots = unsafe { &*h.slots.load(Ordering::Acquire) };
-            let found = self
-                .probe(slots, hv, key)
-                .map(|(_, r)| r.status.load(Ordering::Relaxed));
-            fence(Ordering::Acquire);
-            if h.seq.load(Ordering::Relaxed) == s1 {
-                return found;
-            }
-        }
-        let g = self.lock();
-        g.find(key).map(|i| g.status(i))
+        self.status_seen(&Cell::new(Seen::default()), hv, key)
     }
 
     /// [`ShmMap::status_hashed`] that remembers where `key` was (or that it was absent) in
@@ -420,6 +399,7 @@ impl<V: ShmSafe> ShmMap<V> {
                 return found.map(|(_, status)| status);
             }
         }
+        // writers kept the window open: ask under the lock (nothing remembered)
         let g = self.lock();
         g.find(key).map(|i| g.status(i))
     }

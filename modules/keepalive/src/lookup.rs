@@ -1,11 +1,15 @@
 //! The `ka_is_alive` fast path: no lock, no allocation, no system call per call.
 //!
 //! - A literal parameter (`ka_is_alive("10.0.0.1:5060")`) is canonicalised and hashed once,
-//!   at fixup time (in the main process, before the fork); each call is then one probe of
-//!   the table's slots.
+//!   at fixup time (in the main process, before the fork).
 //! - A variable parameter (and KEMI) is canonicalised into a stack buffer, with a shortcut
 //!   for the common `[sip:][user@]a.b.c.d[:port]` forms that writes the key in one pass; any
-//!   other form goes through [`Canonical::parse`] (also allocation-free).
+//!   other form goes through [`Canonical::parse`] (also allocation-free). Each process keeps
+//!   the last few values of the shortcut's forms with their keys ([`Recent`], allocated once
+//!   per process), so a value asked about again costs one compare of its text.
+//! - Either way the process remembers where the key was in the table (or that it was
+//!   absent) at the table's version ([`kamailio::shm_map::Seen`]): until a destination is
+//!   added or removed anywhere, the next call is one status read instead of a probe.
 
 use std::cell::{Cell, RefCell};
 
