@@ -48,6 +48,7 @@ pub mod module;
 pub mod msg;
 pub mod process;
 pub mod pv;
+pub mod random;
 pub mod rpc;
 pub mod rpc_args;
 pub mod rpc_page;

@@ -204,21 +204,6 @@ fn slot_value(h: u64, idx: u32) -> u32 {
     (tag(h) << IDX_BITS) | idx
 }
 
-fn random_seed() -> u64 {
-    let mut b = [0u8; 8];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut b))
-        .is_err()
-    {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        b = (t ^ u64::from(std::process::id())).to_le_bytes();
-    }
-    u64::from_le_bytes(b)
-}
-
 fn alloc_slots(cap: u64) -> Option<NonNull<Slots>> {
     let size = size_of::<Slots>() + cap as usize * size_of::<AtomicU32>();
     let p = shm::alloc_zeroed(size)?.cast::<Slots>();
@@ -232,7 +217,7 @@ impl<V: ShmSafe> ShmMap<V> {
     pub fn new() -> Result<ShmMap<V>, String> {
         let hdr = ShmHolder::new(|h: &mut Header| {
             let slots = alloc_slots(64).ok_or("out of shm")?;
-            h.seed = random_seed();
+            h.seed = crate::random::u64();
             h.slots = AtomicPtr::new(slots.as_ptr());
             Ok(())
         })?;
@@ -435,15 +420,17 @@ pub struct Seen {
 
 impl Seen {
     const ABSENT: u32 = u32::MAX;
+
+    /// Nothing remembered (a version no map reaches: the sequence grows by 2 per write).
+    pub const NOTHING: Seen = Seen {
+        version: u64::MAX,
+        idx: Seen::ABSENT,
+    };
 }
 
 impl Default for Seen {
-    /// Nothing remembered (a version no map reaches: the sequence grows by 2 per write).
     fn default() -> Seen {
-        Seen {
-            version: u64::MAX,
-            idx: Seen::ABSENT,
-        }
+        Seen::NOTHING
     }
 }
 

@@ -5,7 +5,7 @@
 //! - A variable parameter (and KEMI) is canonicalised into a stack buffer, with a shortcut
 //!   for the common `[sip:][user@]a.b.c.d[:port]` forms that writes the key in one pass; any
 //!   other form goes through [`Canonical::parse`] (also allocation-free). Each process keeps
-//!   the last few values of the shortcut's forms with their keys ([`Recent`], allocated once
+//!   the last few values of the shortcut's forms with their keys ([`Recent`], a fixed array
 //!   per process), so a value asked about again costs one compare of its text.
 //! - Either way the process remembers where the key was in the table (or that it was
 //!   absent) at the table's version ([`kamailio::shm_map::Seen`]): until a destination is
@@ -175,15 +175,24 @@ struct RecentEntry {
     key: [u8; FAST_MAX],
     key_len: usize,
     hash: u64,
-    seen: Cell<Seen>,
+    seen: Seen,
 }
 
 /// The values this process looked up last, by a cheap hash of their text: a config looks
 /// up the same few gateways over and over (`ka_is_alive("$du")`), so most calls are one
 /// compare of the text and one status read ([`ShmMap::status_seen`](kamailio::shm_map)).
 struct Recent {
-    entries: Vec<RecentEntry>,
+    entries: [RecentEntry; RECENT_ENTRIES],
 }
+
+const EMPTY_ENTRY: RecentEntry = RecentEntry {
+    raw: [0; RECENT_RAW_MAX],
+    raw_len: 0,
+    key: [0; FAST_MAX],
+    key_len: 0,
+    hash: 0,
+    seen: Seen::NOTHING,
+};
 
 impl Recent {
     /// `None`: not kept here (too long, malformed, or a key the fast form does not cover);
@@ -191,18 +200,6 @@ impl Recent {
     fn state_of(&mut self, raw: &[u8]) -> Option<Option<i32>> {
         if raw.is_empty() || raw.len() > RECENT_RAW_MAX {
             return None;
-        }
-        if self.entries.is_empty() {
-            self.entries = (0..RECENT_ENTRIES)
-                .map(|_| RecentEntry {
-                    raw: [0; RECENT_RAW_MAX],
-                    raw_len: 0,
-                    key: [0; FAST_MAX],
-                    key_len: 0,
-                    hash: 0,
-                    seen: Cell::new(Seen::default()),
-                })
-                .collect();
         }
         // length and the last two bytes (gateways differ in their address's end or port)
         let n = raw.len();
@@ -215,10 +212,11 @@ impl Recent {
             e.raw_len = n;
             e.key_len = key_len;
             e.hash = table::table().dests.key_hash(&e.key[..key_len]);
-            e.seen.set(Seen::default());
+            e.seen = Seen::NOTHING;
         }
         let map = &table::table().dests;
-        Some(map.status_seen(&e.seen, e.hash, &e.key[..e.key_len]))
+        let seen = Cell::from_mut(&mut e.seen);
+        Some(map.status_seen(seen, e.hash, &e.key[..e.key_len]))
     }
 }
 
@@ -235,7 +233,9 @@ thread_local! {
     /// after it (every process has its copy).
     static PREPARED: RefCell<Vec<Prepared>> = const { RefCell::new(Vec::new()) };
     /// This process's recently looked-up values.
-    static RECENT: RefCell<Recent> = const { RefCell::new(Recent { entries: Vec::new() }) };
+    static RECENT: RefCell<Recent> = const {
+        RefCell::new(Recent { entries: [EMPTY_ENTRY; RECENT_ENTRIES] })
+    };
 }
 
 /// The fixup-time hook ([`kamailio::cfg_const::set_hook`]).

@@ -26,11 +26,8 @@ use crate::table::table;
 static PREFIX: OnceCell<String> = OnceCell::new();
 
 pub fn init() -> Result<(), String> {
-    let mut b = [0u8; 4];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut b))
-        .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
-    let _ = PREFIX.set(format!("kaping-{:08x}-", u32::from_le_bytes(b)));
+    let id = kamailio::random::try_u64().map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+    let _ = PREFIX.set(format!("kaping-{:08x}-", id as u32));
     Ok(())
 }
 

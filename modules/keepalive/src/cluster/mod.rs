@@ -87,17 +87,7 @@ pub fn mode() -> Mode {
 
 /// A random node id (new at every start: a restarted node is a new member).
 fn random_id() -> u64 {
-    let mut b = [0u8; 8];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut b))
-        .is_err()
-    {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        b = (t ^ (u64::from(std::process::id()) << 32)).to_le_bytes();
-    }
-    u64::from_le_bytes(b) | 1
+    kamailio::random::u64() | 1
 }
 
 /// Reads `dmq`, binds dmq and makes the shared state; call in mod_init after the table.
