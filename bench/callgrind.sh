@@ -8,6 +8,7 @@
 # DEST is the destination asked about (default d0@127.0.0.1:9, the first of 10 added:
 # the tail of the C module's list); WANT the return code every call must give (1; -1 for
 # an absent one). Prints per-call instructions for a `$var` and a literal parameter.
+# CG_KEEP=1 keeps the callgrind profiles for callgrind_annotate.
 set -euo pipefail
 dest=${1:-d0@127.0.0.1:9}
 want=${2:-1}
@@ -16,7 +17,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 stock=$(dirname "$(dpkg -L kamailio | grep '/modules/tm.so$' | head -n1)")
 c_ka=$(dpkg-divert --truename "$stock/keepalive.so")
 work=$(mktemp -d)
-trap 'pkill -f "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
+# CG_KEEP=1 keeps the profiles (callgrind_annotate them) and says where
+if [ -n "${CG_KEEP:-}" ]; then
+	trap 'pkill -f "$work/" 2>/dev/null || true; echo "profiles kept under $work" >&2' EXIT
+else
+	trap 'pkill -f "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
+fi
 
 # run SIDE-MODULE MODE: prints the worker's instruction count for one request
 run() {
@@ -55,8 +61,13 @@ CFG
 	valgrind --tool=callgrind --trace-children=yes --collect-atstart=no \
 		--toggle-collect=receive_msg --callgrind-out-file="$d/cg.%p" \
 		kamailio -f "$d/k.cfg" -DD -E -X tlsf -m 64 -M 8 -Y "$d" -w "$d" >"$d/out.log" 2>&1 &
-	local vpid=$!
-	sleep 8
+	local vpid=$! i
+	# under valgrind start-up takes long: send only once the SIP worker's socket is bound
+	for i in $(seq 240); do
+		ss -Hunl "sport = :$port" | grep -q . && break
+		sleep 0.5
+	done
+	sleep 2
 	python3 - "$port" "$mode" "$n" <<'PY'
 import socket, sys
 port, mode, n = int(sys.argv[1]), sys.argv[2], sys.argv[3]

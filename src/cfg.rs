@@ -2,6 +2,7 @@
 //! `$var`/`$avp` values work exactly as in every C module) and the trampolines that Kamailio
 //! calls.
 
+use std::any::Any;
 use std::ffi::c_char;
 use std::mem::MaybeUninit;
 
@@ -63,7 +64,7 @@ impl Fixup {
             Fixup::StrPvar => (Some(sys::fixup_spve_pvar), Some(sys::fixup_free_spve_pvar)),
             Fixup::StrConst => (
                 Some(crate::cfg_const::fixup_spve_const),
-                Some(sys::fixup_free_spve_all),
+                Some(crate::cfg_const::free_spve_const),
             ),
         }
     }
@@ -71,7 +72,8 @@ impl Fixup {
 
 /// Kinds of cfg function parameters, as named in [`crate::cmd!`]: `Int` (an `i32`), `Str`
 /// (a `&[u8]`), `Pvar` (a writable variable, [`PvName`]), `Lit` (a string that may be a
-/// literal prepared at fixup time, [`LitStr`]; the only parameter).
+/// literal prepared at fixup time, [`LitStr`]; the only parameter, and the body gets no
+/// message).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -81,11 +83,11 @@ pub enum Kind {
     Lit,
 }
 
-/// A `Lit` parameter: its text, and when it holds no variable its identity, under which the
-/// module's [`crate::cfg_const`] hook saw it at fixup time.
+/// A `Lit` parameter: its text, and when it holds no variable what the module's
+/// [`crate::cfg_const`] hook prepared from it at fixup time.
 #[derive(Clone, Copy)]
 pub struct LitStr<'a> {
-    pub literal: Option<crate::cfg_const::ParamId>,
+    pub prepared: Option<&'a dyn Any>,
     pub text: &'a [u8],
 }
 
@@ -178,20 +180,30 @@ impl Args<'_> {
         name: &str,
         buf: &'b mut StrBuf,
     ) -> Result<&'b [u8], BadParam> {
-        if let Some(spec) = Self::sole_variable(self.param(i)) {
-            return Self::read_variable(m, spec, buf).map_err(|_| {
-                ::log::error!("{}: cannot read the {name} parameter", self.func);
-                BadParam
-            });
-        }
+        let gp = self.param(i);
+        let text = match Self::sole_variable(gp) {
+            Some(spec) => VarValue::read(m, spec).map(|v| buf.fill(v.text())),
+            None => Self::read_formatted(m, gp, buf),
+        };
+        text.map_err(|BadParam| {
+            ::log::error!("{}: cannot read the {name} parameter", self.func);
+            BadParam
+        })
+    }
+
+    /// A parameter as the core's `get_str_fparam` formats it, copied into `buf`.
+    fn read_formatted<'b>(
+        m: &mut Msg,
+        gp: *mut c_char,
+        buf: &'b mut StrBuf,
+    ) -> Result<&'b [u8], BadParam> {
         let mut s = sys::str_ {
             s: std::ptr::null_mut(),
             len: 0,
         };
-        // SAFETY: as in `int`; the core fills `s` with a pointer valid for this call.
-        let rc = unsafe { sys::get_str_fparam(&mut s, m.as_ptr(), self.param(i).cast()) };
-        if rc != 0 {
-            ::log::error!("{}: cannot read the {name} parameter", self.func);
+        // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter; the core
+        // fills `s` with a pointer valid for this call.
+        if unsafe { sys::get_str_fparam(&mut s, m.as_ptr(), gp.cast()) } != 0 {
             return Err(BadParam);
         }
         // SAFETY: the core returned a string of `len` bytes valid until the next core call;
@@ -200,7 +212,8 @@ impl Args<'_> {
     }
 
     /// The variable of a parameter that is one variable and nothing else (`"$var(d)"`):
-    /// [`Args::read_variable`] reads it without the core formatting it first.
+    /// [`VarValue::read`] reads it without the core formatting it first.
+    #[inline]
     fn sole_variable(gp: *mut c_char) -> Option<*mut sys::pv_spec_t> {
         let fp: *const sys::fparam_t = gp.cast();
         // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter; an
@@ -211,71 +224,47 @@ impl Args<'_> {
             }
             (*fp).v.pve.as_ref()?
         };
-        (elem.text.len == 0 && elem.next.is_null() && !elem.spec.is_null()).then_some(elem.spec)
+        let sole = elem.text.len == 0 && elem.next.is_null() && !elem.spec.is_null();
+        // SAFETY: a non-NULL spec of the parsed format, kept for the run.
+        (sole && unsafe { (*elem.spec).type_ } != sys::PVT_NONE).then_some(elem.spec)
     }
 
-    /// What the core's `get_str_fparam` gives for a parameter that is only `spec` (a null
-    /// value reads `<null>`, one that would not fit the core's format buffer is an error),
-    /// read straight from the variable into `buf`.
-    fn read_variable<'b>(
-        m: &mut Msg,
-        spec: *mut sys::pv_spec_t,
-        buf: &'b mut StrBuf,
-    ) -> Result<&'b [u8], BadParam> {
-        // SAFETY: plain C data; all-zero is a null value.
-        let mut val: sys::pv_value_t = unsafe { std::mem::zeroed() };
-        // SAFETY: the spec is the one the fixup parsed (non-NULL, checked).
-        let none = unsafe { (*spec).type_ } == sys::PVT_NONE;
-        // SAFETY: as above; the message is this call's.
-        if none || unsafe { sys::pv_get_spec_value(m.as_ptr(), spec, &mut val) } != 0 {
-            // the core formats nothing for it
-            return Ok(buf.fill(b""));
-        }
-        let null = val.flags as u32 & sys::PV_VAL_NULL != 0;
-        let text: &[u8] = if null {
-            b"<null>"
-        } else {
-            // SAFETY: a string value the getter returned, valid until the next core call; it
-            // is copied at once.
-            unsafe { crate::str::str_bytes(&val.rs) }
-        };
-        // SAFETY: the core's format buffer size (a plain getter).
-        let fits = (text.len() as i64) < i64::from(unsafe { sys::pv_get_buffer_size() });
-        let r = if fits {
-            Ok(buf.fill(text))
-        } else {
-            Err(BadParam)
-        };
-        if val.flags as u32 & (sys::PV_VAL_PKG | sys::PV_VAL_SHM) != 0 {
-            // SAFETY: frees what the getter allocated for this value, once, after the copy.
-            unsafe { sys::pv_value_destroy(&mut val) };
-        }
-        r
-    }
-
-    /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::StrConst`]): a literal's text
-    /// is read from the fixed-up parameter (no formatting, no copy: it is kept for the whole
-    /// run), a variable's copied as in `str`.
+    /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::StrConst`]): a constant's text
+    /// and what the module prepared from it, kept with the parameter; a sole variable's value
+    /// read in place (the body gets no message, so nothing can change the variable while it
+    /// runs); any other form formatted by the core and copied, as in `str`.
+    #[inline]
     pub fn lit<'b>(
         &mut self,
         m: &mut Msg,
         i: usize,
         name: &str,
-        buf: &'b mut StrBuf,
+        buf: &'b mut LitBuf,
     ) -> Result<LitStr<'b>, BadParam> {
-        let fp: *const sys::fparam_t = self.param(i).cast();
-        // SAFETY: `fp` is the fparam_t the core's fixup made for this parameter; a
-        // constant's text is never freed while the server runs.
-        if let Some(text) = unsafe { crate::cfg_const::constant_text::<'static>(fp) } {
+        // SAFETY: the slot holds the ConstParam that Fixup::StrConst's fixup made for this
+        // parameter, kept for as long as the action.
+        let cp = unsafe { &*self.param(i).cast::<crate::cfg_const::ConstParam>() };
+        if let Some((text, prepared)) = cp.constant() {
             return Ok(LitStr {
-                literal: Some(crate::cfg_const::ParamId(fp as usize)),
+                prepared: Some(prepared),
                 text,
             });
         }
-        Ok(LitStr {
-            literal: None,
-            text: self.str(m, i, name, buf)?,
-        })
+        let gp: *mut c_char = cp.fparam().cast();
+        let text = match Self::sole_variable(gp) {
+            Some(spec) => buf.read_variable(m, spec),
+            None => Self::read_formatted(m, gp, &mut buf.copy),
+        };
+        match text {
+            Ok(text) => Ok(LitStr {
+                prepared: None,
+                text,
+            }),
+            Err(BadParam) => {
+                ::log::error!("{}: cannot read the {name} parameter", self.func);
+                Err(BadParam)
+            }
+        }
     }
 
     /// Parameter `i` as a writable variable (the second parameter of `fixup_spve_pvar`).
@@ -333,6 +322,81 @@ impl StrBuf {
 impl Default for StrBuf {
     fn default() -> StrBuf {
         StrBuf::new()
+    }
+}
+
+/// A variable's value as the core's getter returned it, freed (when the getter allocated
+/// it) on drop.
+struct VarValue {
+    val: sys::pv_value_t,
+}
+
+impl VarValue {
+    /// What the core's `get_str_fparam` gives for a parameter that is only `spec` (a null
+    /// value reads `<null>`, a failing getter nothing, a value that would not fit the core's
+    /// format buffer is an error), without the core formatting it first.
+    fn read(m: &mut Msg, spec: *mut sys::pv_spec_t) -> Result<VarValue, BadParam> {
+        let mut val = MaybeUninit::<sys::pv_value_t>::uninit();
+        // SAFETY: the spec is the one the fixup parsed (non-NULL, typed); the message is this
+        // call's. The core clears the value before its getter fills it.
+        if unsafe { sys::pv_get_spec_value(m.as_ptr(), spec, val.as_mut_ptr()) } != 0 {
+            // the core formats nothing for it
+            return Ok(VarValue { val: EMPTY_VALUE });
+        }
+        // SAFETY: pv_get_spec_value succeeded, so the value is initialised.
+        let val = unsafe { val.assume_init() };
+        let v = VarValue { val };
+        // SAFETY: the core's format buffer size (a plain getter).
+        let room = i64::from(unsafe { sys::pv_get_buffer_size() });
+        if (v.text().len() as i64) < room {
+            Ok(v)
+        } else {
+            Err(BadParam)
+        }
+    }
+
+    fn text(&self) -> &[u8] {
+        if self.val.flags as u32 & sys::PV_VAL_NULL != 0 {
+            return b"<null>";
+        }
+        // SAFETY: a string value the getter returned (or the empty one), valid until the
+        // message or the variable changes, which nothing does while `self` is borrowed.
+        unsafe { crate::str::str_bytes(&self.val.rs) }
+    }
+}
+
+/// An empty string value that owns nothing.
+const EMPTY_VALUE: sys::pv_value_t = {
+    // SAFETY: plain C data; all-zero is an empty value without flags.
+    unsafe { std::mem::zeroed() }
+};
+
+impl Drop for VarValue {
+    fn drop(&mut self) {
+        if self.val.flags as u32 & (sys::PV_VAL_PKG | sys::PV_VAL_SHM) != 0 {
+            // SAFETY: frees what the getter allocated for this value, once.
+            unsafe { sys::pv_value_destroy(&mut self.val) };
+        }
+    }
+}
+
+/// Where [`Args::lit`] reads a `Lit` parameter that is not a constant: a sole variable's
+/// value in place, any other form as a copy.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct LitBuf {
+    var: Option<VarValue>,
+    copy: StrBuf,
+}
+
+impl LitBuf {
+    #[inline]
+    pub fn new() -> LitBuf {
+        LitBuf::default()
+    }
+
+    fn read_variable(&mut self, m: &mut Msg, spec: *mut sys::pv_spec_t) -> Result<&[u8], BadParam> {
+        Ok(self.var.insert(VarValue::read(m, spec)?).text())
     }
 }
 
@@ -407,10 +471,6 @@ macro_rules! cmd_read {
         let $a = $args.str($m, $i, stringify!($a), &mut $a)?;
         $crate::cmd_read!($m, $args, $i + 1; $($($rest)+)?);
     };
-    ($m:ident, $args:ident, $i:expr; $a:ident : Lit) => {
-        let mut $a = $crate::cfg::StrBuf::new();
-        let $a = $args.lit($m, $i, stringify!($a), &mut $a)?;
-    };
     ($m:ident, $args:ident, $i:expr; $a:ident : Int $(, $($rest:tt)+)?) => {
         let $a = $args.int($m, $i, stringify!($a))?;
         $crate::cmd_read!($m, $args, $i + 1; $($($rest)+)?);
@@ -434,8 +494,16 @@ macro_rules! cmd_pass {
 /// parameters, the core fixup their kinds need, and a trampoline that reads them in order
 /// and calls `body(&mut Msg, i32, &[u8]) -> i32`. The arity, the fixup, the reads and the
 /// body's signature all come from the one list, so they cannot disagree. Kinds: `Int`
-/// (`i32`), `Str` (`&[u8]`), `Pvar` ([`PvName`], after a `Str`); a bad parameter is logged
-/// with its name and the function returns -1.
+/// (`i32`), `Str` (`&[u8]`), `Pvar` ([`PvName`], after a `Str`), or one `Lit` ([`LitStr`],
+/// `body(LitStr) -> i32`: no message, so a variable's text can be lent in place); a bad
+/// parameter is logged with its name and the function returns -1.
+///
+/// ```compile_fail
+/// use kamailio::cfg::{routes, LitStr};
+/// // A Lit body gets no message: it cannot write the variable it was lent.
+/// fn body(_m: &mut kamailio::Msg, _d: LitStr) -> i32 { 1 }
+/// let c = kamailio::cmd!("f", body, (d: Lit), routes::ANY);
+/// ```
 ///
 /// ```compile_fail
 /// use kamailio::cfg::routes;
@@ -445,11 +513,30 @@ macro_rules! cmd_pass {
 /// ```
 #[macro_export]
 macro_rules! cmd {
+    // a sole `Lit` parameter: the body gets no message (the text may be read in place)
+    ($name:literal, $body:path, ($arg:ident : Lit), $flags:expr) => {{
+        $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::cfg::Args| {
+            let mut buf = $crate::cfg::LitBuf::new();
+            let $arg = args.lit(m, 0, stringify!($arg), &mut buf)?;
+            Ok($body($arg))
+        }; $arg);
+        $crate::cmd_export!($name, $flags; Lit)
+    }};
     ($name:literal, $body:path, ($($arg:ident : $ty:ident),* $(,)?), $flags:expr) => {{
         $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::cfg::Args| {
             $crate::cmd_read!(m, args, 0usize; $($arg : $ty),*);
             Ok($body(m $(, $crate::cmd_pass!($ty, $arg))*))
         }; $($arg)*);
+        $crate::cmd_export!($name, $flags; $($ty)*)
+    }};
+}
+
+/// The export of a [`crate::cmd!`] function whose trampoline `tramp` takes parameters of
+/// these kinds.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! cmd_export {
+    ($name:literal, $flags:expr; $($ty:ident)*) => {{
         const KINDS: &[$crate::cfg::Kind] = &[$($crate::cfg::Kind::$ty),*];
         const FIXUP: $crate::cfg::Fixup = $crate::cfg::Fixup::of(KINDS);
         const N: u8 = KINDS.len() as u8;

@@ -344,23 +344,28 @@ impl<V: ShmSafe> ShmMap<V> {
     /// [`ShmMap::status_hashed`] that remembers where `key` was (or that it was absent) in
     /// `seen`, at the map's version: while no record is inserted or removed since, the next
     /// lookup of the same key through the same `seen` is one status read, no probe.
+    #[inline]
     pub fn status_seen(&self, seen: &Cell<Seen>, hv: u64, key: &[u8]) -> Option<i32> {
         let h = self.h();
         let last = seen.get();
         let s1 = h.seq.load(Ordering::Acquire);
         // (only even versions are remembered, so a write window in progress never matches)
         if s1 == last.version {
-            let status = match last.idx {
-                Seen::ABSENT => Some(None),
-                idx => self
-                    .record(idx)
-                    .map(|r| Some(r.status.load(Ordering::Relaxed))),
-            };
+            // SAFETY: a non-NULL pointer is a record's status, remembered at this version:
+            // records are never freed while the server runs.
+            let status = unsafe { last.status.as_ref() }.map(|s| s.load(Ordering::Relaxed));
             fence(Ordering::Acquire);
-            if let (Some(status), true) = (status, h.seq.load(Ordering::Relaxed) == s1) {
+            if h.seq.load(Ordering::Relaxed) == s1 {
                 return status;
             }
         }
+        self.status_probed(seen, hv, key)
+    }
+
+    /// [`ShmMap::status_seen`] when nothing remembered holds: a probe, remembered.
+    #[inline(never)]
+    fn status_probed(&self, seen: &Cell<Seen>, hv: u64, key: &[u8]) -> Option<i32> {
+        let h = self.h();
         if key.is_empty() || key.len() > MAX_KEY {
             return None;
         }
@@ -374,12 +379,12 @@ impl<V: ShmSafe> ShmMap<V> {
             let slots = unsafe { &*h.slots.load(Ordering::Acquire) };
             let found = self
                 .probe(slots, hv, key)
-                .map(|(i, r)| (i, r.status.load(Ordering::Relaxed)));
+                .map(|(_, r)| (&r.status, r.status.load(Ordering::Relaxed)));
             fence(Ordering::Acquire);
             if h.seq.load(Ordering::Relaxed) == s1 {
                 seen.set(Seen {
                     version: s1,
-                    idx: found.map_or(Seen::ABSENT, |(i, _)| i),
+                    status: found.map_or(std::ptr::null(), |(s, _)| s),
                 });
                 return found.map(|(_, status)| status);
             }
@@ -410,21 +415,20 @@ impl<V: ShmSafe> ShmMap<V> {
     }
 }
 
-/// Where one key was in a map (or that it was absent) at one version of it, as one process
-/// last looked it up with [`ShmMap::status_seen`]; process-local.
+/// Where one key's status was in a map (or that the key was absent) at one version of it,
+/// as one process last looked it up with [`ShmMap::status_seen`]; process-local.
 #[derive(Debug, Clone, Copy)]
 pub struct Seen {
     version: u64,
-    idx: u32,
+    /// The record's status in shm (the same address in every process); NULL: absent.
+    status: *const AtomicI32,
 }
 
 impl Seen {
-    const ABSENT: u32 = u32::MAX;
-
     /// Nothing remembered (a version no map reaches: the sequence grows by 2 per write).
     pub const NOTHING: Seen = Seen {
         version: u64::MAX,
-        idx: Seen::ABSENT,
+        status: std::ptr::null(),
     };
 }
 

@@ -1371,8 +1371,9 @@ fn max_destinations_refuses_more_and_reuses_memory() {
 }
 
 /// `ka_is_alive` with a literal parameter (prepared at fixup time) answers exactly as with a
-/// variable holding the same text, for every destination form; a literal that is not a
-/// destination is reported at start-up and always returns -1.
+/// variable holding the same text (read in place), as with an expression (fixed up on every
+/// call) and as with a string that formats a variable, for every destination form; a literal
+/// that is not a destination is reported at start-up and always returns -1.
 #[test]
 fn is_alive_literal_and_variable_parameters_agree_for_every_form() {
     let up = Uas::start(0, Answer::Code(200));
@@ -1408,7 +1409,10 @@ fn is_alive_literal_and_variable_parameters_agree_for_every_form() {
     for (i, (f, _)) in forms.iter().enumerate() {
         route.push_str(&format!(
             "    ka_is_alive(\"{f}\"); $var(a) = $rc; $var(t) = \"{f}\"; ka_is_alive(\"$var(t)\"); \
-             $var(b) = $rc; append_to_reply(\"X-F{i}: $var(a) $var(b)\\r\\n\");\n"
+             $var(b) = $rc; ka_is_alive($var(t) + \"\"); $var(c) = $rc; \
+             $var(h) = $(var(t){{s.substr,0,1}}); $var(r) = $(var(t){{s.substr,1,0}}); \
+             ka_is_alive(\"$var(h)$var(r)\"); $var(e) = $rc; \
+             append_to_reply(\"X-F{i}: $var(a) $var(b) $var(c) $var(e)\\r\\n\");\n"
         ));
     }
     route.push_str("    sl_send_reply(\"200\", \"OK\");\n    exit;\n}\n");
@@ -1438,10 +1442,12 @@ fn is_alive_literal_and_variable_parameters_agree_for_every_form() {
             .map(|i| r.header(&format!("X-F{i}")).unwrap_or("").to_string())
             .collect();
         let ok = |want: i64, got: &str| match want {
-            0 => got == "1 1" || got == "2 2",
-            w => got == format!("{w} {w}"),
+            0 => got == "1 1 1 1" || got == "2 2 2 2",
+            w => got == format!("{w} {w} {w} {w}"),
         };
         if forms.iter().zip(&last).all(|((_, w), got)| ok(*w, got)) {
+            // the per-call fixup of the expression gave the core back the string it frees
+            assert_eq!(k.log_count("free(0)"), 0, "{}", k.log_text());
             return;
         }
         std::thread::sleep(Duration::from_millis(200));

@@ -191,11 +191,14 @@ fn del_here(uri: &[u8], owner: &[u8]) -> i32 {
 
 /// ka_is_alive from the cfg: a literal parameter was prepared at fixup time (an invalid one
 /// was reported then).
-fn w_is_alive(_m: &mut Msg, dest: LitStr) -> i32 {
-    if let Some(state) = dest.literal.and_then(lookup::state_prepared) {
-        return alive_code(state);
+fn w_is_alive(dest: LitStr) -> i32 {
+    match dest
+        .prepared
+        .and_then(|p| p.downcast_ref::<lookup::Prepared>())
+    {
+        Some(p) => alive_code(lookup::state_prepared(p)),
+        None => is_alive(dest.text),
     }
-    is_alive(dest.text)
 }
 
 fn ki_is_alive(_m: &mut Msg, dest: &[u8]) -> i32 {

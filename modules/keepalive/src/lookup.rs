@@ -1,7 +1,8 @@
 //! The `ka_is_alive` fast path: no lock, no allocation, no system call per call.
 //!
 //! - A literal parameter (`ka_is_alive("10.0.0.1:5060")`) is canonicalised and hashed once,
-//!   at fixup time (in the main process, before the fork).
+//!   at fixup time (in the main process, before the fork), into a [`Prepared`] kept with the
+//!   parameter.
 //! - A variable parameter (and KEMI) is canonicalised into a stack buffer, with a shortcut
 //!   for the common `[sip:][user@]a.b.c.d[:port]` forms that writes the key in one pass; any
 //!   other form goes through [`Canonical::parse`] (also allocation-free). Each process keeps
@@ -11,9 +12,9 @@
 //!   absent) at the table's version ([`kamailio::shm_map::Seen`]): until a destination is
 //!   added or removed anywhere, the next call is one status read instead of a probe.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 
-use kamailio::cfg_const::ParamId;
 use kamailio::shm_map::Seen;
 
 use crate::dest_uri::{Canonical, MAX_URI_LEN};
@@ -162,6 +163,28 @@ pub fn state_of(dest: &[u8]) -> Option<i32> {
     with_key(dest, |k| table::table().dests.status(k)).flatten()
 }
 
+/// Whether `a` and `b` are equal, compared by words (the last one overlapping the one before
+/// it): a value of a few tens of bytes costs a few compares, not a call to memcmp.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| u64::from_ne_bytes(s[at..at + 8].try_into().unwrap());
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// Longest value kept in [`Recent`].
 const RECENT_RAW_MAX: usize = 64;
 /// Entries of [`Recent`] (a power of two).
@@ -205,7 +228,7 @@ impl Recent {
         let n = raw.len();
         let slot = (n ^ usize::from(raw[n - 1]) ^ (usize::from(raw[n / 2]) << 2)) % RECENT_ENTRIES;
         let e = &mut self.entries[slot];
-        if e.raw[..e.raw_len] != *raw {
+        if !same(&e.raw[..e.raw_len], raw) {
             e.raw_len = 0;
             let key_len = fast(raw, &mut e.key)?;
             e.raw[..n].copy_from_slice(raw);
@@ -222,16 +245,12 @@ impl Recent {
 
 /// A literal parameter prepared at fixup time: its key and the key's hash (`None`: not a
 /// valid destination), and where this process saw the key last.
-struct Prepared {
-    id: ParamId,
+pub struct Prepared {
     key: Option<(u64, Box<[u8]>)>,
     seen: Cell<Seen>,
 }
 
 thread_local! {
-    /// Prepared literal parameters by [`ParamId`], sorted; filled before the fork, read-only
-    /// after it (every process has its copy).
-    static PREPARED: RefCell<Vec<Prepared>> = const { RefCell::new(Vec::new()) };
     /// This process's recently looked-up values.
     static RECENT: RefCell<Recent> = const {
         RefCell::new(Recent { entries: [EMPTY_ENTRY; RECENT_ENTRIES] })
@@ -239,7 +258,7 @@ thread_local! {
 }
 
 /// The fixup-time hook ([`kamailio::cfg_const::set_hook`]).
-pub fn prepare(id: ParamId, text: &[u8]) {
+pub fn prepare(text: &[u8]) -> Box<dyn Any> {
     let key = with_key(text, |k| (table::table().dests.key_hash(k), Box::from(k)));
     if key.is_none() {
         log::warn!(
@@ -247,31 +266,18 @@ pub fn prepare(id: ParamId, text: &[u8]) {
             String::from_utf8_lossy(&text[..text.len().min(64)])
         );
     }
-    PREPARED.with(|p| {
-        let mut p = p.borrow_mut();
-        let seen = Cell::new(Seen::default());
-        match p.binary_search_by_key(&id, |e| e.id) {
-            Ok(i) => {
-                p[i].key = key;
-                p[i].seen = seen;
-            }
-            Err(i) => p.insert(i, Prepared { id, key, seen }),
-        }
-    });
+    Box::new(Prepared {
+        key,
+        seen: Cell::new(Seen::NOTHING),
+    })
 }
 
-/// State of the literal parameter `id`, if it was prepared at fixup time: `Some(None)` when
-/// it is not monitored (or not a valid destination), `None` when `id` is not a literal.
-pub fn state_prepared(id: ParamId) -> Option<Option<i32>> {
-    PREPARED.with(|p| {
-        let p = p.borrow();
-        let e = &p[p.binary_search_by_key(&id, |e| e.id).ok()?];
-        Some(
-            e.key
-                .as_ref()
-                .and_then(|(h, k)| table::table().dests.status_seen(&e.seen, *h, k)),
-        )
-    })
+/// State of a prepared literal parameter (`None`: not monitored, or not a valid
+/// destination).
+#[inline]
+pub fn state_prepared(p: &Prepared) -> Option<i32> {
+    let (h, k) = p.key.as_ref()?;
+    table::table().dests.status_seen(&p.seen, *h, k)
 }
 
 #[cfg(test)]
