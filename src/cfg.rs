@@ -151,17 +151,11 @@ impl Args<'_> {
         if unsafe { (*fp).type_ } == sys::FPARAM_PVS as i32 {
             // A variable's integer is a `long` in 6.0, which the core's get_int_fparam
             // truncates to an int: read it here and refuse what an int cannot hold.
-            // SAFETY: plain C data; all-zero is a null value.
-            let mut val: sys::pv_value_t = unsafe { std::mem::zeroed() };
-            // SAFETY: the spec is the one the fixup parsed; the message is this call's.
-            let rc = unsafe { sys::pv_get_spec_value(m.as_ptr(), (*fp).v.pvs, &mut val) };
-            let int = (val.flags as u32 & (sys::PV_VAL_NULL | sys::PV_VAL_INT)) == sys::PV_VAL_INT;
-            let r = crate::compat::pv_int(val.ri).filter(|_| rc == 0 && int);
-            if rc == 0 && val.flags as u32 & (sys::PV_VAL_PKG | sys::PV_VAL_SHM) != 0 {
-                // SAFETY: frees what the getter allocated for this value, once.
-                unsafe { sys::pv_value_destroy(&mut val) };
-            }
-            return r;
+            // SAFETY: an FPARAM_PVS parameter holds the spec its fixup parsed (kept for the run).
+            let v = VarValue::get(m, unsafe { (*fp).v.pvs })?;
+            let flags = v.val.flags as u32;
+            let int = flags & (sys::PV_VAL_NULL | sys::PV_VAL_INT) == sys::PV_VAL_INT;
+            return crate::compat::pv_int(v.val.ri).filter(|_| int);
         }
         let mut v = 0;
         // SAFETY: the parameter is the gparam_t the core's fixup made; the message pointer
@@ -336,16 +330,8 @@ impl VarValue {
     /// value reads `<null>`, a failing getter nothing, a value that would not fit the core's
     /// format buffer is an error), without the core formatting it first.
     fn read(m: &mut Msg, spec: *mut sys::pv_spec_t) -> Result<VarValue, BadParam> {
-        let mut val = MaybeUninit::<sys::pv_value_t>::uninit();
-        // SAFETY: the spec is the one the fixup parsed (non-NULL, typed); the message is this
-        // call's. The core clears the value before its getter fills it.
-        if unsafe { sys::pv_get_spec_value(m.as_ptr(), spec, val.as_mut_ptr()) } != 0 {
-            // the core formats nothing for it
-            return Ok(VarValue { val: EMPTY_VALUE });
-        }
-        // SAFETY: pv_get_spec_value succeeded, so the value is initialised.
-        let val = unsafe { val.assume_init() };
-        let v = VarValue { val };
+        // a failing getter: the core formats nothing for it
+        let v = VarValue::get(m, spec).unwrap_or(VarValue { val: EMPTY_VALUE });
         // SAFETY: the core's format buffer size (a plain getter).
         let room = i64::from(unsafe { sys::pv_get_buffer_size() });
         if (v.text().len() as i64) < room {
@@ -353,6 +339,19 @@ impl VarValue {
         } else {
             Err(BadParam)
         }
+    }
+
+    /// The variable's value; `None` if its getter failed.
+    fn get(m: &mut Msg, spec: *mut sys::pv_spec_t) -> Option<VarValue> {
+        let mut val = MaybeUninit::<sys::pv_value_t>::uninit();
+        // SAFETY: the spec is the one the fixup parsed (non-NULL); the message is this call's.
+        // The core clears the value before its getter fills it.
+        if unsafe { sys::pv_get_spec_value(m.as_ptr(), spec, val.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: pv_get_spec_value succeeded, so the value is initialised.
+        let val = unsafe { val.assume_init() };
+        Some(VarValue { val })
     }
 
     fn text(&self) -> &[u8] {
