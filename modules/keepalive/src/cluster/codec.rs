@@ -17,6 +17,21 @@
 //! node asks for digests) carries none. A body is at most [`MAX_BODY`] bytes, so a KDMQ
 //! request with its headers stays in one UDP datagram (65,507 bytes); longer lists go in
 //! several parts ([`encode_batches`]).
+//!
+//! With `dmq_secret` every body is sealed ([`seal`]): the kind byte gets the flag 0x80 and
+//! the body ends with a trailer
+//!
+//! ```text
+//! trailer  sent_ms(u64: unix ms) counter(u64) mac(32 bytes)               48 bytes
+//! ```
+//!
+//! where `mac` is HMAC-SHA256 under the secret of every byte before it (header with the
+//! sender's node id, body, time and counter). [`decode`] reads the stamp; [`Key::verifies`]
+//! checks the mac (in constant time). The encoders keep the plain body within
+//! [`MAX_PLAIN`], so a sealed one still fits [`MAX_BODY`].
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 /// The first bytes of every body: anything else is not ours.
 pub const MAGIC: [u8; 2] = *b"KA";
@@ -25,6 +40,11 @@ pub const VERSION: u8 = 1;
 /// Longest body: one UDP datagram (65,507 bytes) less room for the KDMQ request's headers.
 pub const MAX_BODY: usize = 64_000;
 
+/// Bytes of the authentication trailer ([`seal`]).
+pub const TRAILER: usize = 48;
+/// Longest body before sealing: the encoders keep to it.
+pub const MAX_PLAIN: usize = MAX_BODY - TRAILER;
+
 const HEADER: usize = 12;
 const DIGEST_HEADER: usize = 8;
 const ENTRY: usize = 9;
@@ -32,6 +52,10 @@ const STATE: usize = 41;
 
 /// Entry flag: the entry carries a state (the sender probes the destination).
 const HAS_STATE: u8 = 1;
+/// Kind-byte flag: the body ends with the authentication trailer.
+const SEALED: u8 = 0x80;
+/// Bytes of the mac at the end of the trailer.
+const MAC: usize = 32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -71,10 +95,10 @@ pub struct Shared {
     pub timeouts: u32,
 }
 
-/// Whether a state of change count `remote` is not older than one of `local` (counts wrap:
-/// serial-number order, so 0 follows 65,535).
-pub fn not_older(local: u16, remote: u16) -> bool {
-    remote.wrapping_sub(local) as i16 >= 0
+/// How many changes a state of change count `remote` is ahead of one of `local`, negative if
+/// behind (counts wrap: serial-number order, so 0 follows 65,535).
+pub fn ahead(local: u16, remote: u16) -> i16 {
+    remote.wrapping_sub(local) as i16
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +125,56 @@ pub struct Message {
     pub entries: Vec<Entry>,
     /// `Add` and `Del` only.
     pub dest: Option<Replicated>,
+    /// The trailer's time and counter, if the body was sealed (not verified by `decode`).
+    pub stamp: Option<Stamp>,
+}
+
+/// When and as which of its messages a sender sealed a body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// Unix time in ms.
+    pub sent_ms: u64,
+    /// Counts the sender's sealed messages (per node id, from 1).
+    pub counter: u64,
+}
+
+/// A `dmq_secret`, ready to seal and verify bodies.
+#[derive(Clone)]
+pub struct Key(Hmac<Sha256>);
+
+impl Key {
+    pub fn new(secret: &[u8]) -> Key {
+        Key(Hmac::new_from_slice(secret).expect("HMAC takes a key of any length"))
+    }
+
+    fn mac(&self, signed: &[u8]) -> [u8; MAC] {
+        let mut m = self.0.clone();
+        m.update(signed);
+        m.finalize().into_bytes().into()
+    }
+
+    /// Whether a sealed `body` (as received) carries this key's mac; false for a body that is
+    /// not sealed or too short. Constant time in the mac's bytes.
+    pub fn verifies(&self, body: &[u8]) -> bool {
+        if body.len() < HEADER + TRAILER || body[3] & SEALED == 0 {
+            return false;
+        }
+        let (signed, mac) = body.split_at(body.len() - MAC);
+        let mut m = self.0.clone();
+        m.update(signed);
+        m.verify_slice(mac).is_ok()
+    }
+}
+
+/// Seals an encoded `body` (at most [`MAX_PLAIN`] bytes): sets the kind's flag and appends
+/// the trailer with `stamp` and the mac under `key`.
+pub fn seal(mut body: Vec<u8>, key: &Key, stamp: Stamp) -> Vec<u8> {
+    body[3] |= SEALED;
+    body.extend_from_slice(&stamp.sent_ms.to_le_bytes());
+    body.extend_from_slice(&stamp.counter.to_le_bytes());
+    let mac = key.mac(&body);
+    body.extend_from_slice(&mac);
+    body
 }
 
 /// A destination added or deleted on the sender (`Add`, `Del`).
@@ -191,10 +265,10 @@ pub fn encode_replicated(add: bool, sender: u64, d: &Replicated) -> Option<Vec<u
     out.extend_from_slice(&d.uri);
     out.push(ol);
     out.extend_from_slice(&d.owner);
-    (out.len() <= MAX_BODY).then_some(out)
+    (out.len() <= MAX_PLAIN).then_some(out)
 }
 
-/// `entries` as bodies of `kind` (`Update` or `Digest`), each at most [`MAX_BODY`] bytes;
+/// `entries` as bodies of `kind` (`Update` or `Digest`), each at most [`MAX_PLAIN`] bytes;
 /// digest parts are numbered within `round`. At least one body (an empty digest tells the
 /// others that the sender is alive and monitors nothing).
 pub fn encode_batches(kind: Kind, sender: u64, round: u32, entries: &[Entry]) -> Vec<Vec<u8>> {
@@ -210,7 +284,7 @@ pub fn encode_batches(kind: Kind, sender: u64, round: u32, entries: &[Entry]) ->
     let mut len = head;
     for (i, e) in entries.iter().enumerate() {
         let l = entry_len(e);
-        if len + l > MAX_BODY || i - start == usize::from(u16::MAX) {
+        if len + l > MAX_PLAIN || i - start == usize::from(u16::MAX) {
             groups.push(&entries[start..i]);
             start = i;
             len = head;
@@ -272,7 +346,8 @@ impl Reader<'_> {
     }
 }
 
-/// Reads a body; never panics, whatever the bytes.
+/// Reads a body, plain or sealed (the stamp is read, the mac is not checked: see
+/// [`Key::verifies`]); never panics, whatever the bytes.
 pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
     if body.len() < 2 || body[..2] != MAGIC {
         return Err(DecodeError::Foreign);
@@ -285,7 +360,20 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
     if version != VERSION {
         return Err(DecodeError::Version(version));
     }
-    let kind = match r.u8()? {
+    let kind = r.u8()?;
+    let mut stamp = None;
+    if kind & SEALED != 0 {
+        let Some(end) = r.b.len().checked_sub(TRAILER) else {
+            return Err(DecodeError::Truncated);
+        };
+        let mut t = Reader { b: &r.b[end..] };
+        stamp = Some(Stamp {
+            sent_ms: t.u64()?,
+            counter: t.u64()?,
+        });
+        r.b = &r.b[..end];
+    }
+    let kind = match kind & !SEALED {
         1 => Kind::Update,
         2 => Kind::Digest,
         3 => Kind::SyncRequest,
@@ -361,6 +449,7 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         part,
         entries,
         dest,
+        stamp,
     })
 }
 
@@ -410,9 +499,59 @@ mod tests {
 
     #[test]
     fn change_counts_order_across_the_wrap() {
-        assert!(not_older(3, 3) && not_older(3, 4) && !not_older(4, 3));
-        assert!(not_older(65_535, 0) && !not_older(0, 65_535));
-        assert!(not_older(65_000, 100) && !not_older(100, 65_000));
+        assert_eq!((ahead(3, 3), ahead(3, 4), ahead(4, 3)), (0, 1, -1));
+        assert_eq!((ahead(65_535, 0), ahead(0, 65_535)), (1, -1));
+        assert_eq!((ahead(65_000, 100), ahead(100, 65_000)), (636, -636));
+        assert_eq!(ahead(0, 32_768), i16::MIN);
+    }
+
+    #[test]
+    fn sealed_bodies_verify_and_tampering_shows() {
+        let key = Key::new(b"0123456789abcdef");
+        let stamp = Stamp {
+            sent_ms: 1_800_000_000_123,
+            counter: 7,
+        };
+        let plain = encode_batches(Kind::Update, 42, 0, &entries(3)).remove(0);
+        let sealed = seal(plain.clone(), &key, stamp);
+        assert_eq!(sealed.len(), plain.len() + TRAILER);
+        let m = decode(&sealed).unwrap();
+        assert_eq!((m.kind, m.sender, m.stamp), (Kind::Update, 42, Some(stamp)));
+        assert_eq!(m.entries, decode(&plain).unwrap().entries);
+        assert_eq!(decode(&plain).unwrap().stamp, None);
+        assert!(key.verifies(&sealed));
+        assert!(!key.verifies(&plain), "a plain body carries no mac");
+        assert!(!Key::new(b"0123456789abcdeF").verifies(&sealed));
+        // every byte counts: header, sender, entries, time, counter, mac
+        for i in 0..sealed.len() {
+            let mut t = sealed.clone();
+            t[i] ^= 0x01;
+            assert!(!key.verifies(&t), "byte {i} changed unnoticed");
+        }
+        for cut in 0..sealed.len() {
+            assert!(!key.verifies(&sealed[..cut]), "cut at {cut}");
+        }
+        // a sealed body too short for its trailer
+        let mut short = encode_sync_request(1);
+        short[3] |= SEALED;
+        assert_eq!(decode(&short), Err(DecodeError::Truncated));
+        // the largest plain body still fits once sealed
+        let big = encode_batches(Kind::Digest, 3, 1, &entries(20_000));
+        for b in big {
+            assert!(b.len() <= MAX_PLAIN);
+            assert!(seal(b, &key, stamp).len() <= MAX_BODY);
+        }
+        let d = Replicated {
+            uri: vec![b'u'; MAX_PLAIN - HEADER - 3 - 1],
+            owner: b"o".to_vec(),
+        };
+        let b = encode_replicated(true, 1, &d).unwrap();
+        assert_eq!(b.len(), MAX_PLAIN);
+        let owner = Replicated { owner: b"oo".to_vec(), ..d };
+        assert_eq!(encode_replicated(true, 1, &owner), None);
+        let sealed = seal(b, &key, stamp);
+        assert_eq!(sealed.len(), MAX_BODY);
+        assert!(key.verifies(&sealed) && decode(&sealed).is_ok());
     }
 
     #[test]
