@@ -126,6 +126,13 @@ pub struct Sender<'a> {
 }
 
 impl Sender<'_> {
+    /// The dmq node that sent the request, as an opaque key (the same for every request
+    /// from that node while dmq keeps it in its list); `None` when the request's From URI
+    /// names no node dmq knows (dmq still hands such requests to the peer).
+    pub fn node_key(&self) -> Option<u64> {
+        (!self.node.is_null()).then_some(self.node as usize as u64)
+    }
+
     /// Sends `body` to this node alone (dmq's `send_message`).
     pub fn send(&self, body: &[u8]) -> Result<(), String> {
         if self.node.is_null() {

@@ -59,6 +59,8 @@ fn definition() -> ModuleDef {
             Param::Int("max_destinations", &config::MAX_DESTINATIONS),
             Param::Int("dmq", &cluster::DMQ),
             Param::Int("dmq_replicate_adds", &cluster::DMQ_REPLICATE_ADDS),
+            Param::Str("dmq_secret", &cluster::DMQ_SECRET),
+            Param::Str("dmq_secret_accept", &cluster::DMQ_SECRET_ACCEPT),
             Param::Int("ping_with_tm", &config::PING_WITH_TM),
         ],
         rpcs: vec![

@@ -205,13 +205,15 @@ fn has_response_cb(dests: &MapGuard<Dest>, idx: u32) -> bool {
     false
 }
 
-/// Cluster mode: applies the states the prober of each destination shared (by hash), unless
-/// this node probes it itself; runs this node's events and callbacks for each change. A
-/// state of the same change count as this node's is taken only from the node this node
-/// sees as the prober (two nodes that both probed for a moment cannot make it flap).
-pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64) {
+/// Cluster mode: applies the states `sender` shared (by hash; `digest`: in a digest) of the
+/// destinations it probes as this node sees it, at a plausible change count, unless this
+/// node probes them itself (then its count goes above the sender's, and its state goes out
+/// again if they differ); runs this node's events and callbacks for each change.
+pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64, digest: bool) {
     let s = settings();
-    let view = crate::cluster::view();
+    let Some(view) = crate::cluster::view() else {
+        return;
+    };
     let mut after = Vec::new();
     let mut republish = Vec::new();
     {
@@ -223,15 +225,12 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64
             if !dests.is_current(idx, gen) {
                 continue;
             }
-            if view.as_ref().is_some_and(|v| v.probes_here(h)) || has_response_cb(&dests, idx) {
-                // probed here: this node's state stands; if a peer's is newer (this node
-                // joined late, or took the destination over), this node's goes out above it
+            if view.probes_here(h) || has_response_cb(&dests, idx) {
                 let st = dests.status(idx);
                 let d = dests.get_mut(idx);
-                if crate::cluster::codec::not_older(d.epoch, sh.epoch) {
-                    d.epoch = sh.epoch;
-                    if i32::from(sh.state) != st && st != state::UNKNOWN {
-                        d.epoch = d.epoch.wrapping_add(1);
+                if let Some((epoch, resend)) = view.outbid(h, d.epoch, st, sender, &sh) {
+                    d.epoch = epoch;
+                    if resend {
                         let shared = crate::cluster::shared_of(d, st);
                         republish.push((dests.key(idx), shared));
                     }
@@ -239,16 +238,7 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64
                 continue;
             }
             let d = dests.get_mut(idx);
-            // a state older than the one here (a digest made before the last update) is
-            // dropped; the same change again only refreshes the figures
-            if !crate::cluster::codec::not_older(d.epoch, sh.epoch)
-                || (sh.epoch == d.epoch
-                    && i32::from(sh.state) != d.streak.state()
-                    && view
-                        .as_ref()
-                        .and_then(|v| v.prober_of(h))
-                        .is_some_and(|p| p != sender))
-            {
+            if !view.takes(h, d.epoch, sender, digest, &sh) {
                 continue;
             }
             d.epoch = sh.epoch;

@@ -19,6 +19,9 @@ use crate::state::{self, Streak};
 /// Delay of the first ping after a destination is added (as the C module).
 pub const FIRST_PING_MS: u64 = 500;
 
+/// The owner of the destinations from the `destination` modparam.
+pub const PARAMS_OWNER: &[u8] = b"_params";
+
 kamailio::shm_safe! {
     /// A link to a record of another map: its index, or none. Stored as index + 1 (0 = none),
     /// so a zero-filled record links nowhere.
@@ -167,6 +170,8 @@ pub enum Error {
     Full,
     /// `max_destinations` reached (logged, rate-limited, where it happened).
     Limit(u32),
+    /// A cluster peer asked to change what only this node can (`_params`, API registrations).
+    Protected,
 }
 
 impl Error {
@@ -202,6 +207,10 @@ impl std::fmt::Display for Error {
             Error::NotFound => write!(f, "no such destination for this owner"),
             Error::Full => write!(f, "destination table full or out of shared memory"),
             Error::Limit(max) => write!(f, "max_destinations ({max}) reached"),
+            Error::Protected => write!(
+                f,
+                "a peer cannot change _params or a module's API registration"
+            ),
         }
     }
 }
@@ -443,6 +452,68 @@ pub fn del(uri: &[u8], owner: &[u8]) -> Result<(), Error> {
         l.dests.remove(idx);
     }
     Ok(())
+}
+
+/// Cluster mode: adds `owner`'s registration of `uri` as a peer did (`dmq_replicate_adds`),
+/// without callbacks, unless it is there already (whatever it is, it stays as it is) or the
+/// owner is `_params`. True if added.
+pub fn add_replicated(uri: &[u8], owner: &[u8]) -> Result<bool, Error> {
+    let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
+    check_owner(owner)?;
+    if owner == PARAMS_OWNER {
+        return Err(Error::Protected);
+    }
+    let key = canon.as_bytes();
+    let mut l = Locked::new(table());
+    if let Some(idx) = l.dests.find(key) {
+        if l.find_reg(idx, key, owner).is_some() {
+            return Ok(false);
+        }
+    }
+    if let Err(max) = l.room_for(key) {
+        drop(l);
+        log_limit(max);
+        return Err(Error::Limit(max));
+    }
+    let interval_ms = crate::config::settings().interval_ms;
+    let (idx, created, _) = l.upsert_dest(key, interval_ms)?;
+    if let Err(e) = l.register(idx, key, owner, ForeignCallbacks::NONE, false) {
+        if created {
+            l.dests.remove(idx);
+        }
+        return Err(e);
+    }
+    Ok(true)
+}
+
+/// Cluster mode: removes `owner`'s registration of `uri` as a peer did, unless the owner is
+/// `_params` or a module registered it through the API. True if removed.
+pub fn del_replicated(uri: &[u8], owner: &[u8]) -> Result<bool, Error> {
+    let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
+    if owner == PARAMS_OWNER {
+        return Err(Error::Protected);
+    }
+    let key = canon.as_bytes();
+    let mut l = Locked::new(table());
+    let Some(idx) = l.dests.find(key) else {
+        return Ok(false);
+    };
+    match l.find_reg(idx, key, owner) {
+        None => return Ok(false),
+        Some(RegAt::Inline) => l.clear_inline(idx),
+        Some(RegAt::Record(r)) => {
+            let reg = l.regs.get(r);
+            if reg.api || reg.view.is_some() || !reg.cbs.is_none() {
+                return Err(Error::Protected);
+            }
+            l.remove_record(idx, r);
+        }
+    }
+    let d = l.dests.get(idx);
+    if d.owner.is_none() && d.first_reg.is_none() {
+        l.dests.remove(idx);
+    }
+    Ok(true)
 }
 
 /// `remove_unreachable`: removes destination `idx` of generation `gen` with all its

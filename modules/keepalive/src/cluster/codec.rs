@@ -547,7 +547,10 @@ mod tests {
         };
         let b = encode_replicated(true, 1, &d).unwrap();
         assert_eq!(b.len(), MAX_PLAIN);
-        let owner = Replicated { owner: b"oo".to_vec(), ..d };
+        let owner = Replicated {
+            owner: b"oo".to_vec(),
+            ..d
+        };
         assert_eq!(encode_replicated(true, 1, &owner), None);
         let sealed = seal(b, &key, stamp);
         assert_eq!(sealed.len(), MAX_BODY);

@@ -12,23 +12,32 @@
 //!   (prober.rs `apply_shared`), once per change, since a state equal to theirs changes
 //!   nothing. Digests carry the same state, so a lost update is repaired within a period.
 //! - A joining node asks its peers for their digests (dmq's init callback) and takes its
-//!   share only once it heard a peer and a whole period passed, or, alone, after the
-//!   membership timeout.
+//!   share once it heard a peer and a whole period passed; a node that heard no peer within
+//!   a period probes everything until a peer's digest is complete.
+//!
+//! What comes from the network is checked before it counts ([`on_message`]): the sender must
+//! be a node dmq knows; with `dmq_secret` the body must be sealed with the secret, fresh and
+//! no replay; a dmq node brings few node ids, and slowly; sync requests are answered once a
+//! period per node; only hashes of destinations this node has are recorded; a state counts
+//! only from the node this node sees as its prober, with a plausible change count
+//! ([`epoch`]); a replicated add or delete never touches `_params` or API registrations.
 //!
 //! State in shm: the membership (one record) and, per destination hash, which peers have
 //! it (one bit per membership slot). Lock order: the destination table, then the membership,
 //! then the peer bits.
 
 pub mod codec;
+pub mod epoch;
 pub mod hrw;
 pub mod membership;
+mod throttle;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use kamailio::dmq;
-use kamailio::module::IntParam;
+use kamailio::module::{IntParam, StrParam};
 use kamailio::shm::ShmMutex;
 use kamailio::shm_map::{MapGuard, ShmMap};
 use kamailio::timer::monotonic_ms;
@@ -36,8 +45,9 @@ use once_cell::sync::OnceCell;
 
 use crate::stats;
 use crate::table::{table, Dest};
-use codec::{Entry, Kind, Message, Shared};
+use codec::{Entry, Key, Kind, Message, Shared, Stamp};
 use membership::{Members, PartOutcome};
+use throttle::Throttle;
 
 /// `dmq`: 0 every node probes on its own (no dmq), 1 one prober per destination with
 /// the state shared, 2 every node probes and keeps its own view while sharing it.
@@ -46,6 +56,20 @@ pub static DMQ: IntParam = IntParam::new(0);
 /// `dmq_replicate_adds`: 1 also sends the destinations added and deleted through the config
 /// (`ka_add_destination`, KEMI) and RPC to the other nodes, which add or delete them too.
 pub static DMQ_REPLICATE_ADDS: IntParam = IntParam::new(0);
+
+/// `dmq_secret`: seals every message sent and requires every message received to be sealed
+/// with it (or with `dmq_secret_accept`).
+pub static DMQ_SECRET: StrParam = StrParam::new();
+
+/// `dmq_secret_accept`: a second secret whose messages are taken too (secret rotation).
+pub static DMQ_SECRET_ACCEPT: StrParam = StrParam::new();
+
+/// Shortest secret taken: 16 bytes (a short one could be guessed from one captured message).
+pub const MIN_SECRET: usize = 16;
+
+/// A sealed message whose time is further than this from the receiver's clock is refused
+/// (node clocks must agree within it; tm retransmits a KDMQ request for at most ~32 s).
+pub const FRESH_MS: u64 = 60_000;
 
 /// The dmq peer name (the R-URI user of our KDMQ requests).
 pub const PEER: &str = "keepalive";
@@ -58,15 +82,26 @@ pub enum Mode {
 }
 
 kamailio::shm_safe! {
-    /// Which peers have a destination: bit `i` = membership slot `i`; `seen` marks the bits
-    /// set in the digest round being received.
+    /// Which peers have a destination (one this node has too): bit `i` = membership slot
+    /// `i`; `seen` marks the bits set in the digest round being received.
     #[derive(Clone, Copy, Default)]
     struct Have {
         bits: u32,
         seen: u32,
         /// Peers whose last shared view of the destination is down (shown by RPC).
         down: u32,
+        /// When this node last sent its state again to outbid a peer's (monotonic ms).
+        resent_ms: u64,
+        /// The prober's last digest was out of step ([`epoch::takes`]).
+        behind: bool,
     }
+}
+
+/// The secrets: `sign` seals what this node sends; a message sealed with any of `accept`
+/// (which holds `sign`) is taken.
+struct Keys {
+    sign: Key,
+    accept: Vec<Key>,
 }
 
 struct Cluster {
@@ -74,6 +109,7 @@ struct Cluster {
     replicate_adds: bool,
     id: u64,
     period_ms: u64,
+    keys: Option<Keys>,
     members: ShmMutex<Members>,
     have: ShmMap<Have>,
 }
@@ -90,6 +126,30 @@ fn random_id() -> u64 {
     kamailio::random::u64() | 1
 }
 
+/// The secrets set by `dmq_secret` and `dmq_secret_accept`.
+fn keys() -> Result<Option<Keys>, String> {
+    let (sign, other) = (DMQ_SECRET.get(), DMQ_SECRET_ACCEPT.get());
+    for (name, s) in [("dmq_secret", sign), ("dmq_secret_accept", other)] {
+        if !s.is_empty() && s.len() < MIN_SECRET {
+            return Err(format!("{name} must be at least {MIN_SECRET} bytes long"));
+        }
+    }
+    if sign.is_empty() {
+        return match other.is_empty() {
+            true => Ok(None),
+            false => Err("dmq_secret_accept needs dmq_secret".into()),
+        };
+    }
+    let mut accept = vec![Key::new(sign)];
+    if !other.is_empty() {
+        accept.push(Key::new(other));
+    }
+    Ok(Some(Keys {
+        sign: Key::new(sign),
+        accept,
+    }))
+}
+
 /// Reads `dmq`, binds dmq and makes the shared state; call in mod_init after the table.
 pub fn init(interval_ms: u32) -> Result<(), String> {
     let mode = match DMQ.get() {
@@ -98,6 +158,7 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
         2 => Mode::EveryNode,
         v => return Err(format!("dmq must be 0, 1 or 2 (got {v})")),
     };
+    let keys = keys()?;
     dmq::bind(
         PEER,
         "keepalive destination state",
@@ -112,14 +173,20 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
         replicate_adds: DMQ_REPLICATE_ADDS.get() != 0,
         id: random_id(),
         period_ms: u64::from(interval_ms.max(1000)),
+        keys,
         members,
         have: ShmMap::new()?,
     };
     log::info!(
-        "cluster mode {mode:?}: node {:016x}, digest every {} ms, a silent node is gone after {} ms",
+        "cluster mode {mode:?}: node {:016x}, digest every {} ms, a silent node is gone after {} ms, messages {}",
         c.id,
         c.period_ms,
-        c.period_ms * membership::TIMEOUT_PERIODS
+        c.period_ms * membership::TIMEOUT_PERIODS,
+        match &c.keys {
+            Some(k) if k.accept.len() > 1 => "sealed with dmq_secret (dmq_secret_accept taken too)",
+            Some(_) => "sealed with dmq_secret",
+            None => "not authenticated: gate KDMQ by source in the cfg (README, Security)",
+        }
     );
     let _ = CLUSTER.set(c);
     Ok(())
@@ -167,15 +234,87 @@ impl View {
     /// The node that probes the destination with hash `h`, as this node sees it.
     pub fn prober_of(&self, h: u64) -> Option<u64> {
         let c = CLUSTER.get()?;
+        hrw::winner(h, self.peers_with(c, h).chain([c.id]))
+    }
+
+    /// The live peers whose last complete digest listed the destination with hash `h`.
+    fn peers_with<'a>(&'a self, c: &Cluster, h: u64) -> impl Iterator<Item = u64> + 'a {
         let have = c.have.lock();
         let bits = have.find(&h.to_le_bytes()).map_or(0, |i| have.get(i).bits);
         drop(have);
-        let peers = self
-            .live
+        self.live
             .iter()
-            .filter(|(slot, _)| bits & (1 << slot) != 0)
-            .map(|&(_, id)| id);
-        hrw::winner(h, peers.chain([c.id]))
+            .filter(move |(slot, _)| bits & (1 << slot) != 0)
+            .map(|&(_, id)| id)
+    }
+
+    /// The node whose state of the destination with hash `h` this node takes, when it does
+    /// not probe it: the prober, or while this node is not ready yet, the prober among the
+    /// peers.
+    fn source_of(&self, h: u64) -> Option<u64> {
+        let c = CLUSTER.get()?;
+        match self.ready {
+            true => self.prober_of(h).filter(|&p| p != c.id),
+            false => hrw::winner(h, self.peers_with(c, h)),
+        }
+    }
+
+    /// Whether this node, which does not probe the destination with hash `h` (change count
+    /// `local`), takes `sender`'s state of it: from its prober only, at a plausible count
+    /// (`digest`: in a digest).
+    pub fn takes(&self, h: u64, local: u16, sender: u64, digest: bool, sh: &Shared) -> bool {
+        let Some(c) = CLUSTER.get() else {
+            return false;
+        };
+        if self.source_of(h) != Some(sender) {
+            return false;
+        }
+        let mut have = c.have.lock();
+        let Some(i) = have.find(&h.to_le_bytes()) else {
+            return false;
+        };
+        epoch::takes(local, sh.epoch, digest, &mut have.get_mut(i).behind)
+    }
+
+    /// This node probes the destination with hash `h` (change count `local`, state
+    /// `state`) and `sender` shared its own state of it: the count this node takes and
+    /// whether to send its state again (at most once a period per destination; only for
+    /// live members, or a message that claims this node's id).
+    pub fn outbid(
+        &self,
+        h: u64,
+        local: u16,
+        state: i32,
+        sender: u64,
+        sh: &Shared,
+    ) -> Option<(u16, bool)> {
+        let c = CLUSTER.get()?;
+        if sender != c.id && !self.live.iter().any(|&(_, id)| id == sender) {
+            return None;
+        }
+        let unknown = crate::state::UNKNOWN as u8;
+        let (count, send) = epoch::outbid(
+            local,
+            state.clamp(0, 2) as u8,
+            c.id,
+            sh.epoch,
+            sh.state,
+            sender,
+            unknown,
+        )?;
+        if !send {
+            return Some((count, false));
+        }
+        let mut have = c.have.lock();
+        let now = monotonic_ms();
+        let due = match have.find(&h.to_le_bytes()) {
+            Some(i) if now.saturating_sub(have.get(i).resent_ms) >= c.period_ms => {
+                have.get_mut(i).resent_ms = now;
+                true
+            }
+            _ => false,
+        };
+        Some((count, due))
     }
 }
 
@@ -220,16 +359,35 @@ pub fn shared_of(d: &Dest, state: i32) -> Shared {
     }
 }
 
-fn send_all(bodies: Vec<Vec<u8>>, to: Option<&dmq::Sender>) {
+/// Sends the bodies (sealed with `dmq_secret` if set) to node `to`, or to every node.
+fn send_all(c: &Cluster, bodies: Vec<Vec<u8>>, to: Option<&dmq::Sender>) {
+    static CANNOT: Throttle = Throttle::new();
     for b in bodies {
+        let b = match &c.keys {
+            Some(k) => {
+                let stamp = Stamp {
+                    sent_ms: now_unix_ms(),
+                    counter: c.members.lock().next_sealed(),
+                };
+                codec::seal(b, &k.sign, stamp)
+            }
+            None => b,
+        };
         let r = match to {
             Some(s) => s.send(&b),
             None => dmq::broadcast(&b),
         };
         if let Err(e) = r {
-            log::warn!("cannot send a keepalive cluster message: {e}");
+            CANNOT.warn(format_args!("cannot send a keepalive cluster message: {e}"));
         }
     }
+}
+
+/// Unix time in ms (the time in sealed messages: node clocks must agree within [`FRESH_MS`]).
+fn now_unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Broadcasts a state change this node recorded (after the table lock is released).
@@ -241,7 +399,7 @@ pub fn publish(key: &[u8], shared: Shared) {
         dest: hrw::dest_hash(key),
         state: Some(shared),
     };
-    send_all(codec::encode_batches(Kind::Update, c.id, 0, &[e]), None);
+    send_all(c, codec::encode_batches(Kind::Update, c.id, 0, &[e]), None);
     stats::DMQ_UPDATES_SENT.inc();
 }
 
@@ -306,7 +464,7 @@ pub fn tick(now_ms: u64) {
         sweep(c, mask, true);
     }
     let round = ROUND.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-    send_all(digest_bodies(c, round, false), None);
+    send_all(c, digest_bodies(c, round, false), None);
 }
 
 /// Clears the bits `mask` of the peer table: in every record (`all`), or only where they
@@ -331,18 +489,80 @@ fn request_sync() {
         return;
     };
     log::info!("cluster: asking the peers for their state");
-    send_all(vec![codec::encode_sync_request(c.id)], None);
+    send_all(c, vec![codec::encode_sync_request(c.id)], None);
 }
 
 /// Logs the first unusable body a process gets; later ones at debug level.
 fn dropped(reason: &codec::DecodeError, len: usize) {
-    static LOGGED: AtomicBool = AtomicBool::new(false);
-    if !LOGGED.swap(true, Ordering::Relaxed) {
-        log::warn!(
-            "dropped a KDMQ body for peer {PEER} ({len} bytes): {reason} (logged once per process)"
-        );
-    } else {
-        log::debug!("dropped a KDMQ body ({len} bytes): {reason}");
+    static LOGGED: Throttle = Throttle::new();
+    LOGGED.warn(format_args!(
+        "dropped a KDMQ body for peer {PEER} ({len} bytes): {reason}"
+    ));
+}
+
+/// Why a message from the network was not taken (each kind logged through its throttle).
+#[derive(Clone, Copy, Debug)]
+enum Refusal {
+    UnknownNode,
+    Unsealed,
+    NoSecretHere,
+    BadMac,
+    Stale,
+    Replay,
+    OwnId,
+    Join(membership::Refused),
+    SyncTooSoon,
+}
+
+fn refused(r: Refusal, m: &Message) {
+    static LINES: [Throttle; 9] = [const { Throttle::new() }; 9];
+    let (i, why) = match r {
+        Refusal::UnknownNode => (
+            0,
+            "its From names no dmq node (gate KDMQ by source: README, Security)".to_string(),
+        ),
+        Refusal::Unsealed => (1, "not sealed, and dmq_secret is set here".into()),
+        Refusal::NoSecretHere => (2, "sealed, and no dmq_secret is set here".into()),
+        Refusal::BadMac => (
+            3,
+            "its seal does not verify with dmq_secret (or dmq_secret_accept)".into(),
+        ),
+        Refusal::Stale => (
+            4,
+            format!(
+                "sealed more than {} s away from this node's clock",
+                FRESH_MS / 1000
+            ),
+        ),
+        Refusal::Replay => (5, "a replay (its counter was seen)".into()),
+        Refusal::OwnId => (6, "it claims this node's id".into()),
+        Refusal::Join(why) => (7, format!("a new node id refused: {why}")),
+        Refusal::SyncTooSoon => (
+            8,
+            "a sync request less than a period after the last from that node".into(),
+        ),
+    };
+    LINES[i].warn(format_args!(
+        "cluster: ignored a {:?} from node {:016x}: {why}",
+        m.kind, m.sender
+    ));
+}
+
+/// Checks a message's seal against the secrets: `Err` if it must be dropped.
+fn check_seal(c: &Cluster, body: &[u8], m: &Message) -> Result<(), Refusal> {
+    match (&c.keys, m.stamp) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(Refusal::NoSecretHere),
+        (Some(_), None) => Err(Refusal::Unsealed),
+        (Some(k), Some(stamp)) => {
+            if !k.accept.iter().any(|key| key.verifies(body)) {
+                return Err(Refusal::BadMac);
+            }
+            if now_unix_ms().abs_diff(stamp.sent_ms) > FRESH_MS {
+                return Err(Refusal::Stale);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -355,23 +575,37 @@ fn on_message(body: &[u8], from: &dmq::Sender) {
         Ok(m) => m,
         Err(e) => return dropped(&e, body.len()),
     };
-    if m.sender == c.id {
-        return;
+    if let Err(r) = admit(c, body, &m, from) {
+        refused(r, &m);
     }
+}
+
+/// Acts on a decoded message if it passes every check (module doc); `Err`: why not.
+fn admit(c: &Cluster, body: &[u8], m: &Message, from: &dmq::Sender) -> Result<(), Refusal> {
+    let node = from.node_key().ok_or(Refusal::UnknownNode)?;
+    check_seal(c, body, m)?;
     let now = monotonic_ms();
-    let slot = {
-        let mut members = c.members.lock();
-        let Some(slot) = members.touch(m.sender, now) else {
-            log::warn!(
-                "cluster: more than {} peers, node {:016x} ignored",
-                membership::MAX_NODES,
-                m.sender
-            );
-            return;
-        };
-        let outcome = m.part.map(|p| members.part(slot, p.round, p.part, p.parts));
-        (slot, outcome)
-    };
+    let mut members = c.members.lock();
+    if let Some(stamp) = m.stamp {
+        if !members.fresh_counter(m.sender, stamp.counter, now) {
+            return Err(Refusal::Replay);
+        }
+    }
+    if m.sender == c.id {
+        // never sent by this node (dmq does not send a node its own messages): forged or
+        // replayed; a state it claims for what this node probes is outbid (sent again)
+        drop(members);
+        if matches!(m.kind, Kind::Update | Kind::Digest) {
+            apply(c, m);
+        }
+        return Err(Refusal::OwnId);
+    }
+    let slot = members
+        .touch(m.sender, node, now, c.period_ms)
+        .map_err(Refusal::Join)?;
+    let outcome = m.part.map(|p| members.part(slot, p.round, p.part, p.parts));
+    let sync = m.kind == Kind::SyncRequest && members.sync_due(node, now, c.period_ms);
+    drop(members);
     match m.kind {
         Kind::Add | Kind::Del => {
             if let Some(d) = &m.dest {
@@ -379,31 +613,44 @@ fn on_message(body: &[u8], from: &dmq::Sender) {
             }
         }
         Kind::SyncRequest => {
+            if !sync {
+                return Err(Refusal::SyncTooSoon);
+            }
             let round = ROUND.load(Ordering::Relaxed);
-            send_all(digest_bodies(c, round, true), Some(from));
+            send_all(c, digest_bodies(c, round, true), Some(from));
         }
         Kind::Digest => {
-            mark(c, slot.0, &m);
-            if slot.1 == Some(PartOutcome::MarkAndSweep) {
-                sweep(c, 1 << slot.0, false);
+            mark(c, slot, m);
+            if outcome == Some(PartOutcome::MarkAndSweep) {
+                sweep(c, 1 << slot, false);
             }
-            apply(c, &m);
+            apply(c, m);
         }
         Kind::Update => {
             stats::DMQ_UPDATES_RECEIVED.add(m.entries.len() as i32);
-            mark(c, slot.0, &m);
-            apply(c, &m);
+            mark(c, slot, m);
+            apply(c, m);
         }
     }
+    Ok(())
 }
 
-/// Sets slot `slot`'s bit for the destinations of a digest part or update.
+/// Sets slot `slot`'s bit for the destinations of a digest part or update that this node
+/// has (the others are none of its business: recording them would let a sender fill shm).
 fn mark(c: &Cluster, slot: usize, m: &Message) {
     let bit = 1u32 << slot;
+    let known: Vec<&Entry> = {
+        let dests = table().dests.lock();
+        m.entries
+            .iter()
+            .filter(|e| index_of(&dests, e.dest).is_some())
+            .collect()
+    };
     let mut have = c.have.lock();
-    for e in &m.entries {
+    for e in known {
         let Ok((i, _)) = have.insert(&e.dest.to_le_bytes(), Have::default()) else {
-            log::warn!("cluster: out of shm for the peer table");
+            static FULL: Throttle = Throttle::new();
+            FULL.warn(format_args!("cluster: out of shm for the peer table"));
             return;
         };
         let h = have.get_mut(i);
@@ -432,17 +679,17 @@ fn apply(c: &Cluster, m: &Message) {
         .filter_map(|e| e.state.map(|s| (e.dest, s)))
         .collect();
     if !states.is_empty() {
-        crate::prober::apply_shared(&states, m.sender);
+        crate::prober::apply_shared(&states, m.sender, m.kind == Kind::Digest);
     }
 }
 
 /// Sends a destination added (`add`) or deleted through the config or RPC to the other
-/// nodes (`dmq_replicate_adds`); API registrations never come here.
+/// nodes (`dmq_replicate_adds`); API registrations never come here, nor `_params`.
 pub fn replicate(add: bool, uri: &[u8], owner: &[u8]) {
     let Some(c) = CLUSTER.get() else {
         return;
     };
-    if !c.replicate_adds {
+    if !c.replicate_adds || owner == crate::table::PARAMS_OWNER {
         return;
     }
     let d = codec::Replicated {
@@ -450,35 +697,33 @@ pub fn replicate(add: bool, uri: &[u8], owner: &[u8]) {
         owner: owner.to_vec(),
     };
     match codec::encode_replicated(add, c.id, &d) {
-        Some(b) => send_all(vec![b], None),
+        Some(b) => send_all(c, vec![b], None),
         None => log::warn!("cluster: destination too long to replicate"),
     }
 }
 
-/// Applies an add or delete replicated by a peer (not sent on again).
+/// Applies an add or delete replicated by a peer (not sent on again): only what a peer can
+/// have sent (never `_params`, never an API registration, never a registration's callbacks).
 fn replay(c: &Cluster, add: bool, d: &codec::Replicated) {
+    static REFUSED: Throttle = Throttle::new();
     if !c.replicate_adds {
         return;
     }
     let uri = String::from_utf8_lossy(&d.uri);
+    let owner = String::from_utf8_lossy(&d.owner);
     let r = if add {
-        crate::table::add(
-            &d.uri,
-            &d.owner,
-            None,
-            kamailio::ka_api::ForeignCallbacks::NONE,
-            false,
-        )
+        crate::table::add_replicated(&d.uri, &d.owner)
     } else {
-        crate::table::del(&d.uri, &d.owner)
+        crate::table::del_replicated(&d.uri, &d.owner)
     };
+    let what = if add { "add" } else { "delete" };
     match r {
-        Ok(()) => log::info!(
-            "cluster: {} {uri} for {} as a peer did",
-            if add { "added" } else { "deleted" },
-            String::from_utf8_lossy(&d.owner)
-        ),
-        Err(e) => log::debug!("cluster: replicated change of {uri} not applied: {e}"),
+        Ok(true) => log::info!("cluster: {what} of {uri} for {owner} as a peer did"),
+        Ok(false) => {}
+        Err(e @ crate::table::Error::Protected) => REFUSED.warn(format_args!(
+            "cluster: replicated {what} of {uri} for {owner} refused: {e}"
+        )),
+        Err(e) => log::debug!("cluster: replicated {what} of {uri} not applied: {e}"),
     }
 }
 
