@@ -19,7 +19,7 @@ use common::cluster::*;
 use common::uas::{Answer, Uas};
 use common::{Kamailio, SipTcp};
 use std::collections::BTreeMap;
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -84,14 +84,19 @@ impl Forger {
     /// Sends `body` to node `k`; waits (up to 3 s) for dmq's reply, so the node worked on
     /// it before the next one comes. True if the reply came.
     fn send(&mut self, k: &Kamailio, body: &[u8]) -> bool {
+        self.request(k.addr(), body).is_some()
+    }
+
+    /// Sends a KDMQ request with `body` to `to`; the status code of the reply, if one came
+    /// within 3 s.
+    fn request(&mut self, to: SocketAddr, body: &[u8]) -> Option<u16> {
         self.seq += 1;
         let local = self.sock.local_addr().unwrap();
         let call_id = format!("forged-{}-{}", local.port(), self.seq);
-        let p = k.port;
         let mut msg = format!(
-            "KDMQ sip:keepalive@127.0.0.1:{p} SIP/2.0\r\n\
+            "KDMQ sip:keepalive@{to} SIP/2.0\r\n\
              Via: SIP/2.0/UDP {local};branch=z9hG4bKf{}x{}\r\n\
-             From: <{}>;tag=f{}\r\nTo: <sip:keepalive@127.0.0.1:{p}>\r\nCall-ID: {call_id}\r\n\
+             From: <{}>;tag=f{}\r\nTo: <sip:keepalive@{to}>\r\nCall-ID: {call_id}\r\n\
              CSeq: 1 KDMQ\r\nMax-Forwards: 1\r\nContent-Type: application/x-keepalive\r\n\
              Content-Length: {}\r\n\r\n",
             local.port(),
@@ -102,17 +107,18 @@ impl Forger {
         )
         .into_bytes();
         msg.extend_from_slice(body);
-        self.sock.send_to(&msg, k.addr()).unwrap();
+        self.sock.send_to(&msg, to).unwrap();
         let deadline = Instant::now() + Duration::from_secs(3);
         let mut buf = vec![0u8; 65_536];
         while Instant::now() < deadline {
             if let Ok(n) = self.sock.recv(&mut buf) {
-                if String::from_utf8_lossy(&buf[..n]).contains(&call_id) {
-                    return true;
+                let text = String::from_utf8_lossy(&buf[..n]);
+                if text.contains(&call_id) {
+                    return text.split_whitespace().nth(1).and_then(|c| c.parse().ok());
                 }
             }
         }
-        false
+        None
     }
 
     /// Sends every body to node `k`, each after the reply to the one before.
@@ -704,4 +710,69 @@ fn a_node_alone_for_one_interval_probes_everything() {
         s.len() == 20 && s.values().all(|&v| v == 1)
     }));
     assert_eq!(stat(&k, "destinations_probed_here"), 20);
+}
+
+#[test]
+fn the_example_cluster_gates_kdmq_by_source_on_its_own_socket() {
+    // examples/cluster as it is: three nodes on 127.0.0.1-3 (SIP 5071-5073, KDMQ 5090),
+    // monitoring each other
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cluster");
+    let nodes: Vec<Kamailio> = (1..=3)
+        .map(|n| {
+            Kamailio::start_file(
+                &format!("example{n}"),
+                &root.join(format!("node{n}.cfg")),
+                5070 + n as u16,
+                std::path::Path::new(&format!("/tmp/kamailio-rs_node{n}_ctl")),
+            )
+        })
+        .collect();
+    let all_up = |k: &Kamailio| {
+        let s = states(k, 3);
+        s.len() == 3 && s.values().all(|&v| v == 1)
+    };
+    assert!(
+        wait_for(30, || nodes.iter().all(all_up)),
+        "the example's nodes see all up"
+    );
+    // one prober per destination once the three know each other
+    assert!(
+        wait_for(20, || nodes
+            .iter()
+            .map(|k| stat(k, "destinations_probed_here"))
+            .sum::<i64>()
+            == 3),
+        "probed here: {:?}",
+        nodes
+            .iter()
+            .map(|k| stat(k, "destinations_probed_here"))
+            .collect::<Vec<_>>()
+    );
+    // KDMQ from outside the cluster's list, or on the public socket: refused by the cfg
+    let update = codec::encode_batches(
+        Kind::Update,
+        fake_id(1),
+        0,
+        &[Entry {
+            dest: hrw::dest_hash(b"sip:127.0.0.2:5072"),
+            state: Some(Shared {
+                state: 2,
+                epoch: 2,
+                ..Shared::default()
+            }),
+        }],
+    )
+    .remove(0);
+    let kdmq: SocketAddr = "127.0.0.1:5090".parse().unwrap();
+    let public: SocketAddr = "127.0.0.1:5071".parse().unwrap();
+    let mut outsider = Forger::new("127.0.0.9", "sip:127.0.0.9:5090");
+    assert_eq!(outsider.request(kdmq, &update), Some(403));
+    assert_eq!(outsider.request(public, &update), Some(403));
+    // a node's address from another port than its KDMQ socket's
+    let mut spoof = Forger::new("127.0.0.2", "sip:127.0.0.2:5090");
+    assert_eq!(spoof.request(kdmq, &update), Some(403));
+    assert_eq!(spoof.request(public, &update), Some(403));
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(nodes.iter().all(all_up));
+    assert!(nodes.iter().all(|k| k.log_count("is down") == 0));
 }

@@ -177,6 +177,45 @@ impl Kamailio {
         Self::launch_on(tag, cfg, false, 64, port)
     }
 
+    /// Starts Kamailio on a cfg file of the repository as it is (an example), with `-L` so
+    /// that it finds the built modules before the stock ones; `port` is its SIP port and
+    /// `ctl` the binrpc socket the file names.
+    pub fn start_file(
+        tag: &str,
+        cfg: &std::path::Path,
+        port: u16,
+        ctl: &std::path::Path,
+    ) -> Kamailio {
+        let dir = tempdir::Dir::new(tag);
+        let log = dir.path().join("kamailio.log");
+        let path = format!(
+            "{}:{}",
+            modules_dir().display(),
+            stock_modules_dir().display()
+        );
+        let child = Command::new("kamailio")
+            .arg("-f")
+            .arg(cfg)
+            .args(["-DD", "-E", "-M", "8", "-m", "64", "-L", &path, "-Y"])
+            .arg(dir.path())
+            .arg("-w")
+            .arg(dir.path())
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start kamailio");
+        let mut k = Kamailio {
+            child,
+            dir,
+            port,
+            ctl: ctl.to_path_buf(),
+            log,
+        };
+        k.wait_ready().unwrap_or_else(|log| panic!("{log}"));
+        k
+    }
+
     /// Starts on a port picked by `port()`; when something else took that port between the
     /// pick and Kamailio's bind, starts again on another one.
     fn launch(tag: &str, cfg: Config, netns: bool, shm_mb: u32) -> Kamailio {
