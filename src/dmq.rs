@@ -10,6 +10,10 @@
 //! The API used here (`dmq_api_t`, `dmq_peer_t`, `peer_reponse_t`, `dmq_resp_cback_t`) is
 //! the same in 5.6 and 6.0 (src/compat.rs); the node (`dmq_node_t`) stays opaque: only
 //! passed back to dmq, never read.
+//!
+//! The node dmq passes to the peer's callback is the one the request's From names, or NULL;
+//! but when a From does not parse, dmq's worker passes the node of its previous request (its
+//! variable is not reset, 5.6 to 6.1): [`Sender::node_key`] is `None` then.
 
 use std::ffi::c_int;
 use std::marker::PhantomData;
@@ -182,8 +186,17 @@ unsafe extern "C" fn peer_callback(
         let (Some(msg), Some(resp)) = (unsafe { msg.as_mut() }, unsafe { resp.as_mut() }) else {
             return 0;
         };
+        // dmq's worker does not reset its node between requests: when a request's From does
+        // not parse, it hands over the node of the request before; a sender counts as a
+        // node only with a From that parsed
+        // SAFETY: `from` is NULL or the request's parsed From header field.
+        let from_parsed = unsafe { msg.from.as_ref() }.is_some_and(|h| !h.parsed.is_null());
         let sender = Sender {
-            node,
+            node: if from_parsed {
+                node
+            } else {
+                std::ptr::null_mut()
+            },
             _call: PhantomData,
         };
         let (Some(h), Some(b)) = (ON_MESSAGE.get(), DMQ.get()) else {

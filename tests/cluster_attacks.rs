@@ -59,6 +59,7 @@ event_route[keepalive:dst-down] {
 /// with a From URI of its choosing (a dmq node's, to pass for it).
 struct Forger {
     sock: UdpSocket,
+    /// The From header's value.
     from: String,
     seq: u32,
 }
@@ -70,7 +71,7 @@ impl Forger {
             .unwrap();
         Forger {
             sock,
-            from: from.to_string(),
+            from: format!("<{from}>;tag=f"),
             seq: 0,
         }
     }
@@ -96,7 +97,7 @@ impl Forger {
         let mut msg = format!(
             "KDMQ sip:keepalive@{to} SIP/2.0\r\n\
              Via: SIP/2.0/UDP {local};branch=z9hG4bKf{}x{}\r\n\
-             From: <{}>;tag=f{}\r\nTo: <sip:keepalive@{to}>\r\nCall-ID: {call_id}\r\n\
+             From: {}{}\r\nTo: <sip:keepalive@{to}>\r\nCall-ID: {call_id}\r\n\
              CSeq: 1 KDMQ\r\nMax-Forwards: 1\r\nContent-Type: application/x-keepalive\r\n\
              Content-Length: {}\r\n\r\n",
             local.port(),
@@ -361,6 +362,16 @@ fn forgeries_change_nothing_in_an_unauthenticated_cluster() {
             replicated(true, ids[0], &dest_uri(1, u), "api"),
         ],
     );
+    // dmq keeps the node of the request before when a request's From does not parse: a
+    // real node's message, then one from no node with a broken From
+    let mut node1 = Forger::as_node(1, &k1);
+    let mut broken = Forger::new("127.0.0.9", "sip:127.0.0.9:5999");
+    broken.from = "\"unterminated <sip:127.0.0.9:5999>;tag=".into();
+    for i in 0..5 {
+        node1.send_all(&k3, &codec::encode_batches(Kind::Update, ids[0], 0, &[]));
+        let uri = format!("sip:stale{i}@127.0.0.1:{u}");
+        broken.send_all(&k3, &[replicated(true, ids[0], &uri, "ops")]);
+    }
     let adds: Vec<Vec<u8>> = (0..50)
         .map(|i| replicated(true, ids[0], &format!("sip:victim{i}@127.0.0.1:{u}"), "ops"))
         .collect();
@@ -477,6 +488,14 @@ fn forgeries_change_nothing_in_an_unauthenticated_cluster() {
     }
     if get_field(&k3, &format!("sip:victim0@127.0.0.1:{u}"), "ops", "uri").is_some() {
         bad.push("node 3: a forged add from no node was made".into());
+    }
+    let stale = (0..5)
+        .filter(|i| get_field(&k3, &format!("sip:stale{i}@127.0.0.1:{u}"), "ops", "uri").is_some())
+        .count();
+    if stale > 0 {
+        bad.push(format!(
+            "node 3: {stale} adds with a broken From were taken for node 1's"
+        ));
     }
     // the API user's callback still works: one call per real change
     uas.set(Answer::Code(503));
