@@ -542,9 +542,16 @@ fn refused(r: Refusal, m: &Message) {
             "a sync request less than a period after the last from that node".into(),
         ),
     };
+    let kind = match m.kind {
+        Kind::Update => "state update",
+        Kind::Digest => "digest",
+        Kind::SyncRequest => "sync request",
+        Kind::Add => "replicated add",
+        Kind::Del => "replicated delete",
+    };
     LINES[i].warn(format_args!(
-        "cluster: ignored a {:?} from node {:016x}: {why}",
-        m.kind, m.sender
+        "cluster: ignored a {kind} from node {:016x}: {why}",
+        m.sender
     ));
 }
 
