@@ -509,13 +509,12 @@ enum Refusal {
     BadMac,
     Stale,
     Replay,
-    OwnId,
     Join(membership::Refused),
     SyncTooSoon,
 }
 
 fn refused(r: Refusal, m: &Message) {
-    static LINES: [Throttle; 9] = [const { Throttle::new() }; 9];
+    static LINES: [Throttle; 8] = [const { Throttle::new() }; 8];
     let (i, why) = match r {
         Refusal::UnknownNode => (
             0,
@@ -535,10 +534,9 @@ fn refused(r: Refusal, m: &Message) {
             ),
         ),
         Refusal::Replay => (5, "a replay (its counter was seen)".into()),
-        Refusal::OwnId => (6, "it claims this node's id".into()),
-        Refusal::Join(why) => (7, format!("a new node id refused: {why}")),
+        Refusal::Join(why) => (6, format!("a new node id refused: {why}")),
         Refusal::SyncTooSoon => (
-            8,
+            7,
             "a sync request less than a period after the last from that node".into(),
         ),
     };
@@ -599,13 +597,16 @@ fn admit(c: &Cluster, body: &[u8], m: &Message, from: &dmq::Sender) -> Result<()
         }
     }
     if m.sender == c.id {
-        // never sent by this node (dmq does not send a node its own messages): forged or
-        // replayed; a state it claims for what this node probes is outbid (sent again)
+        // this node's own message: dmq sends a node whose notification address is itself its
+        // own broadcasts, and a forger may use its id. Nothing else counts, but a state it
+        // claims for what this node probes is outbid (sent again; nothing to do for a real
+        // one of this node's)
         drop(members);
         if matches!(m.kind, Kind::Update | Kind::Digest) {
             apply(c, m);
         }
-        return Err(Refusal::OwnId);
+        log::debug!("cluster: a {:?} in this node's own name: ignored", m.kind);
+        return Ok(());
     }
     let slot = members
         .touch(m.sender, node, now, c.period_ms)
