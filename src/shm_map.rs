@@ -35,6 +35,8 @@ const KEY_CLASSES: usize = MAX_KEY / 8;
 /// whose indices fit in `IDX_BITS`.
 const CHUNK: usize = 1024;
 const MAX_CHUNKS: usize = 4096;
+/// Records a map holds at most.
+pub const CAPACITY: usize = CHUNK * MAX_CHUNKS;
 const IDX_BITS: u32 = 22;
 const IDX_MASK: u32 = (1 << IDX_BITS) - 1;
 /// Key arena: words per chunk and chunks at most (256 MiB of keys).

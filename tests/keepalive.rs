@@ -427,7 +427,7 @@ fn bad_modparams_refuse_to_start() {
             "ping_interval must be from 1 to 4294967 (got 0)",
         ),
         (
-            "modparam(\"keepalive\", \"max_destinations\", -1)",
+            "modparam(\"keepalive\", \"max_destinations\", -2)",
             "max_destinations must be from 0 to",
         ),
         (
