@@ -131,6 +131,11 @@ void krs_pkg_free(void *p)
 	pkg_free(p);
 }
 
+unsigned long krs_pkg_available(void)
+{
+	return pkg_available();
+}
+
 int krs_event_route_lookup(const char *name)
 {
 	int rt = route_lookup(&event_rt, (char *)name);

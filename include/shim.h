@@ -71,6 +71,8 @@ void *krs_shm_malloc(unsigned long size);
 void krs_shm_free(void *p);
 void *krs_pkg_malloc(unsigned long size);
 void krs_pkg_free(void *p);
+/* free pkg memory of this process, in bytes (0 when the build has no pkg manager) */
+unsigned long krs_pkg_available(void);
 
 
 
