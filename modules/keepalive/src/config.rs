@@ -56,6 +56,10 @@ pub struct Settings {
     /// 0: unlimited.
     pub max_destinations: u32,
     pub ping_with_tm: bool,
+    /// Retransmission intervals of stateless UDP pings (RFC 3261's T1 and T2), ms: tm's
+    /// `retr_timer1`/`retr_timer2`, or 500/4000 without tm.
+    pub t1_ms: u32,
+    pub t2_ms: u32,
 }
 
 static SETTINGS: OnceCell<Settings> = OnceCell::new();
@@ -97,6 +101,9 @@ pub fn init() -> Result<(), String> {
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
         max_destinations: 0,
         ping_with_tm: ranged("ping_with_tm", PING_WITH_TM.get(), 0, 1)? == 1,
+        // tm keeps these two in ms (its other timers turn into ticks)
+        t1_ms: tm_ms("retr_timer1", 500),
+        t2_ms: tm_ms("retr_timer2", 4_000),
     };
     let s = Settings {
         max_destinations: match MAX_DESTINATIONS.get() {
@@ -142,6 +149,13 @@ fn derived_max(s: &Settings) -> (u32, u64) {
     };
     let max = kamailio::shm::size() / SHM_SHARE_DIV / per;
     (max.clamp(1, kamailio::shm_map::CAPACITY as u64) as u32, per)
+}
+
+/// A tm timer parameter kept in ms (at least 10), or `default` without tm.
+fn tm_ms(name: &str, default: u32) -> u32 {
+    kamailio::module::foreign_int_param("tm", name)
+        .and_then(|v| u32::try_from(v).ok())
+        .map_or(default, |v| v.max(10))
 }
 
 /// The `destination` modparam: remembered until mod_init.
