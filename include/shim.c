@@ -13,6 +13,7 @@
 #include "core/compiler_opt.h"
 #include "core/timer.h"
 #include "core/socket_info.h"
+#include "core/parser/parse_cseq.h"
 
 int krs_log_enabled(int level, const char *mname, int mnlen)
 {
@@ -129,6 +130,11 @@ void *krs_pkg_malloc(unsigned long size)
 void krs_pkg_free(void *p)
 {
 	pkg_free(p);
+}
+
+unsigned long krs_pkg_available(void)
+{
+	return pkg_available();
 }
 
 int krs_event_route_lookup(const char *name)
@@ -293,4 +299,19 @@ int krs_reply_callid(struct sip_msg *msg, str *callid)
 		return -1;
 	*callid = msg->callid->body;
 	return msg->first_line.u.reply.statuscode;
+}
+
+int krs_reply_ids(struct sip_msg *msg, str *branch, str *cseq_num, str *cseq_method,
+		int *proto)
+{
+	if (msg->via1 == NULL || msg->via1->branch == NULL)
+		return -1;
+	if (parse_headers(msg, HDR_CSEQ_F, 0) < 0 || msg->cseq == NULL
+			|| msg->cseq->parsed == NULL)
+		return -1;
+	*branch = msg->via1->branch->value;
+	*cseq_num = get_cseq(msg)->number;
+	*cseq_method = get_cseq(msg)->method;
+	*proto = msg->rcv.proto;
+	return 0;
 }

@@ -71,6 +71,8 @@ void *krs_shm_malloc(unsigned long size);
 void krs_shm_free(void *p);
 void *krs_pkg_malloc(unsigned long size);
 void krs_pkg_free(void *p);
+/* free pkg memory of this process, in bytes (0 when the build has no pkg manager) */
+unsigned long krs_pkg_available(void);
 
 
 
@@ -86,6 +88,10 @@ void krs_counter_add(unsigned short id, int n);
 int krs_msg_send_buffer(struct dest_info *dst, char *buf, int len);
 /* a reply's Call-ID body (parsing the headers up to it) and status code; -1 if none */
 int krs_reply_callid(struct sip_msg *msg, str *callid);
+/* a reply's top Via branch, CSeq number and method, and the transport (PROTO_*) it came
+ * over; 0, or -1 when one of them is missing or malformed */
+int krs_reply_ids(struct sip_msg *msg, str *branch, str *cseq_num, str *cseq_method,
+		int *proto);
 
 /* PARAM_USE_FUNC is an expression bindgen cannot evaluate */
 extern const unsigned int krs_param_use_func;

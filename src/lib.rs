@@ -52,6 +52,7 @@ pub mod random;
 pub mod rpc;
 pub mod rpc_args;
 pub mod rpc_page;
+pub mod rpc_transport;
 pub mod send;
 pub mod shm;
 pub mod shm_cache;

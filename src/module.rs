@@ -2,7 +2,7 @@
 //! RPC methods, KEMI exports and the init/child_init/destroy hooks. See [`crate::module!`].
 
 use std::cell::UnsafeCell;
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_uint, c_void, CString};
 
 use once_cell::sync::OnceCell;
 
@@ -455,4 +455,28 @@ pub unsafe fn call_str_param(
             }
         }
     })
+}
+
+/// An int modparam of another loaded module (`None` if the module or parameter is not
+/// there), as the module keeps it now: some modules convert theirs in their mod_init (ctl
+/// its sizes from KiB to bytes, tm some timers from ms to ticks), which runs in load order.
+pub fn foreign_int_param(module: &str, name: &str) -> Option<i32> {
+    let m = CString::new(module).ok()?;
+    let n = CString::new(name).ok()?;
+    // SAFETY: looks a module up by its NUL-terminated name in the core's list.
+    let md = unsafe { sys::find_module_by_name(m.as_ptr() as *mut c_char) };
+    if md.is_null() {
+        return None;
+    }
+    let mut ty: sys::modparam_t = 0;
+    // SAFETY: looks the parameter up in that module's export table; an int parameter's
+    // pointer is the module's own `int` variable.
+    let p = unsafe {
+        sys::find_param_export(md, n.as_ptr() as *mut c_char, sys::PARAM_INT as _, &mut ty)
+    };
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: an int modparam points to an int the module owns for its whole life.
+    Some(unsafe { std::ptr::read_volatile(p as *const c_int) })
 }

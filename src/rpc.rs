@@ -110,6 +110,20 @@ fn c_str_of(s: &[u8]) -> sys::str_ {
 }
 
 impl<'a> Rpc<'a> {
+    /// The transport's RPC API.
+    pub(crate) fn api(&self) -> &sys::rpc_t {
+        self.api
+    }
+
+    pub(crate) fn api_ptr(&self) -> *const sys::rpc_t {
+        self.api
+    }
+
+    /// The call's context, for the API's functions.
+    pub(crate) fn ctx_ptr(&self) -> *mut c_void {
+        self.ctx
+    }
+
     /// Replies with an error code and message.
     pub fn fault(&self, code: i32, msg: &str) {
         if let Some(f) = self.api.fault {

@@ -2,23 +2,19 @@
 //! that a fuzz target can include this file by `#[path]`); [`crate::rpc_page`] applies it to
 //! a call.
 
-/// At most this many entries go into one reply. Every top-level struct costs the ctl
-/// process (binrpc, `kamcmd`) one `binrpc_struct_max_body_size` pkg buffer (8 KiB by
-/// default) until the reply is sent, and two of ctl's 96-iovec send batches hold about 95
-/// structs: 100 entries are under 1 MiB of ctl's pkg and three send batches.
+/// A page (`limit`) holds at most this many entries; and on a transport that gives no room
+/// of its own ([`BOUND`]) one reply holds at most this many.
 pub const MAX_ENTRIES: usize = 100;
 
-/// At most this many bytes (as estimated by [`value_bytes`]/[`field_bytes`]) go into one
-/// reply: far below what every transport carries in one piece (a jsonrpcs datagram:
-/// 64 KiB over UDP; the unix socket buffer ctl writes into with a 10 ms timeout per batch
-/// and no retry: about 200 KiB; `kamcmd`: 128 KiB), with room for JSON's pretty printing.
+/// At most this many bytes (as estimated by [`field_bytes`]) go into one reply on a
+/// transport that gives no room of its own ([`BOUND`]): far below what any RPC transport
+/// carries in one piece.
 pub const MAX_REPLY_BYTES: usize = 40 * 1024;
 
-/// At most this many entries go into one reply of the jsonrpcs FIFO transport, which has
-/// no size limit of its own: the reply is built with the system's malloc (not pkg) and
-/// written to the client's FIFO with blocking writes (measured on 5.6.3: 30,000 entries in
-/// one reply with 8 MB of pkg).
-pub const MAX_FIFO_ENTRIES: usize = 50_000;
+/// At most this many entries go into one reply on the transports without a size limit of
+/// their own (the jsonrpcs FIFO: the reply is built with the system's malloc and written
+/// with blocking writes): what the module builds for one reply stays bounded.
+pub const MAX_WHOLE_ENTRIES: usize = 50_000;
 
 /// One RPC parameter as the transport gave it.
 #[derive(Clone, Copy, Debug)]
@@ -70,12 +66,24 @@ pub fn page(offset: Option<Arg>, limit: Option<Arg>) -> Result<Page, BadArg> {
     Ok(Page { offset, limit })
 }
 
-/// Estimated reply bytes of one string value: JSON escapes a quote, a backslash or a
-/// control byte in up to six bytes.
+/// How a transport writes a reply, for its size estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// jsonrpcs (srjson, pretty-printed by default): `\t\t\t"name":\t"value",\n`.
+    Json,
+    /// xmlrpc: `<member><name>name</name><value><string>value</string></value></member>`.
+    Xml,
+    /// ctl's binrpc: a name record and a value record per member, each a tag, up to four
+    /// length bytes and the bytes (strings with their NUL).
+    Binrpc,
+}
+
+/// Estimated reply bytes of one string value (an upper bound): JSON escapes a quote, a
+/// backslash or a control byte in up to six bytes, XML `&`, `<`, `>` in up to five.
 pub fn value_bytes(v: &[u8]) -> usize {
     v.iter()
         .map(|&b| {
-            if b == b'"' || b == b'\\' || b < 0x20 {
+            if b == b'"' || b == b'\\' || b < 0x20 || b == b'&' || b == b'<' || b == b'>' {
                 6
             } else {
                 1
@@ -89,40 +97,62 @@ pub fn int_bytes(v: i64) -> usize {
     v.to_string().len()
 }
 
-/// Estimated reply bytes of one struct member `name: value` whose value takes `value`
-/// bytes: name, value, quotes, separators, indentation (pretty JSON: `\t\t"name":\t"value",\n`)
-/// and binrpc's record headers.
-pub fn field_bytes(name: &str, value: usize) -> usize {
-    name.len() + value + 12
+/// Estimated reply bytes (an upper bound) of one struct member `name: value` whose value
+/// takes `value` bytes (`text`: a string, else a number), in `enc`.
+pub fn field_bytes(enc: Encoding, name: &str, value: usize, text: bool) -> usize {
+    name.len()
+        + value
+        + match (enc, text) {
+            // three tabs, the name's quotes, colon, tab, comma, newline (9), the value's
+            // quotes, and 1 to spare
+            (Encoding::Json, true) => 12,
+            (Encoding::Json, false) => 10,
+            // the member's tags (at most 62, with <string>), and 2 to spare
+            (Encoding::Xml, _) => 64,
+            // two tags, up to 4 length bytes each, two NULs
+            (Encoding::Binrpc, _) => 12,
+        }
+}
+
+/// Estimated bytes of one entry beyond its members: braces, indentation and separators
+/// (JSON: 7), the struct's tags (XML), the start and end tags (binrpc).
+pub fn entry_overhead(enc: Encoding) -> usize {
+    match enc {
+        Encoding::Json => 8,
+        Encoding::Xml => 40,
+        Encoding::Binrpc => 2,
+    }
 }
 
 /// What one reply may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bound {
+    /// Entries.
     pub entries: usize,
+    /// Estimated bytes of all entries together.
     pub bytes: usize,
+    /// Estimated bytes of one entry (binrpc: ctl's buffer of one top-level struct).
+    pub entry_max: usize,
+    pub enc: Encoding,
 }
 
-/// The bound of every transport but the jsonrpcs FIFO.
+/// The bound of a transport that gives no room of its own.
 pub const BOUND: Bound = Bound {
     entries: MAX_ENTRIES,
     bytes: MAX_REPLY_BYTES,
+    entry_max: usize::MAX,
+    enc: Encoding::Json,
 };
 
-/// The bound of the jsonrpcs FIFO transport.
-pub const FIFO_BOUND: Bound = Bound {
-    entries: MAX_FIFO_ENTRIES,
-    bytes: usize::MAX,
-};
-
-/// How many of the entries (each `sizes[i]` bytes) fit one reply under `b`: `Ok(all)`
-/// when all do, else `Err(n)` with the number that fit (at least 1 when there is one).
+/// How many of the entries (each `sizes[i]` bytes, as estimated in `b.enc`) fit one reply
+/// under `b`: `Ok(all)` when all do, else `Err(n)` with the number that fit (at least 1
+/// when there is one, unless it is larger than `b.entry_max`).
 pub fn fit(b: Bound, sizes: impl IntoIterator<Item = usize>) -> Result<usize, usize> {
     let mut total = 0usize;
     let mut n = 0usize;
     for s in sizes {
-        total = total.saturating_add(s.saturating_add(8));
-        if n >= b.entries || (n > 0 && total > b.bytes) {
+        total = total.saturating_add(s.saturating_add(entry_overhead(b.enc)));
+        if n >= b.entries || (n > 0 && total > b.bytes) || s > b.entry_max {
             return Err(n);
         }
         n += 1;
@@ -184,11 +214,29 @@ mod tests {
             "40 KiB: four of 10,000 bytes"
         );
         assert_eq!(fit(BOUND, [1 << 20]), Ok(1), "one entry always goes");
-        assert_eq!(fit(FIFO_BOUND, [1 << 20; 1000]), Ok(1000));
+        let whole = Bound {
+            entries: MAX_WHOLE_ENTRIES,
+            bytes: usize::MAX,
+            ..BOUND
+        };
+        assert_eq!(fit(whole, [1 << 20; 1000]), Ok(1000));
         assert_eq!(
-            fit(FIFO_BOUND, vec![300; MAX_FIFO_ENTRIES + 1]),
-            Err(MAX_FIFO_ENTRIES)
+            fit(whole, vec![300; MAX_WHOLE_ENTRIES + 1]),
+            Err(MAX_WHOLE_ENTRIES)
+        );
+        let ctl = Bound {
+            entries: 16_352,
+            bytes: usize::MAX,
+            entry_max: 8192,
+            enc: Encoding::Binrpc,
+        };
+        assert_eq!(fit(ctl, [300; 10_000]), Ok(10_000));
+        assert_eq!(
+            fit(ctl, [300, 9000, 300]),
+            Err(1),
+            "no struct beyond ctl's buffer"
         );
         assert_eq!(value_bytes(b"a\"b"), 8);
+        assert_eq!(value_bytes(b"a&b"), 8);
     }
 }

@@ -1,11 +1,14 @@
-//! Paged, bounded RPC replies: a listing (`[offset [limit]]`) replies with every entry asked
-//! for or, before anything is added, an error that says which request fits (one reply is
-//! bounded: [`rpc_args::MAX_ENTRIES`], [`rpc_args::MAX_REPLY_BYTES`], far below what any
-//! RPC transport carries). The pure parts are in [`rpc_args`]. A method that replies with
-//! a list of entries is declared with `rpc!(array: ...)`.
+//! Bounded RPC listings: a listing (`[offset [limit]]`) replies with every entry asked for,
+//! the whole table when no limit is given and the transport carries it in one reply
+//! ([`crate::rpc_transport`]), or, before anything is added, an error that says which
+//! request fits. The pure parts are in [`rpc_args`]. A method that replies with a list of
+//! entries is declared with `rpc!(array: ...)`.
+
+use std::time::Duration;
 
 use crate::rpc::Rpc;
-use crate::rpc_args::{self, Arg, BadArg, Bound, Page, MAX_ENTRIES};
+use crate::rpc_args::{self, Arg, BadArg, Bound, Encoding, Page, MAX_ENTRIES};
+use crate::rpc_transport::{Transport, BINRPC_DIRECT_BYTES};
 
 /// A value of an entry's field.
 pub enum Val {
@@ -16,12 +19,14 @@ pub enum Val {
 /// An entry: its fields in reply order.
 pub type Fields = Vec<(&'static str, Val)>;
 
-/// Estimated reply bytes of one entry.
-pub fn size(f: &Fields) -> usize {
+/// Estimated reply bytes of one entry in `enc`.
+pub fn size(enc: Encoding, f: &Fields) -> usize {
     f.iter()
         .map(|(n, v)| match v {
-            Val::Str(s) => rpc_args::field_bytes(n, rpc_args::value_bytes(s.as_bytes())),
-            Val::Int(i) => rpc_args::field_bytes(n, rpc_args::int_bytes(*i)),
+            Val::Str(s) => rpc_args::field_bytes(enc, n, rpc_args::value_bytes(s.as_bytes()), true),
+            // binrpc carries a long as a fixed-point double: up to 8 bytes
+            Val::Int(_) if enc == Encoding::Binrpc => rpc_args::field_bytes(enc, n, 8, false),
+            Val::Int(i) => rpc_args::field_bytes(enc, n, rpc_args::int_bytes(*i), false),
         })
         .sum()
 }
@@ -76,34 +81,37 @@ pub fn read_page(rpc: &Rpc, cmd: &str) -> Option<Page> {
     }
 }
 
-/// The bound of one reply in this process: the jsonrpcs FIFO process (which runs only that
-/// transport) carries whole tables; every other transport one bounded page.
-pub fn bound() -> Bound {
-    thread_local! {
-        static FIFO: bool = crate::process::description() == "JSONRPCS FIFO";
-    }
-    if FIFO.with(|f| *f) {
-        rpc_args::FIFO_BOUND
-    } else {
-        rpc_args::BOUND
-    }
+/// What one reply of this call's transport holds (see [`crate::rpc_transport`]).
+pub fn bound(rpc: &Rpc) -> Bound {
+    rpc.transport().bound()
 }
 
 /// How many entries from `page.offset` a listing should collect: the limit, else one more
 /// than a reply holds (enough to tell that the rest does not fit).
-pub fn take(page: Page) -> usize {
-    page.limit.unwrap_or(bound().entries + 1)
+pub fn take(rpc: &Rpc, page: Page) -> usize {
+    page.limit.unwrap_or(bound(rpc).entries.saturating_add(1))
 }
+
+/// How long ctl may wait for a client to read a large binrpc reply, per write.
+const BINRPC_SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Replies with the page `rows` (from `page.offset`, `total` entries in all, called `noun`
 /// in errors), complete or not at all: when the entries asked for do not fit one reply, a
 /// 413 error that says which request does (`use <cmd> <offset> <limit>`), before anything
 /// was added.
 pub fn reply_page(rpc: &Rpc, cmd: &str, noun: &str, page: Page, rows: &[Fields], total: usize) {
-    let fits = rpc_args::fit(bound(), rows.iter().map(size));
+    let b = bound(rpc);
+    let sizes: Vec<usize> = rows.iter().map(|f| size(b.enc, f)).collect();
+    let fits = rpc_args::fit(b, sizes.iter().copied());
     let from = page.offset;
     match (page.limit, fits) {
-        (None, Ok(n)) if n == total.saturating_sub(from) => add_entries(rpc, rows),
+        (None, Ok(n)) if n == total.saturating_sub(from) => {
+            add_entries(rpc, rows);
+            let bytes: usize = sizes.iter().sum();
+            if matches!(rpc.transport(), Transport::Binrpc { .. }) && bytes > BINRPC_DIRECT_BYTES {
+                send_binrpc(rpc, cmd, noun, rows.len(), bytes);
+            }
+        }
         (None, _) => {
             let left = total.saturating_sub(from);
             let msg = format!(
@@ -121,4 +129,19 @@ pub fn reply_page(rpc: &Rpc, cmd: &str, noun: &str, page: Page, rows: &[Fields],
             rpc.fault(413, &msg);
         }
     }
+}
+
+/// Sends a large binrpc reply now, waiting for a slow client instead of cutting the reply
+/// (ctl's own send gives each batch of writes 10 ms); a reply that cannot go out (over a
+/// datagram socket: larger than one datagram) becomes a 413 error instead.
+fn send_binrpc(rpc: &Rpc, cmd: &str, noun: &str, n: usize, bytes: usize) {
+    if rpc.send_blocking(BINRPC_SEND_TIMEOUT) {
+        return;
+    }
+    let msg = format!(
+        "{n} {noun} (about {bytes} bytes) could not be sent in one reply over this ctl socket: \
+         use {cmd} <offset> <limit> (limit 1 to {MAX_ENTRIES}; a page shorter than its limit is the last)"
+    );
+    log::warn!("RPC {cmd}: {msg}");
+    rpc.fault(413, &msg);
 }

@@ -120,11 +120,68 @@ impl Dest {
     }
 }
 
-/// A module's reply hook: given a reply's Call-ID and status code, true if the reply is the
-/// module's own and is consumed (the core drops it), false to pass it on (to tm and the
-/// core). Called for every reply, in whatever process receives it: keep the foreign case to
-/// a prefix compare.
-pub type ReplyHook = fn(callid: &[u8], code: i32) -> bool;
+/// A received SIP reply, as a module's reply hook sees it.
+pub struct SipReply<'a> {
+    msg: *mut sys::sip_msg,
+    callid: &'a [u8],
+    code: i32,
+}
+
+/// The parts of a reply that name the request it answers (see [`SipReply::ids`]).
+pub struct ReplyIds<'a> {
+    /// The top Via's branch.
+    pub branch: &'a [u8],
+    /// The CSeq number, as text.
+    pub cseq: &'a [u8],
+    pub method: &'a [u8],
+    /// The transport the reply came over (`None`: one sent through tm only).
+    pub transport: Option<Transport>,
+}
+
+impl SipReply<'_> {
+    pub fn callid(&self) -> &[u8] {
+        self.callid
+    }
+
+    pub fn code(&self) -> i32 {
+        self.code
+    }
+
+    /// The reply's top Via branch, CSeq and transport (parsing the CSeq header); `None`
+    /// when one is missing or malformed.
+    pub fn ids(&self) -> Option<ReplyIds<'_>> {
+        let empty = || sys::str_ {
+            s: std::ptr::null_mut(),
+            len: 0,
+        };
+        let (mut branch, mut num, mut method, mut proto) = (empty(), empty(), empty(), 0);
+        // SAFETY: the message is the one the core is processing for this call; the shim
+        // only parses it and points into its buffer.
+        let rc =
+            unsafe { sys::krs_reply_ids(self.msg, &mut branch, &mut num, &mut method, &mut proto) };
+        if rc != 0 {
+            return None;
+        }
+        let transport = [Transport::Udp, Transport::Tcp, Transport::Tls]
+            .into_iter()
+            .find(|t| t.proto() == proto);
+        // SAFETY: the three strings point into the message's buffer, valid for this call
+        // (as long as `self`).
+        unsafe {
+            Some(ReplyIds {
+                branch: crate::str::str_bytes(&branch),
+                cseq: crate::str::str_bytes(&num),
+                method: crate::str::str_bytes(&method),
+                transport,
+            })
+        }
+    }
+}
+
+/// A module's reply hook: true if the reply is the module's own and is consumed (the core
+/// drops it), false to pass it on (to tm and the core). Called for every reply, in whatever
+/// process receives it: keep the foreign case to a compare of the Call-ID.
+pub type ReplyHook = fn(&SipReply) -> bool;
 
 static REPLY_HOOK: OnceLock<ReplyHook> = OnceLock::new();
 
@@ -151,8 +208,8 @@ pub(crate) unsafe extern "C" fn response_tramp(msg: *mut sys::sip_msg) -> c_int 
             return 1;
         }
         // SAFETY: the Call-ID body lies in the message's buffer, valid for this call.
-        let id = unsafe { crate::str::str_bytes(&callid) };
-        if hook(id, code) {
+        let callid = unsafe { crate::str::str_bytes(&callid) };
+        if hook(&SipReply { msg, callid, code }) {
             0
         } else {
             1

@@ -33,6 +33,12 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU16, AtomicU32, 
 use crate::lock::{ShmLock, ShmLockGuard};
 use crate::sys;
 
+/// The size of the shared memory Kamailio was started with (`-m`), in bytes.
+pub fn size() -> u64 {
+    // SAFETY: a core global set from the command line before modules load, read-only after.
+    unsafe { sys::shm_mem_size as u64 }
+}
+
 /// Types that may live in shared memory, seen by every process of the server.
 ///
 /// # Safety

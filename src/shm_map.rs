@@ -6,6 +6,8 @@
 //! - Values are [`ShmSafe`]: a freed record's value is zeroed again, so every record holds a
 //!   valid `V` and a value is moved out exactly once (by [`MapGuard::remove`]).
 //! - A write window (the sequence counter odd) is a guard: a panic inside it still ends it.
+//! - A record's `word` (a `u64` kept next to the value) is read lock-free by record index:
+//!   a check that can turn a request away before anything takes the lock.
 //! - Readers of a record's `status` (an `i32` kept next to the value) go lock-free: a seqlock
 //!   over the slot array, the records' key fields and the key arena, retried a bounded
 //!   number of times, then the lock.
@@ -35,6 +37,8 @@ const KEY_CLASSES: usize = MAX_KEY / 8;
 /// whose indices fit in `IDX_BITS`.
 const CHUNK: usize = 1024;
 const MAX_CHUNKS: usize = 4096;
+/// Records a map holds at most.
+pub const CAPACITY: usize = CHUNK * MAX_CHUNKS;
 const IDX_BITS: u32 = 22;
 const IDX_MASK: u32 = (1 << IDX_BITS) - 1;
 /// Key arena: words per chunk and chunks at most (256 MiB of keys).
@@ -61,6 +65,8 @@ struct Record<V> {
     key_at: AtomicU32,
     gen: AtomicU32,
     status: AtomicI32,
+    /// The user's word: written under the lock, read lock-free by index ([`ShmMap::word`]).
+    word: AtomicU64,
     value: UnsafeCell<V>,
 }
 
@@ -319,6 +325,14 @@ impl<V: ShmSafe> ShmMap<V> {
     pub fn count_with_status(&self, status: i32) -> Option<usize> {
         let c = self.h().by_status.get(usize::try_from(status).ok()?)?;
         Some(c.load(Ordering::Relaxed) as usize)
+    }
+
+    /// The word of the record at `idx` ([`MapGuard::set_word`]) without taking the lock; 0
+    /// for a free record (removal clears it) or an index out of range. Any index is safe:
+    /// records are never freed while the server runs.
+    pub fn word(&self, idx: u32) -> u64 {
+        self.record(idx)
+            .map_or(0, |r| r.word.load(Ordering::Acquire))
     }
 
     /// The status of `key`'s record without taking the lock (unless writers keep it busy);
@@ -583,6 +597,11 @@ impl<V: ShmSafe> MapGuard<'_, V> {
         self.rec(idx).status.load(Ordering::Relaxed)
     }
 
+    /// Sets the word of the record at `idx` that [`ShmMap::word`] reads.
+    pub fn set_word(&self, idx: u32, word: u64) {
+        self.rec(idx).word.store(word, Ordering::Release);
+    }
+
     /// Sets the status that lock-free readers see.
     pub fn set_status(&self, idx: u32, status: i32) {
         let r = self.rec(idx);
@@ -666,6 +685,7 @@ impl<V: ShmSafe> MapGuard<'_, V> {
         // zero-filled V (forgotten, not dropped: it owns nothing).
         unsafe { r.value.get().write(value) };
         r.status.store(0, Ordering::Relaxed);
+        r.word.store(0, Ordering::Relaxed);
         r.key_at.store(at, Ordering::Relaxed);
         r.key_len.store(key.len() as u32, Ordering::Relaxed);
         let slots = self.slots();
@@ -716,6 +736,7 @@ impl<V: ShmSafe> MapGuard<'_, V> {
             i = i.wrapping_add(1);
         }
         r.key_len.store(0, Ordering::Relaxed);
+        r.word.store(0, Ordering::Release);
         r.gen.fetch_add(1, Ordering::Relaxed);
         self.count_status(r.status.swap(0, Ordering::Relaxed), -1);
         self.h().live.fetch_sub(1, Ordering::Relaxed);

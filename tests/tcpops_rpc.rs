@@ -640,3 +640,30 @@ request_route {
         assert_eq!((v, src.as_str()), (45_000, "keepalive"));
     }
 }
+
+/// `tcpops.list` without parameters lists every connection in one reply where the transport
+/// carries it: 150 connections over binrpc (ctl's defaults hold about 16,000 entries), each
+/// once, with its remote address.
+#[test]
+fn plain_list_answers_every_connection_in_one_reply() {
+    let k = ours("rpcmany", "tcp_children=4");
+    let conns: Vec<SipTcp> = (0..150)
+        .map(|_| {
+            let mut c = SipTcp::connect(k.addr());
+            c.request("a", &[]);
+            c
+        })
+        .collect();
+    let reply = common::binrpc::call(&k.ctl, "tcpops.list", &[], Duration::from_secs(30))
+        .expect("a reply")
+        .unwrap_or_else(|(code, msg)| panic!("tcpops.list: {code} {msg}"));
+    let remotes: std::collections::HashSet<String> = reply
+        .iter()
+        .filter_map(|e| e.get("remote").and_then(|r| r.str()).map(str::to_string))
+        .collect();
+    assert_eq!(remotes.len(), reply.len(), "every connection once");
+    for c in &conns {
+        let me = c.stream.local_addr().unwrap().to_string();
+        assert!(remotes.contains(&me), "{me} not listed");
+    }
+}

@@ -6,11 +6,14 @@
 #[path = "../../tests/common/mod.rs"]
 #[allow(unused_imports)]
 mod common;
+#[path = "../../tests/common/rpc_clients.rs"]
+mod rpc_clients;
 
 mod cluster;
 mod cpu;
 mod keepalive_load;
 mod probing;
+mod replies;
 mod report;
 mod scale;
 mod side;
@@ -109,6 +112,15 @@ fn main() {
     {
         eprintln!("scale (ours, then C for the same time)");
         scale::run(&plan, &mut res);
+    }
+    // the largest reply of every RPC transport: only when asked for (BENCH_ONLY=replies)
+    if plan
+        .only
+        .as_deref()
+        .is_some_and(|o| o.split(',').any(|w| w == "replies"))
+    {
+        eprintln!("replies (C, then ours: keepalive.list of growing tables)");
+        replies::run(&mut res);
     }
     flatness(&plan, &mut res);
     let table = res.table(&plan, started.elapsed());

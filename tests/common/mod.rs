@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
+pub mod binrpc;
 pub mod cluster;
 pub mod uas;
 pub mod udp;
@@ -133,6 +134,21 @@ pub mod tempdir {
     }
 }
 
+/// Memory of a Kamailio instance: shm (`-m`) and pkg per process (`-M`), in MB.
+#[derive(Clone, Copy)]
+struct Mem {
+    shm_mb: u32,
+    pkg_mb: u32,
+}
+
+impl Mem {
+    /// 64 MB of shm and 8 MB of pkg: Kamailio's own defaults.
+    const DEFAULT: Mem = Mem {
+        shm_mb: 64,
+        pkg_mb: 8,
+    };
+}
+
 /// What a test config is made of; `{PORT}`, `{MODDIR}`, `{TESTMODDIR}`, `{STOCKDIR}`, `{CTL}`
 /// and `{DIR}` are replaced.
 pub struct Config<'a> {
@@ -157,24 +173,38 @@ modparam("ctl", "binrpc", "unix:{CTL}")
 
 impl Kamailio {
     pub fn start(tag: &str, cfg: Config) -> Kamailio {
-        Self::launch(tag, cfg, false, 64)
+        Self::launch(tag, cfg, false, Mem::DEFAULT)
     }
 
     /// Like `start`, with `shm_mb` MB of shared memory.
     pub fn start_with_shm(tag: &str, cfg: Config, shm_mb: u32) -> Kamailio {
-        Self::launch(tag, cfg, false, shm_mb)
+        Self::launch(
+            tag,
+            cfg,
+            false,
+            Mem {
+                shm_mb,
+                ..Mem::DEFAULT
+            },
+        )
+    }
+
+    /// Like `start`, with `shm_mb` MB of shared memory and `pkg_mb` MB of private memory
+    /// per process.
+    pub fn start_with_mem(tag: &str, cfg: Config, shm_mb: u32, pkg_mb: u32) -> Kamailio {
+        Self::launch(tag, cfg, false, Mem { shm_mb, pkg_mb })
     }
 
     /// Starts Kamailio in a network namespace of its own (with its loopback up), so a test
     /// can cut its network (`netns(&["ip", "link", "set", "lo", "down"])`) without touching
     /// the machine's. Clients connect with `SipTcp::connect_in`.
     pub fn start_in_netns(tag: &str, cfg: Config) -> Kamailio {
-        Self::launch(tag, cfg, true, 64)
+        Self::launch(tag, cfg, true, Mem::DEFAULT)
     }
 
     /// Like `start`, on a given port (e.g. a node restarted where it was).
     pub fn start_on_port(tag: &str, cfg: Config, port: u16) -> Kamailio {
-        Self::launch_on(tag, cfg, false, 64, port)
+        Self::launch_on(tag, cfg, false, Mem::DEFAULT, port)
     }
 
     /// Starts Kamailio on a cfg file of the repository as it is (an example), with `-L` so
@@ -218,10 +248,10 @@ impl Kamailio {
 
     /// Starts on a port picked by `port()`; when something else took that port between the
     /// pick and Kamailio's bind, starts again on another one.
-    fn launch(tag: &str, cfg: Config, netns: bool, shm_mb: u32) -> Kamailio {
+    fn launch(tag: &str, cfg: Config, netns: bool, mem: Mem) -> Kamailio {
         let mut tries = 0;
         loop {
-            match Self::try_launch_on(tag, &cfg, netns, shm_mb, port()) {
+            match Self::try_launch_on(tag, &cfg, netns, mem, port()) {
                 Ok(k) => return k,
                 Err(log) if tries < 3 && log.contains("Address already in use") => tries += 1,
                 Err(log) => panic!("{log}"),
@@ -229,8 +259,8 @@ impl Kamailio {
         }
     }
 
-    fn launch_on(tag: &str, cfg: Config, netns: bool, shm_mb: u32, port: u16) -> Kamailio {
-        Self::try_launch_on(tag, &cfg, netns, shm_mb, port).unwrap_or_else(|log| panic!("{log}"))
+    fn launch_on(tag: &str, cfg: Config, netns: bool, mem: Mem, port: u16) -> Kamailio {
+        Self::try_launch_on(tag, &cfg, netns, mem, port).unwrap_or_else(|log| panic!("{log}"))
     }
 
     /// Starts Kamailio and waits until it answers on its ctl socket; `Err` carries what it
@@ -239,7 +269,7 @@ impl Kamailio {
         tag: &str,
         cfg: &Config,
         netns: bool,
-        shm_mb: u32,
+        mem: Mem,
         port: u16,
     ) -> Result<Kamailio, String> {
         let dir = tempdir::Dir::new(tag);
@@ -277,8 +307,10 @@ impl Kamailio {
         let child = cmd
             .arg("-f")
             .arg(&cfg_path)
-            .args(["-DD", "-E", "-M", "8", "-m"])
-            .arg(shm_mb.to_string())
+            .args(["-DD", "-E", "-M"])
+            .arg(mem.pkg_mb.to_string())
+            .arg("-m")
+            .arg(mem.shm_mb.to_string())
             .arg("-Y")
             .arg(dir.path())
             .arg("-w")

@@ -26,12 +26,17 @@ pub enum Answer {
     Slow(u16, u64),
     /// Reply with this status code; over UDP from another socket (another source port).
     OtherPort(u16),
+    /// Reply with this status code to every copy of a request but its first (a path that
+    /// loses the first copy of each request): copies share Call-ID and CSeq.
+    DropFirst(u16),
 }
 
 impl Answer {
     fn code(self) -> Option<u16> {
         match self {
-            Answer::Code(c) | Answer::Slow(c, _) | Answer::OtherPort(c) => Some(c),
+            Answer::Code(c) | Answer::Slow(c, _) | Answer::OtherPort(c) | Answer::DropFirst(c) => {
+                Some(c)
+            }
             Answer::Silent => None,
         }
     }
@@ -52,6 +57,9 @@ pub struct Received {
     pub ruri: String,
     pub from: String,
     pub call_id: String,
+    pub cseq: String,
+    /// The `branch` parameter of the top Via.
+    pub branch: String,
     /// "udp" or "tcp".
     pub transport: &'static str,
     /// The sender's source port.
@@ -71,6 +79,8 @@ struct Shared {
     count_only: AtomicBool,
     counted: std::sync::atomic::AtomicUsize,
     answer: Mutex<Answer>,
+    /// (Call-ID, CSeq) of the requests seen, for [`Answer::DropFirst`].
+    seen: Mutex<std::collections::HashSet<(String, String)>>,
     log: Mutex<Vec<Received>>,
     grew: Condvar,
     conns: Mutex<Vec<JoinHandle<()>>>,
@@ -103,6 +113,7 @@ impl Uas {
             count_only: AtomicBool::new(false),
             counted: std::sync::atomic::AtomicUsize::new(0),
             answer: Mutex::new(answer),
+            seen: Mutex::new(std::collections::HashSet::new()),
             log: Mutex::new(Vec::new()),
             grew: Condvar::new(),
             conns: Mutex::new(Vec::new()),
@@ -432,6 +443,19 @@ fn content_length(head: &[u8]) -> Option<usize> {
         .and_then(|(_, v)| v.trim().parse().ok())
 }
 
+/// The `branch` parameter of a Via value (empty if none).
+fn via_branch(via: &str) -> String {
+    via.split(';')
+        .skip(1)
+        .find_map(|p| {
+            let (n, v) = p.split_once('=')?;
+            n.trim()
+                .eq_ignore_ascii_case("branch")
+                .then(|| v.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
 /// True if a To/From value has a `tag` header parameter.
 fn has_tag(value: &str) -> bool {
     let params = match value.rfind('>') {
@@ -491,7 +515,15 @@ fn handle(
         return;
     }
     let answer = *lock(&shared.answer);
-    if let Some(code) = answer.code() {
+    let code = match answer {
+        Answer::DropFirst(_)
+            if lock(&shared.seen).insert((call_id.to_string(), cseq.to_string())) =>
+        {
+            None
+        }
+        _ => answer.code(),
+    };
+    if let Some(code) = code {
         let mut r = format!("SIP/2.0 {code} {}\r\n", reason(code));
         for v in &vias {
             r.push_str(&format!("Via: {v}\r\n"));
@@ -517,6 +549,8 @@ fn handle(
         ruri: ruri.to_string(),
         from: from.to_string(),
         call_id: call_id.to_string(),
+        cseq: cseq.to_string(),
+        branch: via_branch(vias[0]),
         transport,
         src_port,
     };

@@ -23,15 +23,22 @@ pub static EVENT_CALLBACK: StrParam = StrParam::new();
 /// API user (another module) registered it.
 pub static REMOVE_UNREACHABLE: IntParam = IntParam::new(0);
 
-/// At most this many destinations (0: no limit but the table's). Measured on 5.6.3: about
-/// 145 bytes of table per destination, and 8.6 KB of shm per tm transaction of a ping; an
-/// unanswered ping stays `fr_timer` (30 s) plus `wt_timer` (5 s), so with the default
-/// `ping_interval` (30 s) an unreachable destination holds about 1.2 transactions, 10 KB:
-/// 3,000 of them take about half of a 64 MB shm.
 /// `ping_with_tm`: 1 sends every ping through tm (its UDP retransmissions and timer); 0
 /// (default) sends them statelessly where possible (see `stateless.rs`).
 pub static PING_WITH_TM: IntParam = IntParam::new(0);
-pub static MAX_DESTINATIONS: IntParam = IntParam::new(3_000);
+/// At most this many destinations (0: no limit but the table's); unset (-1): derived from
+/// the shm size and the ping mode ([`derived_max`]).
+pub static MAX_DESTINATIONS: IntParam = IntParam::new(-1);
+
+/// shm of one destination with stateless pings, counted with room: measured on 5.6.3 about
+/// 150 bytes (record, canonical URI, hash slots; bench "shm per destination"), and the
+/// table's growth holds an old and a new slot array for a moment.
+pub const DEST_BYTES: u64 = 256;
+/// shm of one tm transaction of a ping: measured 8.6 KB on 5.6.3.
+pub const TM_TX_BYTES: u64 = 9 * 1024;
+/// The derived `max_destinations` gives destinations at most this share of shm (1/4), the
+/// rest stays for the server.
+pub const SHM_SHARE_DIV: u64 = 4;
 
 /// Destinations from `modparam("keepalive", "destination", ...)`, added in mod_init.
 pub static INITIAL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
@@ -49,6 +56,10 @@ pub struct Settings {
     /// 0: unlimited.
     pub max_destinations: u32,
     pub ping_with_tm: bool,
+    /// Retransmission intervals of stateless UDP pings (RFC 3261's T1 and T2), ms: tm's
+    /// `retr_timer1`/`retr_timer2`, or 500/4000 without tm.
+    pub t1_ms: u32,
+    pub t2_ms: u32,
 }
 
 static SETTINGS: OnceCell<Settings> = OnceCell::new();
@@ -88,11 +99,63 @@ pub fn init() -> Result<(), String> {
         // compared as wrapping µs in a u32
         probe_timeout_ms: ranged("probe_timeout", PROBE_TIMEOUT.get(), 0, 3_600_000)?,
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
-        max_destinations: positive("max_destinations", MAX_DESTINATIONS.get(), 0)?,
+        max_destinations: 0,
         ping_with_tm: ranged("ping_with_tm", PING_WITH_TM.get(), 0, 1)? == 1,
+        // tm keeps these two in ms (its other timers turn into ticks)
+        t1_ms: tm_ms("retr_timer1", 500),
+        t2_ms: tm_ms("retr_timer2", 4_000),
+    };
+    let s = Settings {
+        max_destinations: match MAX_DESTINATIONS.get() {
+            -1 => {
+                let (max, per) = derived_max(&s);
+                log::info!(
+                    "max_destinations: {max} (derived: 1/{SHM_SHARE_DIV} of shm, {} bytes, \
+                     at {per} bytes per destination with {} pings; set the max_destinations \
+                     modparam for another limit, 0 for none)",
+                    kamailio::shm::size(),
+                    if s.ping_with_tm { "tm" } else { "stateless" }
+                );
+                max
+            }
+            v => positive("max_destinations", v, 0)?,
+        },
+        ..s
     };
     let _ = SETTINGS.set(s);
     Ok(())
+}
+
+/// The default `max_destinations`: `shm size / SHM_SHARE_DIV / bytes per destination`, and
+/// those bytes: [`DEST_BYTES`], plus with tm pings ([`Settings::ping_with_tm`]) the tm
+/// transactions an unreachable destination holds: one per ping for tm's `fr_timer` +
+/// `wt_timer`, i.e. `(fr_timer + wt_timer) / ping_interval` of them (at least one) of
+/// [`TM_TX_BYTES`] each. At least 1, at most what the table holds (4,194,304).
+fn derived_max(s: &Settings) -> (u32, u64) {
+    let per = if s.ping_with_tm {
+        // tm keeps these two in ticks once its mod_init ran (it is loaded, so inited, first)
+        let ms = |name: &str, default_ms: u64| {
+            kamailio::module::foreign_int_param("tm", name)
+                .and_then(|t| u64::try_from(t).ok())
+                .map_or(default_ms, |t| {
+                    t * 1000 / u64::from(kamailio::sys::TIMER_TICKS_HZ)
+                })
+        };
+        let held_ms = ms("fr_timer", 30_000) + ms("wt_timer", 5_000);
+        let tx = (TM_TX_BYTES * held_ms / u64::from(s.interval_ms)).max(TM_TX_BYTES);
+        DEST_BYTES + tx
+    } else {
+        DEST_BYTES
+    };
+    let max = kamailio::shm::size() / SHM_SHARE_DIV / per;
+    (max.clamp(1, kamailio::shm_map::CAPACITY as u64) as u32, per)
+}
+
+/// A tm timer parameter kept in ms (at least 10), or `default` without tm.
+fn tm_ms(name: &str, default: u32) -> u32 {
+    kamailio::module::foreign_int_param("tm", name)
+        .and_then(|v| u32::try_from(v).ok())
+        .map_or(default, |v| v.max(10))
 }
 
 /// The `destination` modparam: remembered until mod_init.

@@ -85,7 +85,7 @@ fn definition() -> ModuleDef {
                 rpc::del
             ),
             rpc_def!(
-                array: "keepalive.get",
+                "keepalive.get",
                 "Show a destination: keepalive.get sip_uri listname",
                 rpc::get
             ),

@@ -3,16 +3,18 @@
 
 use kamailio::event::{self, EventTarget};
 use kamailio::ka_api::ForeignCallbacks;
+use kamailio::send::Transport;
 use kamailio::shm_map::MapGuard;
 use kamailio::timer::monotonic_us;
 use kamailio::tm::{self, Reply};
 use once_cell::sync::OnceCell;
 use std::cell::RefCell;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use crate::config::{self, settings};
 use crate::state;
+use crate::stateless::{self, Ping, Sent};
 use crate::stats;
 use crate::table::{now_unix, table, Dest, Reg};
 
@@ -100,6 +102,8 @@ impl After {
 fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     let s = settings();
     let now = now_unix();
+    // the ping is over: its identity no longer matches any reply
+    dests.set_word(idx, 0);
     let d = dests.get_mut(idx);
     d.in_flight = false;
     let alive = match outcome {
@@ -305,6 +309,22 @@ struct Schedule {
     tokens: f64,
     /// The last batch: pings due up to this time went out then.
     batch_ms: u64,
+    /// First retransmissions of stateless UDP pings (one T1 after the ping, so in time
+    /// order).
+    retr_first: VecDeque<Retr>,
+    /// Later retransmissions.
+    retr_later: BinaryHeap<Reverse<Retr>>,
+}
+
+/// A retransmission of a stateless UDP ping: when it is due, the ping (record index,
+/// generation, seq), and the gap that led to it (the next one is twice as far, up to T2).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Retr {
+    due_ms: u64,
+    idx: u32,
+    gen: u32,
+    seq: u32,
+    gap_ms: u32,
 }
 
 thread_local! {
@@ -367,7 +387,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
     let now_us = monotonic_us() as u32;
     let timeout_us = s.probe_timeout_ms.saturating_mul(1000);
     let view = crate::cluster::view();
-    let (after, sends) = {
+    let (after, sends, resends) = {
         let mut dests = table().dests.lock();
         let batch = now_ms - now_ms % u64::from(BATCH_MS);
         // remade at most once per batch (a stale schedule is safe: every entry is checked
@@ -388,12 +408,101 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
             .into_iter()
             .map(|idx| record(&mut dests, idx, Outcome::Timeout))
             .collect();
-        (after, mark_sent(&mut dests, due, now_us, view.as_ref()))
+        let resends = sch.retransmissions(&dests, now_ms, now_us, timeout_us);
+        (
+            after,
+            mark_sent(&mut dests, due, now_us, view.as_ref()),
+            resends,
+        )
     };
     for a in after {
         a.run(None);
     }
-    send(&s.ping_from, sends);
+    for (uri, ping) in resends {
+        match stateless::resend(&uri, ping) {
+            Ok(()) => stats::RETRANSMISSIONS.inc(),
+            Err(e) => log::debug!("cannot ping {} again: {e}", String::from_utf8_lossy(&uri)),
+        }
+    }
+    for (idx, gen, seq) in send(&s.ping_from, sends) {
+        sch.retr_first.push_back(Retr {
+            due_ms: now_ms + u64::from(s.t1_ms),
+            idx,
+            gen,
+            seq,
+            gap_ms: s.t1_ms,
+        });
+    }
+}
+
+impl Schedule {
+    /// The retransmissions of stateless UDP pings due by `now_ms` (table locked): each ping
+    /// still unanswered is sent again, T1 after it went out, then at doubling gaps up to T2,
+    /// while its timeout (`probe_timeout`, or the next ping due) is ahead. An answered ping
+    /// costs one look at its record here.
+    fn retransmissions(
+        &mut self,
+        dests: &MapGuard<Dest>,
+        now_ms: u64,
+        now_us: u32,
+        timeout_us: u32,
+    ) -> Vec<(Vec<u8>, Ping)> {
+        let s = settings();
+        let mut due = Vec::new();
+        while let Some(&r) = self.retr_first.front() {
+            if r.due_ms > now_ms {
+                break;
+            }
+            self.retr_first.pop_front();
+            due.push(r);
+        }
+        while let Some(&Reverse(r)) = self.retr_later.peek() {
+            if r.due_ms > now_ms {
+                break;
+            }
+            self.retr_later.pop();
+            due.push(r);
+        }
+        let mut out = Vec::new();
+        for Retr {
+            idx,
+            gen,
+            seq,
+            gap_ms,
+            ..
+        } in due
+        {
+            if !dests.is_current(idx, gen) {
+                continue;
+            }
+            let d = dests.get(idx);
+            let id = table().dests.word(idx);
+            if !d.in_flight || d.ping_seq != seq || id == 0 {
+                continue;
+            }
+            // the ping's timeout: probe_timeout after it went out, or the next ping due
+            let left_ms = if timeout_us > 0 {
+                u64::from(timeout_us.saturating_sub(now_us.wrapping_sub(d.sent_at_us)) / 1000)
+            } else {
+                d.next_due_ms.saturating_sub(now_ms)
+            };
+            if left_ms == 0 {
+                continue;
+            }
+            out.push((dests.key(idx), Ping { idx, id, seq }));
+            let next = gap_ms.saturating_mul(2).min(s.t2_ms.max(s.t1_ms));
+            if u64::from(next) < left_ms {
+                self.retr_later.push(Reverse(Retr {
+                    due_ms: now_ms + u64::from(next),
+                    idx,
+                    gen,
+                    seq,
+                    gap_ms: next,
+                }));
+            }
+        }
+        out
+    }
 }
 
 impl Schedule {
@@ -478,9 +587,42 @@ impl Schedule {
     }
 }
 
-/// A ping to send: destination, token, and whether the destination has registration records
-/// (only those can hold an API `response_clb`, which keeps its pings on tm).
-type Send = (Vec<u8>, Token, bool);
+/// A ping to send: destination, token, its identity, its record's generation, and whether
+/// the destination has registration records (only those can hold an API `response_clb`,
+/// which keeps its pings on tm).
+struct Send {
+    uri: Vec<u8>,
+    tok: Token,
+    id: u64,
+    gen: u32,
+    regs: bool,
+}
+
+/// Ping identities: 64 bits each from the kernel's CSPRNG, fetched 256 at a time.
+#[derive(Default)]
+struct Ids(Vec<u64>);
+
+impl Ids {
+    /// The next identity (never 0: 0 is "no ping"); `None` if the kernel gives no random.
+    fn next(&mut self) -> Option<u64> {
+        if self.0.is_empty() {
+            let mut b = [0u8; 256 * 8];
+            if let Err(e) = kamailio::random::fill(&mut b) {
+                log::error!("no random bytes for ping identities: {e}");
+                return None;
+            }
+            self.0 = b
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()).max(1))
+                .collect();
+        }
+        self.0.pop()
+    }
+}
+
+thread_local! {
+    static IDS: RefCell<Ids> = RefCell::new(Ids::default());
+}
 
 /// Marks the due pings as in flight (unless stopped meanwhile, or, in cluster mode, probed by
 /// another node, whose state comes from there): the pings to send.
@@ -502,24 +644,53 @@ fn mark_sent(
                 continue;
             }
         }
+        let Some(id) = IDS.with(|ids| ids.borrow_mut().next()) else {
+            continue;
+        };
+        dests.set_word(tok.idx, id);
+        let gen = dests.gen(tok.idx);
         let d = dests.get_mut(tok.idx);
         d.in_flight = true;
         d.sent_at_us = now_us;
         d.pings = d.pings.wrapping_add(1);
         d.last_checked = unix;
         let regs = !d.first_reg.is_none();
-        sends.push((dests.key(tok.idx), tok, regs));
+        sends.push(Send {
+            uri: dests.key(tok.idx),
+            tok,
+            id,
+            gen,
+            regs,
+        });
     }
     sends
 }
 
 /// Sends the pings (outside the table lock), statelessly or through tm (`stateless.rs`); a
-/// ping that cannot go out fails at once.
-fn send(from: &[u8], sends: Vec<Send>) {
-    for (uri, tok, regs) in sends {
-        let sent = crate::stateless::send(&uri, tok.pack(), regs).and_then(|how| match how {
-            crate::stateless::Sent::Stateless => Ok(()),
-            crate::stateless::Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, from, tok.pack()),
+/// ping that cannot go out fails at once. Returns the pings sent statelessly over UDP
+/// (index, generation, seq): those are retransmitted while unanswered.
+fn send(from: &[u8], sends: Vec<Send>) -> Vec<(u32, u32, u32)> {
+    let mut udp = Vec::new();
+    for Send {
+        uri,
+        tok,
+        id,
+        gen,
+        regs,
+    } in sends
+    {
+        let ping = Ping {
+            idx: tok.idx,
+            id,
+            seq: tok.seq,
+        };
+        let sent = stateless::send(&uri, ping, regs).and_then(|how| match how {
+            Sent::Stateless(Transport::Udp) => {
+                udp.push((tok.idx, gen, tok.seq));
+                Ok(())
+            }
+            Sent::Stateless(_) => Ok(()),
+            Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, from, tok.pack()),
         });
         match sent {
             Ok(_) => stats::PINGS_SENT.inc(),
@@ -529,11 +700,30 @@ fn send(from: &[u8], sends: Vec<Send>) {
             }
         }
     }
+    udp
 }
 
-/// A final reply to a stateless ping (from the reply hook, in any process).
-pub fn stateless_reply(tok: u64, code: i32) {
-    finish(Token::unpack(tok), Outcome::Reply(code), None);
+/// A final reply to a stateless ping (from the reply hook, in any process), whose Call-ID
+/// named record `idx` and identity `id` and whose Via branch carried it: it counts if that
+/// ping is still in flight, the CSeq is its number and it came over its transport.
+pub fn stateless_reply(idx: u32, id: u64, cseq: u32, transport: Option<Transport>, code: i32) {
+    let after = {
+        let mut dests = table().dests.lock();
+        if !dests.is_live(idx) || table().dests.word(idx) != id {
+            return;
+        }
+        let d = dests.get(idx);
+        if !d.in_flight || stateless::cseq(d.ping_seq) != cseq {
+            log::debug!("reply with another CSeq ignored");
+            return;
+        }
+        if transport.is_none() || stateless::transport_of(&dests.key(idx)) != transport {
+            log::debug!("reply over another transport ignored");
+            return;
+        }
+        complete(&mut dests, idx, Outcome::Reply(code))
+    };
+    after.run(None);
 }
 
 /// tm's completion callback for a ping.
@@ -556,23 +746,30 @@ fn finish(tok: Token, outcome: Outcome, reply: Option<&mut Reply>) {
             log::debug!("reply for a deleted destination ignored");
             return;
         }
-        let d = dests.get_mut(idx);
+        let d = dests.get(idx);
         if !d.in_flight || d.ping_seq != seq {
             log::debug!("late reply ignored");
             return;
         }
-        if matches!(outcome, Outcome::Reply(_)) {
-            let rtt = (monotonic_us() as u32).wrapping_sub(d.sent_at_us);
-            d.rtt_last_us = rtt;
-            d.rtt_avg_us = if d.rtt_avg_us == 0 {
-                rtt
-            } else {
-                ((u64::from(d.rtt_avg_us) * 7 + u64::from(rtt)) / 8) as u32
-            };
-        }
-        record(&mut dests, idx, outcome)
+        complete(&mut dests, idx, outcome)
     };
     after.run(reply);
+}
+
+/// Applies the outcome of destination `idx`'s ping in flight (table locked); a reply's
+/// round-trip time counts from the ping's first copy.
+fn complete(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
+    let d = dests.get_mut(idx);
+    if matches!(outcome, Outcome::Reply(_)) {
+        let rtt = (monotonic_us() as u32).wrapping_sub(d.sent_at_us);
+        d.rtt_last_us = rtt;
+        d.rtt_avg_us = if d.rtt_avg_us == 0 {
+            rtt
+        } else {
+            ((u64::from(d.rtt_avg_us) * 7 + u64::from(rtt)) / 8) as u32
+        };
+    }
+    record(dests, idx, outcome)
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ pub fn list(rpc: &Rpc) {
     let Some(page) = read_page(rpc, "keepalive.list") else {
         return;
     };
-    let (entries, total) = table::list_page(page.offset, rpc_page::take(page));
+    let (entries, total) = table::list_page(page.offset, rpc_page::take(rpc, page));
     reply_page(rpc, "keepalive.list", page, &entries, total, list_fields);
 }
 
@@ -131,7 +131,7 @@ pub fn stats(rpc: &Rpc) {
     let Some(page) = read_page(rpc, "keepalive.stats") else {
         return;
     };
-    let (entries, total) = table::dest_page(page.offset, rpc_page::take(page));
+    let (entries, total) = table::dest_page(page.offset, rpc_page::take(rpc, page));
     reply_page(rpc, "keepalive.stats", page, &entries, total, stats_fields);
 }
 

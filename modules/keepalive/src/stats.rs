@@ -6,6 +6,7 @@ use crate::state;
 use crate::table::table;
 
 pub static PINGS_SENT: Counter = Counter::new();
+pub static RETRANSMISSIONS: Counter = Counter::new();
 pub static REPLIES_ALIVE: Counter = Counter::new();
 pub static REPLIES_FAILED: Counter = Counter::new();
 pub static TIMEOUTS: Counter = Counter::new();
@@ -43,6 +44,11 @@ pub fn list() -> Vec<Stat> {
             name: "pings_sent",
             doc: "OPTIONS pings handed to tm",
             handle: &PINGS_SENT,
+        },
+        Stat::Counter {
+            name: "ping_retransmissions",
+            doc: "copies of stateless UDP pings sent again on tm's schedule while unanswered",
+            handle: &RETRANSMISSIONS,
         },
         Stat::Counter {
             name: "ping_replies_alive",

@@ -135,7 +135,7 @@ pub fn list(rpc: &Rpc) {
     crate::user_timeout::sweep(&all);
     let total = all.len();
     let from = page.offset.min(total);
-    let conns = &all[from..(from + rpc_page::take(page)).min(total)];
+    let conns = &all[from..(from + rpc_page::take(rpc, page)).min(total)];
     let kernel = if conns.is_empty() {
         HashMap::new()
     } else {
