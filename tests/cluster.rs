@@ -249,3 +249,39 @@ request_route {
         assert_eq!((k.log_count(&cb(1)), k.log_count(&cb(2))), (1, 1));
     }
 }
+
+#[test]
+fn a_large_table_is_shared_whatever_the_receivers_message_limit() {
+    // 2,000 destinations: each node's digest is about 59 KB, over Kamailio 6.0's default
+    // msg_recv_max_size (32,767 bytes), which drops a longer KDMQ; sent in parts that fit,
+    // both nodes see each other and split the probing
+    const BIG: usize = 2_000;
+    let uas = Uas::start(0, Answer::Code(200));
+    let u = uas.port();
+    let extra = "modparam(\"keepalive\", \"max_destinations\", 4000)\n\
+                 modparam(\"keepalive\", \"ping_interval\", 2)\n";
+    let k1 = start_with(1, None, u, 1, BIG, extra);
+    let k2 = start_with(2, Some(k1.port), u, 1, BIG, extra);
+    assert!(wait_all(&[&k1, &k2], BIG, 1, 30).is_some(), "all up");
+    let split = || {
+        [
+            stat(&k1, "destinations_probed_here"),
+            stat(&k2, "destinations_probed_here"),
+        ]
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while split().iter().sum::<i64>() != BIG as i64 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    std::thread::sleep(Duration::from_secs(6));
+    let here = split();
+    eprintln!("figures: {BIG} destinations probed per node: {here:?}");
+    assert_eq!(
+        here.iter().sum::<i64>(),
+        BIG as i64,
+        "each destination probed by one node: {here:?}"
+    );
+    for h in here {
+        assert!((800..=1_200).contains(&h), "a fair share: {here:?}");
+    }
+}

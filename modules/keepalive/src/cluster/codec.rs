@@ -15,8 +15,9 @@
 //! Little-endian. `Update` (state changes) and `Digest` (every destination the sender
 //! monitors, with the state of those it probes) carry entries; `SyncRequest` (a joining
 //! node asks for digests) carries none. A body is at most [`MAX_BODY`] bytes, so a KDMQ
-//! request with its headers stays in one UDP datagram (65,507 bytes); longer lists go in
-//! several parts ([`encode_batches`]).
+//! request with its headers stays under the default `msg_recv_max_size` of Kamailio 6.0 and
+//! later (32,767 bytes: a longer message is dropped by the receiving core, over UDP and TCP);
+//! longer lists go in several parts ([`encode_batches`]).
 //!
 //! With `dmq_secret` every body is sealed ([`seal`]): the kind byte gets the flag 0x80 and
 //! the body ends with a trailer
@@ -37,8 +38,9 @@ use sha2::Sha256;
 pub const MAGIC: [u8; 2] = *b"KA";
 /// The format version; a body of another version is dropped (and logged once).
 pub const VERSION: u8 = 1;
-/// Longest body: one UDP datagram (65,507 bytes) less room for the KDMQ request's headers.
-pub const MAX_BODY: usize = 64_000;
+/// Longest body: Kamailio 6.0+'s default `msg_recv_max_size` (32,767 bytes; 5.6 has no such
+/// limit) less room for the KDMQ request's headers.
+pub const MAX_BODY: usize = 30_000;
 
 /// Bytes of the authentication trailer ([`seal`]).
 pub const TRAILER: usize = 48;
@@ -588,13 +590,13 @@ mod tests {
     }
 
     #[test]
-    fn big_digests_split_under_one_datagram() {
+    fn big_digests_split_under_the_receivers_message_limit() {
         let es = entries(50_000);
         let bodies = encode_batches(Kind::Digest, 3, 8, &es);
         assert!(bodies.len() > 1);
         let mut back = Vec::new();
         for (i, b) in bodies.iter().enumerate() {
-            assert!(b.len() <= MAX_BODY && MAX_BODY + 1_000 < 65_507);
+            assert!(b.len() <= MAX_BODY && MAX_BODY + 2_000 < 32_767);
             let m = decode(b).unwrap();
             let p = m.part.unwrap();
             assert_eq!(
