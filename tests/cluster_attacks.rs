@@ -125,7 +125,11 @@ impl Forger {
     /// Sends every body to node `k`, each after the reply to the one before.
     fn send_all(&mut self, k: &Kamailio, bodies: &[Vec<u8>]) {
         for b in bodies {
-            assert!(self.send(k, b), "node on {} answered a forged KDMQ", k.port);
+            assert!(
+                self.send(k, b),
+                "node on {} did not answer a forged KDMQ within 3 s",
+                k.port
+            );
         }
     }
 }
