@@ -1238,6 +1238,43 @@ fn xmlrpc_answers_every_table_the_c_module_answers() {
     assert_eq!(xmlrpc_uris(&x).len(), 100, "{}", &x[..x.len().min(600)]);
 }
 
+/// A large xmlrpc reply is complete or a 413, never empty, also when the worker's pkg is
+/// cut up: with `mem_join=0` the pkg manager does not join the blocks a reply freed, so
+/// after a reply of 3,800 destinations the worker's pkg has room enough for 4,300 in bytes
+/// but in no block large enough (the C module, and 730d693, give an empty reply there).
+/// Every answer is the whole table or a 413 that says how to page.
+#[test]
+fn xmlrpc_reply_is_whole_or_an_error_when_pkg_is_cut_up() {
+    let jport = port();
+    let k = start_rpc_mem(
+        "ka-xmlrpc-cut",
+        "mem_join=0\ntcp_children=1",
+        jport,
+        "modparam(\"keepalive\", \"ping_interval\", 3600)",
+        64,
+        8,
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let mut want = add_many(&mut udp, 3800, "bulk");
+    let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &[]).unwrap();
+    assert_eq!(xmlrpc_uris(&x).len(), 3800, "{}", &x[..x.len().min(600)]);
+    want.extend(add_range(&mut udp, 3800..4300, "bulk"));
+    let want = sorted(want);
+    for i in 0..4 {
+        let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &[])
+            .unwrap_or_else(|e| panic!("ask {i}: no reply: {e}"));
+        if x.contains("<fault>") {
+            assert!(
+                x.contains("<int>413</int>")
+                    && x.contains("use keepalive.list &lt;offset> &lt;limit>"),
+                "ask {i}: {x}"
+            );
+        } else {
+            assert_eq!(sorted(xmlrpc_uris(&x)), want, "ask {i}: the whole table");
+        }
+    }
+}
+
 /// 10,000 destinations added over RPC with `-m 256` and no `max_destinations` (derived from
 /// the shm size: 1/4 of 256 MB at 256 bytes each, 262,144, logged at start-up). The plain
 /// `keepalive.list`/`keepalive.stats` answer them in one reply on every transport that
