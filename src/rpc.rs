@@ -1,7 +1,7 @@
 //! RPC methods (`kamcmd <module>.<method>`): the export table, typed reads of parameters
 //! and structured replies.
 
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::{c_char, c_int, c_void, CString};
 
 use crate::ffi_guard::guard;
 use crate::sys;
@@ -222,18 +222,24 @@ impl RpcStruct<'_> {
         self
     }
 
-    /// Adds `name: value` (integer).
+    /// Adds `name: value` (integer): a 32-bit integer as the C modules add theirs (`d`:
+    /// `<int>` in xmlrpc, an integer record in binrpc), a wider one as a long (`l`, carried
+    /// as a double by xmlrpc and binrpc).
     pub fn int(&self, name: &str, v: i64) -> &Self {
         if let Some(f) = self.rpc.api.struct_add {
             let n = CString::new(name).unwrap_or_default();
-            // SAFETY: "j" takes a name and an unsigned long... we use "l" for a signed long.
-            unsafe {
-                f(
-                    self.handle,
-                    c"l".as_ptr() as *mut c_char,
-                    n.as_ptr(),
-                    v as libc::c_long,
-                )
+            match c_int::try_from(v) {
+                // SAFETY: "d" takes a name and an int.
+                Ok(i) => unsafe { f(self.handle, c"d".as_ptr() as *mut c_char, n.as_ptr(), i) },
+                // SAFETY: "l" takes a name and a long.
+                Err(_) => unsafe {
+                    f(
+                        self.handle,
+                        c"l".as_ptr() as *mut c_char,
+                        n.as_ptr(),
+                        v as libc::c_long,
+                    )
+                },
             };
         }
         self

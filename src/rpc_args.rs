@@ -79,7 +79,7 @@ pub enum Encoding {
 }
 
 /// Estimated reply bytes of one string value (an upper bound): JSON escapes a quote, a
-/// backslash or a control byte in up to six bytes, XML `&`, `<`, `>` in up to five.
+/// backslash or a control byte in up to six bytes, xmlrpc `&`, `<` and `\r` in up to five.
 pub fn value_bytes(v: &[u8]) -> usize {
     v.iter()
         .map(|&b| {
@@ -97,29 +97,53 @@ pub fn int_bytes(v: i64) -> usize {
     v.to_string().len()
 }
 
+/// The type a member's value is added as ([`crate::rpc::RpcStruct`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// An integer of 32 bits (`d`).
+    Int,
+    /// A wider integer (`l`: a double in xmlrpc and binrpc).
+    Long,
+}
+
+impl Kind {
+    /// The kind an integer is added as.
+    pub fn of_int(v: i64) -> Kind {
+        if i32::try_from(v).is_ok() {
+            Kind::Int
+        } else {
+            Kind::Long
+        }
+    }
+}
+
 /// Estimated reply bytes (an upper bound) of one struct member `name: value` whose value
-/// takes `value` bytes (`text`: a string, else a number), in `enc`.
-pub fn field_bytes(enc: Encoding, name: &str, value: usize, text: bool) -> usize {
+/// takes `value` bytes, in `enc`.
+pub fn field_bytes(enc: Encoding, name: &str, value: usize, kind: Kind) -> usize {
     name.len()
         + value
-        + match (enc, text) {
+        + match (enc, kind) {
             // three tabs, the name's quotes, colon, tab, comma, newline (9), the value's
             // quotes, and 1 to spare
-            (Encoding::Json, true) => 12,
-            (Encoding::Json, false) => 10,
-            // the member's tags (at most 62, with <string>), and 2 to spare
-            (Encoding::Xml, _) => 64,
+            (Encoding::Json, Kind::Text) => 12,
+            (Encoding::Json, _) => 10,
+            // <member><name></name><value> and </value></member> (45), and the value's
+            // tags: <string></string> or <double></double> (17), <int></int> (11)
+            (Encoding::Xml, Kind::Int) => 45 + 11,
+            (Encoding::Xml, _) => 45 + 17,
             // two tags, up to 4 length bytes each, two NULs
             (Encoding::Binrpc, _) => 12,
         }
 }
 
 /// Estimated bytes of one entry beyond its members: braces, indentation and separators
-/// (JSON: 7), the struct's tags (XML), the start and end tags (binrpc).
+/// (JSON: 7), the struct's tags and its line (XML: `<value><struct>`, `</struct></value>`,
+/// a newline: 33), the start and end tags (binrpc).
 pub fn entry_overhead(enc: Encoding) -> usize {
     match enc {
         Encoding::Json => 8,
-        Encoding::Xml => 40,
+        Encoding::Xml => 33,
         Encoding::Binrpc => 2,
     }
 }
@@ -236,6 +260,15 @@ mod tests {
             Err(1),
             "no struct beyond ctl's buffer"
         );
+        // xmlrpc's members, as it writes them
+        let text = "<member><name>uri</name><value><string>sip:a</string></value></member>";
+        assert_eq!(field_bytes(Encoding::Xml, "uri", 5, Kind::Text), text.len());
+        let int = "<member><name>state</name><value><int>1</int></value></member>";
+        assert_eq!(field_bytes(Encoding::Xml, "state", 1, Kind::Int), int.len());
+        let long = "<member><name>n</name><value><double>4294967296</double></value></member>";
+        assert_eq!(field_bytes(Encoding::Xml, "n", 10, Kind::Long), long.len());
+        assert_eq!(Kind::of_int(i64::from(i32::MAX)), Kind::Int);
+        assert_eq!(Kind::of_int(i64::from(i32::MIN) - 1), Kind::Long);
         assert_eq!(value_bytes(b"a\"b"), 8);
         assert_eq!(value_bytes(b"a&b"), 8);
     }

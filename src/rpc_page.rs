@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::rpc::Rpc;
-use crate::rpc_args::{self, Arg, BadArg, Bound, Encoding, Page, MAX_ENTRIES};
+use crate::rpc_args::{self, Arg, BadArg, Bound, Encoding, Kind, Page, MAX_ENTRIES};
 use crate::rpc_transport::{Transport, BINRPC_DIRECT_BYTES};
 
 /// A value of an entry's field.
@@ -19,21 +19,25 @@ pub enum Val {
 /// An entry: its fields in reply order.
 pub type Fields = Vec<(&'static str, Val)>;
 
-/// Estimated reply bytes of one entry in `enc`.
-pub fn size(enc: Encoding, f: &Fields) -> usize {
+/// Estimated reply bytes of one entry (its fields) in `enc`.
+pub fn size(enc: Encoding, f: &[(&'static str, Val)]) -> usize {
     f.iter()
         .map(|(n, v)| match v {
-            Val::Str(s) => rpc_args::field_bytes(enc, n, rpc_args::value_bytes(s.as_bytes()), true),
-            // binrpc carries a long as a fixed-point double: up to 8 bytes
-            Val::Int(_) if enc == Encoding::Binrpc => rpc_args::field_bytes(enc, n, 8, false),
-            Val::Int(i) => rpc_args::field_bytes(enc, n, rpc_args::int_bytes(*i), false),
+            Val::Str(s) => {
+                rpc_args::field_bytes(enc, n, rpc_args::value_bytes(s.as_bytes()), Kind::Text)
+            }
+            // binrpc carries an integer in up to 4 bytes (a long as a fixed-point double)
+            Val::Int(i) if enc == Encoding::Binrpc => {
+                rpc_args::field_bytes(enc, n, 8, Kind::of_int(*i))
+            }
+            Val::Int(i) => rpc_args::field_bytes(enc, n, rpc_args::int_bytes(*i), Kind::of_int(*i)),
         })
         .sum()
 }
 
-/// Adds the entries, one struct each; a transport that refuses one (never expected: the
-/// reply is bounded) turns the reply into an error.
-pub fn add_entries(rpc: &Rpc, rows: &[Fields]) {
+/// Adds the entries, one struct each, with their first `width` fields; a transport that
+/// refuses one (never expected: the reply is bounded) turns the reply into an error.
+fn add_fields(rpc: &Rpc, rows: &[Fields], width: usize) {
     for f in rows {
         let Some(st) = rpc.add_struct() else {
             log::error!(
@@ -46,13 +50,18 @@ pub fn add_entries(rpc: &Rpc, rows: &[Fields]) {
             );
             return;
         };
-        for (name, v) in f {
+        for (name, v) in f.iter().take(width) {
             match v {
                 Val::Str(s) => st.str(name, s),
                 Val::Int(i) => st.int(name, *i),
             };
         }
     }
+}
+
+/// Adds the entries, one struct each, with all their fields.
+pub fn add_entries(rpc: &Rpc, rows: &[Fields]) {
+    add_fields(rpc, rows, usize::MAX);
 }
 
 /// Reads `[offset [limit]]`; `None` after a fault reply (400, with the usage of `cmd`).
@@ -98,37 +107,64 @@ const BINRPC_SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// Replies with the page `rows` (from `page.offset`, `total` entries in all, called `noun`
 /// in errors), complete or not at all: when the entries asked for do not fit one reply, a
 /// 413 error that says which request does (`use <cmd> <offset> <limit>`), before anything
-/// was added.
-pub fn reply_page(rpc: &Rpc, cmd: &str, noun: &str, page: Page, rows: &[Fields], total: usize) {
-    let b = bound(rpc);
-    let sizes: Vec<usize> = rows.iter().map(|f| size(b.enc, f)).collect();
-    let fits = rpc_args::fit(b, sizes.iter().copied());
+/// was added. `c_fields`: the whole table (no limit) that does not fit one reply with every
+/// field but does with the first `c_fields` of each entry (the C module's; the rest are
+/// this module's additions) is answered with those, so that a listing answers every table
+/// the C module answers.
+pub fn reply_page(
+    rpc: &Rpc,
+    cmd: &str,
+    noun: &str,
+    page: Page,
+    rows: &[Fields],
+    total: usize,
+    c_fields: Option<usize>,
+) {
+    let t = rpc.transport();
+    let b = t.bound();
     let from = page.offset;
-    match (page.limit, fits) {
-        (None, Ok(n)) if n == total.saturating_sub(from) => {
-            add_entries(rpc, rows);
-            let bytes: usize = sizes.iter().sum();
-            if matches!(rpc.transport(), Transport::Binrpc { .. }) && bytes > BINRPC_DIRECT_BYTES {
+    let left = total.saturating_sub(from);
+    let full = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut fits = Err(0);
+    for width in [
+        Some(full),
+        c_fields.filter(|&c| c < full && page.limit.is_none()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let sizes: Vec<usize> = rows
+            .iter()
+            .map(|f| size(b.enc, &f[..width.min(f.len())]))
+            .collect();
+        let bytes: usize = sizes.iter().sum();
+        fits = rpc_args::fit(b, sizes.iter().copied());
+        let whole = bytes + sizes.len() * rpc_args::entry_overhead(b.enc);
+        if fits.is_ok_and(|n| page.limit.is_some() || n == left) && t.room_for(whole) {
+            add_fields(rpc, rows, width);
+            if matches!(t, Transport::Binrpc { .. }) && bytes > BINRPC_DIRECT_BYTES {
                 send_binrpc(rpc, cmd, noun, rows.len(), bytes);
             }
-        }
-        (None, _) => {
-            let left = total.saturating_sub(from);
-            let msg = format!(
-                "{left} {noun} do not fit in one reply: use {cmd} <offset> <limit> \
-                 (limit 1 to {MAX_ENTRIES}; a page shorter than its limit is the last)"
-            );
-            log::warn!("RPC {cmd}: {msg}");
-            rpc.fault(413, &msg);
-        }
-        (Some(_), Ok(_)) => add_entries(rpc, rows),
-        (Some(l), Err(n)) => {
-            let msg =
-                format!("{l} {noun} from {from} do not fit in one reply: use {cmd} {from} {n}");
-            log::warn!("RPC {cmd}: {msg}");
-            rpc.fault(413, &msg);
+            return;
         }
     }
+    let msg = match (page.limit, fits) {
+        (None, _) => format!(
+            "{left} {noun} do not fit in one reply: use {cmd} <offset> <limit> \
+             (limit 1 to {MAX_ENTRIES}; a page shorter than its limit is the last)"
+        ),
+        // they fit the transport's bound, not the memory the process has free now
+        (Some(l), Ok(n)) => format!(
+            "{l} {noun} from {from} do not fit in one reply now (the process is short of \
+             memory): use {cmd} {from} {}",
+            (n / 2).max(1)
+        ),
+        (Some(l), Err(n)) => {
+            format!("{l} {noun} from {from} do not fit in one reply: use {cmd} {from} {n}")
+        }
+    };
+    log::warn!("RPC {cmd}: {msg}");
+    rpc.fault(413, &msg);
 }
 
 /// Sends a large binrpc reply now, waiting for a slow client instead of cutting the reply

@@ -14,7 +14,8 @@
 //! - jsonrpcs datagram: one `sendto`, so at most one UDP datagram (65,507 bytes).
 //! - jsonrpcs FIFO and TCP: the system's malloc and blocking writes, no limit of their own.
 //! - jsonrpcs over HTTP and xmlrpc (SIP workers): both build the reply with the system's
-//!   malloc, then the reply lump and sl's reply copy it into pkg memory.
+//!   malloc, then the reply lump and sl's reply copy it into pkg memory, both at once: a
+//!   reply goes out when the worker's pkg holds both copies ([`Transport::room_for`]).
 //! - anything else (ctl's own FIFO, a transport this crate does not know): [`BOUND`].
 
 use std::cell::Cell;
@@ -45,8 +46,15 @@ pub enum Transport {
 /// The largest UDP datagram jsonrpcs can send, less room for the reply's own members.
 const DATAGRAM_BYTES: usize = 65_507 - 1_024;
 
-/// pkg memory left aside in a SIP worker besides a reply's copies.
-const PKG_SPARE: usize = 256 * 1024;
+/// pkg bytes of the reply lump beyond the entries: the lump's header, the XML or JSON
+/// document's own members and separators.
+const LUMP_EXTRA: usize = 1024;
+
+/// pkg bytes of sl's reply beyond the entries: the document's own members, the status line,
+/// the core's headers and those it copies from the request (Via, From, To, Call-ID, CSeq:
+/// at most the request, which Kamailio reads into 16 KiB by default), and what parsing the
+/// request's headers allocates before.
+const REPLY_EXTRA: usize = 64 * 1024;
 
 /// ctl's system-malloc buffers for one reply at most (one per top-level value).
 const CTL_MEMORY: usize = 256 << 20;
@@ -97,13 +105,47 @@ impl Transport {
             Transport::Other => BOUND,
         }
     }
+
+    /// Whether a reply whose entries take `bytes` (as estimated for [`Transport::bound`])
+    /// goes out whole now. In a SIP worker the reply lump and sl's reply each copy it into
+    /// pkg, both at once (measured on 5.6.3 with 8 MB of pkg, 7.5 MB free: a 3.73 MB
+    /// reply went out, a 3.86 MB one came back empty, with the C module as with this one):
+    /// both copies are allocated here and freed at once, so that the free pkg and how it is
+    /// cut up answer; nothing allocates pkg between this and the transport's copies but
+    /// the request's parsing (in [`REPLY_EXTRA`]).
+    pub fn room_for(self, bytes: usize) -> bool {
+        match self {
+            Transport::JsonWorker | Transport::Xmlrpc if pkg_available() > 0 => {
+                pkg_room(&[bytes + LUMP_EXTRA, bytes + REPLY_EXTRA])
+            }
+            _ => true,
+        }
+    }
 }
 
-/// The largest reply a SIP worker can hand to the core: the reply's body is copied into pkg
-/// twice (a reply lump, then the reply sl builds); 2/5 of the free pkg (measured on 5.6.3
-/// with 8 MB of pkg: xmlrpc failed at a 3.8 MB reply, succeeded at 2.4 MB).
+/// The largest reply a SIP worker may hand to the core: both copies in its free pkg (a
+/// first bound; [`Transport::room_for`] tells).
 fn pkg_for_reply() -> usize {
-    pkg_available().saturating_sub(PKG_SPARE) / 5 * 2
+    pkg_available().saturating_sub(LUMP_EXTRA + REPLY_EXTRA) / 2
+}
+
+/// Whether blocks of these sizes can be allocated from pkg together (they are freed again).
+fn pkg_room(sizes: &[usize]) -> bool {
+    let mut held = Vec::with_capacity(sizes.len());
+    for &size in sizes {
+        // SAFETY: a plain pkg allocation of this process, freed below.
+        let p = unsafe { sys::krs_pkg_malloc(size as _) };
+        if p.is_null() {
+            break;
+        }
+        held.push(p);
+    }
+    let all = held.len() == sizes.len();
+    for p in held {
+        // SAFETY: allocated above by pkg_malloc, freed once.
+        unsafe { sys::krs_pkg_free(p) };
+    }
+    all
 }
 
 /// Free pkg memory of this process.

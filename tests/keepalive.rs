@@ -965,6 +965,29 @@ fn every_rpc_transport_gets_every_list_entry() {
         assert!(x.contains(&format!("<string>{d}</string>")), "{d} in {x}");
     }
     assert_eq!(x.matches("<name>uri</name>").count(), 3, "{x}");
+    // integers as the C module adds them: an xmlrpc <int>, a binrpc integer (not a double)
+    assert_eq!(
+        x.matches("<name>state</name><value><int>").count(),
+        3,
+        "{x}"
+    );
+    assert!(!x.contains("<double>"), "{x}");
+    match binrpc::call(&k.ctl, "keepalive.list", &[], Duration::from_secs(10)) {
+        Ok(Ok(v)) => {
+            assert_eq!(v.len(), 3, "{v:?}");
+            for e in &v {
+                assert!(
+                    matches!(e.get("state"), Some(binrpc::Value::Int(_))),
+                    "{e:?}"
+                );
+                assert!(
+                    matches!(e.get("last_code"), Some(binrpc::Value::Int(_))),
+                    "{e:?}"
+                );
+            }
+        }
+        other => panic!("binrpc keepalive.list: {other:?}"),
+    }
     let x = xmlrpc(k.addr(), "/RPC2", "keepalive.stats", &["0", "3"]).unwrap();
     assert_eq!(x.matches("<name>uri</name>").count(), 3, "{x}");
     // one entry: a struct, no array around it
@@ -986,7 +1009,12 @@ fn assert_json_ok(r: &serde_json::Value, want: &str) {
 
 /// Adds `n` destinations `sip:d<i>@127.0.0.<...>:<port>` over JSON-RPC; returns their URIs.
 fn add_many(rpc: &mut JsonUdp, n: usize, owner: &str) -> Vec<String> {
-    (0..n)
+    add_range(rpc, 0..n, owner)
+}
+
+/// Adds the destinations `sip:d<i>@...` of `add_many` for each `i` in `range`.
+fn add_range(rpc: &mut JsonUdp, range: std::ops::Range<usize>, owner: &str) -> Vec<String> {
+    range
         .map(|i| {
             let d = format!("sip:d{i}@127.0.{}.{}:5099", 1 + i / 250, 1 + i % 250);
             let r = rpc.call("keepalive.add", &[&d, owner]).unwrap();
@@ -1056,8 +1084,9 @@ fn binrpc_uris(k: &Kamailio, cmd: &str, params: &[&str]) -> Result<Vec<String>, 
 
 /// The plain `keepalive.list` and `keepalive.stats` answer the whole table in one reply
 /// where the transport carries it: 150 destinations over kamcmd, 250 over a jsonrpcs
-/// datagram (a datagram holds about 280 of these); 400 do not fit a datagram: a 413 that
-/// says how to page, never a lost reply.
+/// datagram (a datagram holds about 280 of these); 400 fit a datagram only with the C
+/// module's fields of `keepalive.list` (so they go with those) and not with those of
+/// `keepalive.stats`, 500 not at all: a 413 that says how to page, never a lost reply.
 #[test]
 fn plain_lists_answer_the_whole_table_where_it_fits() {
     let jport = port();
@@ -1089,20 +1118,161 @@ fn plain_lists_answer_the_whole_table_where_it_fits() {
     assert_eq!(sorted(json_uris(&r)), want, "datagram keepalive.stats");
     let out = k.rpc(&["keepalive.list"]).unwrap();
     assert_eq!(sorted(kamcmd_uris(&out)), want, "kamcmd, 250");
-    // 400: more than a datagram holds
-    for i in 250..400 {
-        let d = format!("sip:d{i}@127.0.{}.{}:5099", 1 + i / 250, 1 + i % 250);
-        assert!(udp.call("keepalive.add", &[&d, "gw"]).unwrap()["result"].is_string());
-    }
-    let r = udp.call("keepalive.list", &[]).unwrap();
-    assert_eq!(r["error"]["code"], 413, "{r}");
-    let msg = r["error"]["message"].as_str().unwrap_or_default();
-    assert!(
-        msg.contains("400 entries") && msg.contains("keepalive.list <offset> <limit>"),
-        "{r}"
+    // 400: a datagram holds them with the C module's fields only
+    let want = sorted(
+        want.into_iter()
+            .chain(add_range(&mut udp, 250..400, "gw"))
+            .collect(),
     );
+    let r = udp.call("keepalive.list", &[]).unwrap();
+    assert_eq!(sorted(json_uris(&r)), want, "datagram keepalive.list, 400");
+    for e in r["result"].as_array().into_iter().flatten() {
+        let mut names: Vec<&str> = e.as_object().unwrap().keys().map(|n| n.as_str()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "last checked",
+                "last down",
+                "last up",
+                "owner",
+                "state",
+                "uri"
+            ],
+            "{e}"
+        );
+    }
     let out = k.rpc(&["keepalive.list"]).unwrap();
     assert_eq!(kamcmd_uris(&out).len(), 400, "kamcmd, 400");
+    assert!(out.contains("state_name: "), "kamcmd: every field");
+    // more than a datagram holds
+    let refused = |r: serde_json::Value, cmd: &str, n: usize| {
+        assert_eq!(r["error"]["code"], 413, "{r}");
+        let msg = r["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            msg.contains(&format!("{n} entries"))
+                && msg.contains(&format!("{cmd} <offset> <limit>")),
+            "{r}"
+        );
+    };
+    refused(
+        udp.call("keepalive.stats", &[]).unwrap(),
+        "keepalive.stats",
+        400,
+    );
+    add_range(&mut udp, 400..500, "gw");
+    refused(
+        udp.call("keepalive.list", &[]).unwrap(),
+        "keepalive.list",
+        500,
+    );
+}
+
+/// The `uri` values of an xmlrpc reply's entries, in order.
+fn xmlrpc_uris(x: &str) -> Vec<String> {
+    x.split("<name>uri</name><value><string>")
+        .skip(1)
+        .map(|p| p.split('<').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// xmlrpc answers every table the C module answers, with Kamailio's default 8 MB of pkg
+/// (the C module answers 7,000 destinations and gives an empty reply at 7,250; the SIP
+/// worker copies the reply into pkg twice): 5,000 and 6,000 destinations complete in one
+/// reply, 6,000 with the C module's six fields only (with `state_name` and `last_code`
+/// they would not fit); 8,000, beyond what the worker's pkg holds, a 413 that says how to
+/// page, never an empty reply.
+#[test]
+fn xmlrpc_answers_every_table_the_c_module_answers() {
+    let jport = port();
+    let k = start_rpc_mem(
+        "ka-xmlrpc-floor",
+        "",
+        jport,
+        "modparam(\"keepalive\", \"ping_interval\", 3600)",
+        64,
+        8,
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let c_fields = [
+        "uri",
+        "owner",
+        "last checked",
+        "last up",
+        "last down",
+        "state",
+    ];
+    let mut want = Vec::new();
+    for n in [5000, 6000] {
+        want.extend(add_range(&mut udp, want.len()..n, "bulk"));
+        let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &[]).unwrap();
+        assert!(!x.contains("<fault>"), "{n}: {}", &x[..x.len().min(600)]);
+        assert_eq!(
+            sorted(xmlrpc_uris(&x)),
+            sorted(want.clone()),
+            "{n}: every entry"
+        );
+        for f in c_fields {
+            let member = format!("<member><name>{f}</name>");
+            assert_eq!(x.matches(&member).count(), n, "{n}: {f}");
+        }
+        if n == 6000 {
+            assert!(
+                !x.contains("<name>state_name</name>"),
+                "the C module's fields"
+            );
+        }
+    }
+    want.extend(add_range(&mut udp, want.len()..8000, "bulk"));
+    for cmd in ["keepalive.list", "keepalive.stats"] {
+        let x = xmlrpc(k.addr(), "/RPC2", cmd, &[]).unwrap();
+        assert!(
+            x.contains("<int>413</int>")
+                && x.contains(&format!("use {cmd} &lt;offset> &lt;limit>")),
+            "{cmd}, 8,000: {}",
+            &x[..x.len().min(600)]
+        );
+    }
+    // a page still goes
+    let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &["7900", "100"]).unwrap();
+    assert_eq!(xmlrpc_uris(&x).len(), 100, "{}", &x[..x.len().min(600)]);
+}
+
+/// A large xmlrpc reply is complete or a 413, never empty, also when the worker's pkg is
+/// cut up: with `mem_join=0` the pkg manager does not join the blocks a reply freed, so
+/// after a reply of 3,800 destinations the worker's pkg has room enough for 4,300 in bytes
+/// but in no block large enough (the C module, and 730d693, give an empty reply there).
+/// Every answer is the whole table or a 413 that says how to page.
+#[test]
+fn xmlrpc_reply_is_whole_or_an_error_when_pkg_is_cut_up() {
+    let jport = port();
+    let k = start_rpc_mem(
+        "ka-xmlrpc-cut",
+        "mem_join=0\ntcp_children=1",
+        jport,
+        "modparam(\"keepalive\", \"ping_interval\", 3600)",
+        64,
+        8,
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let mut want = add_many(&mut udp, 3800, "bulk");
+    let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &[]).unwrap();
+    assert_eq!(xmlrpc_uris(&x).len(), 3800, "{}", &x[..x.len().min(600)]);
+    want.extend(add_range(&mut udp, 3800..4300, "bulk"));
+    let want = sorted(want);
+    for i in 0..4 {
+        let x = xmlrpc(k.addr(), "/RPC2", "keepalive.list", &[])
+            .unwrap_or_else(|e| panic!("ask {i}: no reply: {e}"));
+        if x.contains("<fault>") {
+            assert!(
+                x.contains("<int>413</int>")
+                    && x.contains("use keepalive.list &lt;offset> &lt;limit>"),
+                "ask {i}: {x}"
+            );
+        } else {
+            assert_eq!(sorted(xmlrpc_uris(&x)), want, "ask {i}: the whole table");
+        }
+    }
 }
 
 /// 10,000 destinations added over RPC with `-m 256` and no `max_destinations` (derived from
@@ -1111,8 +1281,9 @@ fn plain_lists_answer_the_whole_table_where_it_fits() {
 /// carries it, with Kamailio's default 8 MB of pkg: binrpc with ctl's default settings (a
 /// client without kamcmd's 128 KiB limit), the jsonrpcs FIFO, and HTTP (about 2.4 MB; the
 /// worker copies it into pkg twice; `tcp_async=no` so that the core writes it whole however
-/// much the kernel takes at once). A jsonrpcs datagram and xmlrpc (about 6 MB of XML: more
-/// than 8 MB of pkg takes twice) answer a 413 that says how to page, kamcmd refuses the
+/// much the kernel takes at once). A jsonrpcs datagram and xmlrpc (about 6 MB of XML, 5 MB
+/// with the C module's fields only: more than 8 MB of pkg takes twice) answer a 413 that
+/// says how to page, kamcmd refuses the
 /// reply itself (its 128 KiB), and paging gives every destination once there.
 #[test]
 fn list_of_10000_destinations_in_one_reply_where_it_fits() {
@@ -1168,10 +1339,7 @@ fn list_of_10000_destinations_in_one_reply_where_it_fits() {
             &[&o.to_string(), &l.to_string()],
         )
         .unwrap();
-        x.split("<name>uri</name><value><string>")
-            .skip(1)
-            .map(|p| p.split('<').next().unwrap_or_default().to_string())
-            .collect()
+        xmlrpc_uris(&x)
     });
     assert_eq!(sorted(by_xmlrpc), want, "xmlrpc pages");
     // a datagram: refused with what to do

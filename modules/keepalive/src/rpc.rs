@@ -17,6 +17,9 @@ fn ctime(t: i64) -> String {
     kamailio::timer::ctime(t)
 }
 
+/// The C module's fields of `keepalive.list`, the first of [`list_fields`].
+const C_LIST_FIELDS: usize = 6;
+
 /// The fields of `keepalive.list`: the C module's six, plus `state_name` and `last_code`.
 fn list_fields(e: &Entry) -> Fields {
     let d = &e.dest;
@@ -76,7 +79,8 @@ fn full_fields(e: &Entry) -> Fields {
 }
 
 /// Replies with a page of `entries` (from `page.offset`, `total` in all), complete or not
-/// at all (see [`rpc_page::reply_page`]).
+/// at all (see [`rpc_page::reply_page`]; `c_fields`: how many of the fields are the C
+/// module's).
 fn reply_page(
     rpc: &Rpc,
     cmd: &str,
@@ -84,9 +88,10 @@ fn reply_page(
     entries: &[Entry],
     total: usize,
     fields: fn(&Entry) -> Fields,
+    c_fields: Option<usize>,
 ) {
     let rows: Vec<Fields> = entries.iter().map(fields).collect();
-    rpc_page::reply_page(rpc, cmd, "entries", page, &rows, total);
+    rpc_page::reply_page(rpc, cmd, "entries", page, &rows, total, c_fields);
 }
 
 /// Reads the two parameters (uri, owner) every command but list and flush takes.
@@ -117,13 +122,22 @@ fn fault(rpc: &Rpc, e: &Error) {
 }
 
 /// `keepalive.list [offset [limit]]`: one entry per registration (the C module's fields,
-/// `state_name` and `last_code`), all of them or a page.
+/// `state_name` and `last_code`), all of them or a page; a whole table that one reply
+/// carries only without `state_name` and `last_code` goes without them.
 pub fn list(rpc: &Rpc) {
     let Some(page) = read_page(rpc, "keepalive.list") else {
         return;
     };
     let (entries, total) = table::list_page(page.offset, rpc_page::take(rpc, page));
-    reply_page(rpc, "keepalive.list", page, &entries, total, list_fields);
+    reply_page(
+        rpc,
+        "keepalive.list",
+        page,
+        &entries,
+        total,
+        list_fields,
+        Some(C_LIST_FIELDS),
+    );
 }
 
 /// `keepalive.stats [offset [limit]]`: the probing figures, one entry per destination.
@@ -132,7 +146,15 @@ pub fn stats(rpc: &Rpc) {
         return;
     };
     let (entries, total) = table::dest_page(page.offset, rpc_page::take(rpc, page));
-    reply_page(rpc, "keepalive.stats", page, &entries, total, stats_fields);
+    reply_page(
+        rpc,
+        "keepalive.stats",
+        page,
+        &entries,
+        total,
+        stats_fields,
+        None,
+    );
 }
 
 pub fn add(rpc: &Rpc) {

@@ -145,7 +145,7 @@ pub fn list(rpc: &Rpc) {
         .iter()
         .map(|c| fields(c, tcp_diag::find(&kernel, c.local, c.remote)))
         .collect();
-    rpc_page::reply_page(rpc, CMD, "connections", page, &rows, total);
+    rpc_page::reply_page(rpc, CMD, "connections", page, &rows, total, None);
 }
 
 /// Reads the one `conid` parameter; `None` after a fault reply.
