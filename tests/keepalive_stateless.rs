@@ -362,6 +362,11 @@ fn guesses(call_id: &str, cseq: u64) -> Vec<(String, String, u64)> {
             1,
             u64::MAX,
         ] {
+            if i == idx && g == id {
+                // its own ping, which it answers: a forged reply to it could race the
+                // answer in another worker and take the attacker itself down
+                continue;
+            }
             for n in [cseq, cseq + 1] {
                 out.push((
                     format!("{inst}-{i:x}-{g:016x}"),
