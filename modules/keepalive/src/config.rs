@@ -40,8 +40,11 @@ pub const TM_TX_BYTES: u64 = 9 * 1024;
 /// rest stays for the server.
 pub const SHM_SHARE_DIV: u64 = 4;
 
+/// A `destination` modparam: URI and attribute string.
+pub type Initial = (Vec<u8>, Option<Vec<u8>>);
+
 /// Destinations from `modparam("keepalive", "destination", ...)`, added in mod_init.
-pub static INITIAL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+pub static INITIAL: Mutex<Vec<Initial>> = Mutex::new(Vec::new());
 
 /// Parsed settings, the same in every process (set before the fork).
 pub struct Settings {
@@ -158,8 +161,20 @@ fn tm_ms(name: &str, default: u32) -> u32 {
         .map_or(default, |v| v.max(10))
 }
 
-/// The `destination` modparam: remembered until mod_init.
-pub fn add_initial(uri: &[u8]) -> Result<(), String> {
+/// The `destination` modparam (`uri`, or `uri;;attributes`): remembered until mod_init.
+pub fn add_initial(value: &[u8]) -> Result<(), String> {
+    let (uri, attrs) = match value.windows(2).position(|w| w == b";;") {
+        Some(at) => (&value[..at], Some(&value[at + 2..])),
+        None => (value, None),
+    };
+    if let Some(a) = attrs {
+        crate::attrs::parse(a).map_err(|e| {
+            format!(
+                "destination '{}': {e}",
+                String::from_utf8_lossy(&uri[..uri.len().min(64)])
+            )
+        })?;
+    }
     crate::dest_uri::Canonical::parse(uri).map_err(|e| {
         format!(
             "bad destination '{}': {e}",
@@ -169,6 +184,6 @@ pub fn add_initial(uri: &[u8]) -> Result<(), String> {
     INITIAL
         .lock()
         .map_err(|_| "destination list poisoned".to_string())?
-        .push(uri.to_vec());
+        .push((uri.to_vec(), attrs.map(<[u8]>::to_vec)));
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! `event_callback`) run from `prober::init`'s targets when a probe changes a state.
 #![deny(unsafe_code)]
 
+mod attrs;
 mod cluster;
 mod codes;
 mod config;
@@ -35,6 +36,7 @@ fn definition() -> ModuleDef {
             cmd!("ka_is_alive", w_is_alive, (destination: Lit), routes::ANY),
             cmd!("is_alive", w_is_alive, (destination: Lit), routes::ANY),
             cmd!("ka_add_destination", ki_add, (sip_uri: Str, owner: Str), add_routes),
+            cmd!("ka_add_destination", ki_add_attrs, (sip_uri: Str, owner: Str, attrs: Str), add_routes),
             cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
             ka_api::bind_cmd(ApiImpl {
                 add: api_add,
@@ -76,8 +78,13 @@ fn definition() -> ModuleDef {
             ),
             rpc_def!(
                 "keepalive.add",
-                "Add a destination: keepalive.add sip_uri listname",
+                "Add a destination: keepalive.add sip_uri listname [attrs]",
                 rpc::add
+            ),
+            rpc_def!(
+                "keepalive.set",
+                "Change a destination's attributes: keepalive.set sip_uri attrs",
+                rpc::set
             ),
             rpc_def!(
                 "keepalive.del",
@@ -90,10 +97,16 @@ fn definition() -> ModuleDef {
                 rpc::get
             ),
             rpc_def!("keepalive.flush", "Delete all destinations", rpc::flush),
+            rpc_def!(
+                "keepalive.ping_active",
+                "Show, pause (0) or resume (1) all probing: keepalive.ping_active [0|1]",
+                rpc::ping_active
+            ),
         ],
         kemi: vec![
             kemi!("is_alive", ki_is_alive, (dest: Str)),
             kemi!("add_destination", ki_add, (uri: Str, owner: Str)),
+            kemi!("add_destination_attrs", ki_add_attrs, (uri: Str, owner: Str, attrs: Str)),
             kemi!("del_destination", ki_del, (uri: Str, owner: Str)),
         ],
         stats: stats::list(),
@@ -114,9 +127,17 @@ fn mod_init() -> Result<(), String> {
     kamailio::cfg_const::set_hook(lookup::prepare);
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
-    for uri in initial {
-        table::add(&uri, b"_params", None, ForeignCallbacks::NONE, false)
-            .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
+    for (uri, attrs) in initial {
+        let patch = attrs.as_deref().map(parse_attrs).transpose()?;
+        table::add(
+            &uri,
+            b"_params",
+            None,
+            ForeignCallbacks::NONE,
+            false,
+            patch.as_ref(),
+        )
+        .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
         log::info!("added destination {}", String::from_utf8_lossy(&uri));
     }
     Ok(())
@@ -157,8 +178,36 @@ fn alive_code(state: Option<i32>) -> i32 {
     }
 }
 
-fn add(uri: &[u8], owner: &[u8]) -> i32 {
-    match table::add(uri, owner, None, ForeignCallbacks::NONE, false) {
+/// Parses an attribute string ([`attrs::parse`]) and checks that a `socket` is one of
+/// this server's.
+pub fn parse_attrs(text: &[u8]) -> Result<attrs::Patch, String> {
+    let p = attrs::parse(text)?;
+    if let Some(s) = &p.set.socket {
+        if !kamailio::send::local_socket_exists(s.as_bytes()) {
+            return Err(format!(
+                "socket: {s} is not a listening socket of this server"
+            ));
+        }
+    }
+    Ok(p)
+}
+
+fn add(uri: &[u8], owner: &[u8], attrs: Option<&[u8]>) -> i32 {
+    let patch = match attrs.map(parse_attrs).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            error!("ka_add_destination({}, {}): {e}", shown(uri), shown(owner));
+            return -1;
+        }
+    };
+    match table::add(
+        uri,
+        owner,
+        None,
+        ForeignCallbacks::NONE,
+        false,
+        patch.as_ref(),
+    ) {
         Ok(()) => {
             cluster::replicate(true, uri, owner);
             1
@@ -208,7 +257,11 @@ fn ki_is_alive(_m: &mut Msg, dest: &[u8]) -> i32 {
 }
 
 fn ki_add(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
-    add(uri, owner)
+    add(uri, owner, None)
+}
+
+fn ki_add_attrs(_m: &mut Msg, uri: &[u8], owner: &[u8], attrs: &[u8]) -> i32 {
+    add(uri, owner, Some(attrs))
 }
 
 fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
@@ -218,7 +271,7 @@ fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
 /// The API's add_destination; its `ping_interval` is in seconds (0: the module's).
 fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval_s: i32, cbs: ForeignCallbacks) -> i32 {
     let interval_ms = (interval_s > 0).then(|| (interval_s as u32).min(u32::MAX / 1000) * 1000);
-    match table::add(uri, owner, interval_ms, cbs, true) {
+    match table::add(uri, owner, interval_ms, cbs, true, None) {
         Ok(()) => 0,
         Err(e) => {
             if !e.logged() {

@@ -39,7 +39,16 @@ fn stat_fields(e: &Entry) -> Fields {
         ("state", Val::Int(i64::from(e.state))),
         (
             "probing",
-            Val::Str(if d.stopped { "stopped" } else { "active" }.into()),
+            Val::Str(
+                if d.stopped {
+                    "stopped"
+                } else if d.paused || !crate::prober::active() {
+                    "paused"
+                } else {
+                    "active"
+                }
+                .into(),
+            ),
         ),
         ("interval", Val::Int(i64::from(d.interval_ms / 1000))),
         ("failures", Val::Int(i64::from(d.streak.fail))),
@@ -49,6 +58,7 @@ fn stat_fields(e: &Entry) -> Fields {
         ("last_code", Val::Int(i64::from(d.last_code))),
         ("rtt_last_us", Val::Int(i64::from(d.rtt_last_us))),
         ("rtt_avg_us", Val::Int(i64::from(d.rtt_avg_us))),
+        ("attrs", Val::Str(e.attrs.clone())),
     ]
 }
 
@@ -135,9 +145,29 @@ pub fn stats(rpc: &Rpc) {
     reply_page(rpc, "keepalive.stats", page, &entries, total, stats_fields);
 }
 
+/// Reads and checks an attribute string parameter (a fault if it is bad).
+fn attrs_param(rpc: &Rpc, text: &[u8]) -> Option<crate::attrs::Patch> {
+    match crate::parse_attrs(text) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            log::error!("RPC: {e}");
+            rpc.fault(400, &e);
+            None
+        }
+    }
+}
+
+/// `keepalive.add sip_uri listname [attrs]`.
 pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
+    };
+    let patch = match rpc.next_str() {
+        Some(text) => match attrs_param(rpc, &text) {
+            Some(p) => Some(p),
+            None => return,
+        },
+        None => None,
     };
     match table::add(
         &uri,
@@ -145,6 +175,7 @@ pub fn add(rpc: &Rpc) {
         None,
         kamailio::ka_api::ForeignCallbacks::NONE,
         false,
+        patch.as_ref(),
     ) {
         Ok(()) => {
             crate::cluster::replicate(true, &uri, &owner);
@@ -152,6 +183,47 @@ pub fn add(rpc: &Rpc) {
         }
         Err(e) => fault(rpc, &e),
     }
+}
+
+/// `keepalive.set sip_uri attrs`: merges the attributes into the destination's; replies
+/// with its attributes now.
+pub fn set(rpc: &Rpc) {
+    let (Some(uri), Some(text)) = (rpc.next_str(), rpc.next_str()) else {
+        log::error!("RPC: keepalive.set expects two parameters: sip_uri attrs");
+        rpc.fault(400, "Expected parameters: sip_uri attrs");
+        return;
+    };
+    let Some(patch) = attrs_param(rpc, &text) else {
+        return;
+    };
+    match table::set_attrs(&uri, &patch) {
+        Ok(now) => rpc.add_str(&now),
+        Err(e) => fault(rpc, &e),
+    }
+}
+
+/// `keepalive.ping_active [0|1]`: shows, pauses (0) or resumes (1) all probing; replies
+/// with the setting now and before.
+pub fn ping_active(rpc: &Rpc) {
+    let before = crate::prober::active();
+    let now = match rpc.next_int() {
+        None => before,
+        Some(Ok(v @ (0 | 1))) => {
+            crate::prober::set_active(v == 1);
+            log::info!("probing {}", if v == 1 { "resumed" } else { "paused" });
+            v == 1
+        }
+        Some(_) => {
+            log::error!("RPC: keepalive.ping_active expects 0 or 1");
+            rpc.fault(400, "Expected parameter: 0 (pause) or 1 (resume)");
+            return;
+        }
+    };
+    let rows = vec![vec![
+        ("ping_active", Val::Int(i64::from(now))),
+        ("previous", Val::Int(i64::from(before))),
+    ]];
+    add_entries(rpc, &rows);
 }
 
 pub fn del(rpc: &Rpc) {

@@ -1,0 +1,436 @@
+//! keepalive's per-destination attributes and run-time control against a real Kamailio:
+//! attributes on every way of adding (modparam, cfg, KEMI, RPC), bad ones refused with
+//! nothing added, `interval`/`from`/`socket`/`proxy`/`probing` seen on the wire by a UAS,
+//! `keepalive.set`, and `keepalive.ping_active`.
+
+mod common;
+
+use common::uas::{Answer, Uas};
+use common::{port, Config, Kamailio, SipTcp};
+use std::time::{Duration, Instant};
+
+const MODULES: &str = r#"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "{MODDIR}/keepalive.so"
+modparam("keepalive", "ping_interval", 1)
+"#;
+
+/// `add` adds the destination in X-Dest for owner X-Owner with the attributes in X-Attrs
+/// (`add2`: the C module's form, without); reports `$rc` in X-RC.
+const ROUTES: &str = r#"
+request_route {
+    $var(rc) = 0;
+    if ($rU == "add") {
+        ka_add_destination("$hdr(X-Dest)", "$hdr(X-Owner)", "$hdr(X-Attrs)");
+        $var(rc) = $rc;
+    } else if ($rU == "add2") {
+        ka_add_destination("$hdr(X-Dest)", "$hdr(X-Owner)");
+        $var(rc) = $rc;
+    }
+    append_to_reply("X-RC: $var(rc)\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+
+fn start(tag: &str, globals: &str, modparams: &str) -> Kamailio {
+    let modules = format!("{MODULES}\n{modparams}");
+    Kamailio::start(
+        tag,
+        Config {
+            globals,
+            modules: &modules,
+            routes: ROUTES,
+        },
+    )
+}
+
+fn cfg_add(c: &mut SipTcp, dest: &str, owner: &str, attrs: &str) -> i64 {
+    c.request(
+        "add",
+        &[("X-Dest", dest), ("X-Owner", owner), ("X-Attrs", attrs)],
+    )
+    .int("X-RC")
+}
+
+/// The value of `field` in a kamcmd struct reply (the first one that has it).
+fn field(rpc_out: &str, field: &str) -> Option<String> {
+    rpc_out.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix(&format!("{field}:"))
+            .map(|v| v.trim().to_string())
+    })
+}
+
+fn get_field(k: &Kamailio, uri: &str, owner: &str, name: &str) -> Option<String> {
+    k.rpc(&["keepalive.get", uri, owner])
+        .ok()
+        .and_then(|out| field(&out, name))
+}
+
+/// Requests received by `uas` within `window`.
+fn pings_within(uas: &Uas, window: Duration) -> usize {
+    let before = uas.count();
+    std::thread::sleep(window);
+    uas.count() - before
+}
+
+#[test]
+fn attributes_on_every_way_of_adding_and_bad_ones_refused() {
+    let (a, b, c3, d) = (
+        Uas::start(0, Answer::Code(200)),
+        Uas::start(0, Answer::Code(200)),
+        Uas::start(0, Answer::Code(200)),
+        Uas::start(0, Answer::Code(200)),
+    );
+    let uri = |u: &Uas| format!("sip:127.0.0.1:{}", u.port());
+    let k = start(
+        "ka-attrs-add",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"{};;interval=3;timeout=700\")",
+            uri(&a)
+        ),
+    );
+    assert_eq!(
+        get_field(&k, &uri(&a), "_params", "attrs").as_deref(),
+        Some("interval=3;timeout=700"),
+        "modparam form"
+    );
+    assert_eq!(
+        get_field(&k, &uri(&a), "_params", "interval").as_deref(),
+        Some("3")
+    );
+    let mut c = SipTcp::connect(k.addr());
+    assert_eq!(
+        cfg_add(&mut c, &uri(&b), "cfg", "down_after=2; alive_codes=2xx,404"),
+        1
+    );
+    assert_eq!(
+        get_field(&k, &uri(&b), "cfg", "attrs").as_deref(),
+        Some("alive_codes=2xx,404;down_after=2")
+    );
+    k.rpc(&["keepalive.add", &uri(&c3), "rpc", "probing=0;up_after=3"])
+        .expect("keepalive.add with attributes");
+    assert_eq!(
+        get_field(&k, &uri(&c3), "rpc", "attrs").as_deref(),
+        Some("up_after=3;probing=0")
+    );
+    assert_eq!(
+        get_field(&k, &uri(&c3), "rpc", "probing").as_deref(),
+        Some("paused")
+    );
+    // keepalive.stats shows them too (one entry per destination)
+    let stats = k.rpc(&["keepalive.stats"]).unwrap();
+    assert!(stats.contains("attrs: up_after=3;probing=0"), "{stats}");
+    // a paused destination is never pinged; the others are
+    assert!(b.wait_count(1, 5));
+    assert_eq!(c3.count(), 0, "probing=0: not pinged");
+    // a C-style add without attributes still works and shows none
+    let plain = c
+        .request("add2", &[("X-Dest", &uri(&d)), ("X-Owner", "plain")])
+        .int("X-RC");
+    assert_eq!(plain, 1);
+    assert_eq!(
+        get_field(&k, &uri(&d), "plain", "attrs").as_deref(),
+        Some("")
+    );
+
+    // bad attributes: refused with a clear error, nothing added
+    let bad = format!("sip:127.0.0.1:{}", port());
+    for (attrs, says) in [
+        ("colour=red", "unknown attribute 'colour'"),
+        ("interval=0", "interval must be from 1"),
+        ("from=sip:a X-Evil: 1", "bad URI"),
+        ("socket=udp:127.0.0.1:1", "not a listening socket"),
+        ("socket=udp:localhost:5060", "not proto:ip:port"),
+        ("alive_codes=9xx", "alive_codes"),
+    ] {
+        assert_eq!(cfg_add(&mut c, &bad, "cfg", attrs), -1, "{attrs}");
+        assert!(k.wait_log(says, 3), "cfg logs why: {says}");
+        let err = k
+            .rpc(&["keepalive.add", &bad, "rpc", attrs])
+            .expect_err(attrs);
+        assert!(err.contains(says), "{attrs}: {err}");
+        assert!(k.rpc(&["keepalive.get", &bad, "cfg"]).is_err(), "{attrs}");
+        assert!(k.rpc(&["keepalive.get", &bad, "rpc"]).is_err(), "{attrs}");
+    }
+    // a From that would end the header is refused
+    let err = k
+        .rpc(&["keepalive.add", &bad, "rpc", "from=sip:a\r\nX-Evil: 1"])
+        .expect_err("CRLF in from");
+    assert!(err.contains("bad URI"), "{err}");
+    assert!(k.rpc(&["keepalive.get", &bad, "rpc"]).is_err());
+    // a bad keepalive.set changes nothing
+    assert!(k
+        .rpc(&["keepalive.set", &uri(&b), "interval=2;bogus=1"])
+        .is_err());
+    assert_eq!(
+        get_field(&k, &uri(&b), "cfg", "attrs").as_deref(),
+        Some("alive_codes=2xx,404;down_after=2")
+    );
+    let stats = k.rpc(&["keepalive.stats"]).unwrap();
+    assert!(!stats.contains(&bad), "{stats}");
+}
+
+#[test]
+fn bad_destination_modparam_attributes_stop_the_start() {
+    let uas = Uas::start(0, Answer::Code(200));
+    let dir = common::tempdir::Dir::new("ka-attrs-badparam");
+    let cfg = dir.path().join("k.cfg");
+    std::fs::write(
+        &cfg,
+        format!(
+            "#!KAMAILIO\nlog_stderror=yes\nlisten=udp:127.0.0.1:{}\nmpath=\"{}\"\nloadmodule \"tm.so\"\n\
+             loadmodule \"{}/keepalive.so\"\n\
+             modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{};;interval=fast\")\n\
+             request_route {{ drop; }}\n",
+            port(),
+            common::stock_modules_dir().display(),
+            common::modules_dir().display(),
+            uas.port()
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new("kamailio")
+        .arg("-c")
+        .arg("-f")
+        .arg(&cfg)
+        .output()
+        .expect("run kamailio -c");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{log}");
+    assert!(log.contains("interval: 'fast' is not a number"), "{log}");
+}
+
+#[test]
+fn kemi_add_destination_attrs() {
+    let uas = Uas::start(0, Answer::Code(200));
+    let dir = common::tempdir::Dir::new("ka-attrs-jsdt");
+    let script = dir.path().join("ka.js");
+    std::fs::write(
+        &script,
+        r#"
+function ksr_request_route() {
+    var rc = KSR.keepalive.add_destination_attrs(KSR.pv.get("$hdr(X-Dest)"), "kemi",
+        KSR.pv.get("$hdr(X-Attrs)"));
+    KSR.hdr.append_to_reply("X-RC: " + rc + "\r\n");
+    KSR.sl.sl_send_reply(200, "OK");
+}
+"#,
+    )
+    .unwrap();
+    let modules = format!(
+        r#"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "app_jsdt.so"
+loadmodule "{{MODDIR}}/keepalive.so"
+modparam("app_jsdt", "load", "{}")
+cfgengine "jsdt"
+"#,
+        script.display()
+    );
+    let k = Kamailio::start(
+        "ka-attrs-kemi",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: "",
+        },
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    let mut c = SipTcp::connect(k.addr());
+    assert_eq!(cfg_add(&mut c, &uri, "", "interval=7;probing=0"), 1);
+    assert_eq!(
+        get_field(&k, &uri, "kemi", "attrs").as_deref(),
+        Some("interval=7;probing=0")
+    );
+    let bad = format!("sip:127.0.0.1:{}", port());
+    assert_eq!(cfg_add(&mut c, &bad, "", "interval=x"), -1);
+    assert!(k.rpc(&["keepalive.get", &bad, "kemi"]).is_err());
+}
+
+#[test]
+fn interval_attribute_sets_the_ping_rate() {
+    let fast = Uas::start(0, Answer::Code(200));
+    let slow = Uas::start(0, Answer::Code(200));
+    let k = start("ka-attrs-interval", "", "");
+    k.rpc(&[
+        "keepalive.add",
+        &format!("sip:127.0.0.1:{}", fast.port()),
+        "t",
+        "interval=1",
+    ])
+    .unwrap();
+    k.rpc(&[
+        "keepalive.add",
+        &format!("sip:127.0.0.1:{}", slow.port()),
+        "t",
+        "interval=10",
+    ])
+    .unwrap();
+    // after 23 s: the gaps between pings are 1 s and 10 s (a ping due in the same batch
+    // as the other's may be held back up to half a second: the steady-rate spreading)
+    std::thread::sleep(Duration::from_secs(23));
+    let gaps = |u: &Uas| -> Vec<f64> {
+        let at: Vec<Instant> = u.received().iter().map(|r| r.at).collect();
+        let mut g: Vec<f64> = at.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+        g.sort_by(f64::total_cmp);
+        g
+    };
+    let (f, s) = (gaps(&fast), gaps(&slow));
+    let what = format!("interval=1: {f:?}, interval=10: {s:?}");
+    assert!(f.len() >= 19 && s.len() >= 2, "{what}");
+    let fast_median = f[f.len() / 2];
+    assert!((0.98..=1.02).contains(&fast_median), "{what}");
+    assert!(s.iter().all(|g| (9.9..=10.6).contains(g)), "{what}");
+    let ratio = s[0] / fast_median;
+    assert!((9.7..=10.7).contains(&ratio), "{what}");
+}
+
+#[test]
+fn from_socket_and_proxy_seen_on_the_wire() {
+    let dest = Uas::start(0, Answer::Code(200));
+    let other = Uas::start(0, Answer::Code(200));
+    let proxy = Uas::start(0, Answer::Code(200));
+    let second = port();
+    let k = start(
+        "ka-attrs-wire",
+        &format!("listen=udp:127.0.0.1:{second}\n"),
+        "",
+    );
+    let uri = format!("sip:127.0.0.1:{}", dest.port());
+    k.rpc(&[
+        "keepalive.add",
+        &uri,
+        "t",
+        &format!("from=sip:ping@probe.example.com;socket=udp:127.0.0.1:{second}"),
+    ])
+    .unwrap();
+    assert!(dest.wait_count(1, 3));
+    let r = &dest.received()[0];
+    assert!(
+        r.from.contains("sip:ping@probe.example.com"),
+        "from: {}",
+        r.from
+    );
+    assert_eq!(r.src_port, second, "sent from the socket attribute");
+    assert_eq!(r.transport, "udp");
+    // a proxy: the ping goes to the proxy, with the destination as its R-URI
+    let via_proxy = format!("sip:127.0.0.1:{}", other.port());
+    k.rpc(&[
+        "keepalive.add",
+        &via_proxy,
+        "t",
+        &format!("proxy=sip:127.0.0.1:{}", proxy.port()),
+    ])
+    .unwrap();
+    assert!(proxy.wait_count(1, 3));
+    let r = &proxy.received()[0];
+    assert_eq!(r.method, "OPTIONS");
+    assert_eq!(r.ruri, via_proxy);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while get_field(&k, &via_proxy, "t", "state").as_deref() != Some("1") {
+        assert!(Instant::now() < deadline, "up through the proxy's 200");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(other.count(), 0, "nothing straight to the destination");
+}
+
+#[test]
+fn keepalive_set_takes_effect_by_the_next_ping() {
+    let uas = Uas::start(0, Answer::Code(200));
+    let k = start("ka-attrs-set", "", "");
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    k.rpc(&["keepalive.add", &uri, "t", "interval=30"]).unwrap();
+    assert!(uas.wait_count(1, 3));
+    // the next ping would be 30 s away: the new interval and From apply to it
+    let set_at = Instant::now();
+    let reply = k
+        .rpc(&[
+            "keepalive.set",
+            &uri,
+            "interval=1;from=sip:changed@example.com",
+        ])
+        .unwrap();
+    assert!(
+        reply.contains("interval=1;from=sip:changed@example.com"),
+        "{reply}"
+    );
+    assert!(uas.wait_count(2, 3), "next ping within the new interval");
+    assert!(set_at.elapsed() < Duration::from_millis(1_500));
+    assert!(uas.received()[1].from.contains("sip:changed@example.com"));
+    // probing=0 pauses it, probing= (back to the module's: active) resumes it
+    k.rpc(&["keepalive.set", &uri, "probing=0"]).unwrap();
+    std::thread::sleep(Duration::from_millis(1_200));
+    assert_eq!(pings_within(&uas, Duration::from_secs(3)), 0, "paused");
+    assert_eq!(
+        get_field(&k, &uri, "t", "probing").as_deref(),
+        Some("paused")
+    );
+    assert_eq!(get_field(&k, &uri, "t", "state").as_deref(), Some("1"));
+    k.rpc(&["keepalive.set", &uri, "probing="]).unwrap();
+    assert!(
+        pings_within(&uas, Duration::from_millis(2_300)) >= 2,
+        "resumed"
+    );
+    assert_eq!(
+        get_field(&k, &uri, "t", "attrs").as_deref(),
+        Some("interval=1;from=sip:changed@example.com")
+    );
+    // an unknown destination
+    assert!(k
+        .rpc(&["keepalive.set", "sip:127.0.0.1:9", "interval=1"])
+        .is_err());
+}
+
+#[test]
+fn ping_active_pauses_and_resumes_all_probing() {
+    let (a, b) = (
+        Uas::start(0, Answer::Code(200)),
+        Uas::start(0, Answer::Code(200)),
+    );
+    let k = start(
+        "ka-attrs-active",
+        "",
+        &format!(
+            "modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{}\")\n\
+             modparam(\"keepalive\", \"destination\", \"sip:127.0.0.1:{}\")",
+            a.port(),
+            b.port()
+        ),
+    );
+    assert!(a.wait_count(2, 4) && b.wait_count(2, 4));
+    let shown = k.rpc(&["keepalive.ping_active"]).unwrap();
+    assert_eq!(field(&shown, "ping_active").as_deref(), Some("1"));
+    let off = k.rpc(&["keepalive.ping_active", "0"]).unwrap();
+    assert_eq!(field(&off, "ping_active").as_deref(), Some("0"));
+    assert_eq!(field(&off, "previous").as_deref(), Some("1"));
+    // within one interval (1 s) nothing more goes out
+    std::thread::sleep(Duration::from_millis(1_100));
+    let (a0, b0) = (a.count(), b.count());
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!((a.count(), b.count()), (a0, b0), "no pings while paused");
+    let uri = format!("sip:127.0.0.1:{}", a.port());
+    assert_eq!(
+        get_field(&k, &uri, "_params", "probing").as_deref(),
+        Some("paused")
+    );
+    assert_eq!(
+        get_field(&k, &uri, "_params", "state").as_deref(),
+        Some("1"),
+        "states stay"
+    );
+    assert!(k.rpc(&["keepalive.ping_active", "2"]).is_err());
+    let on = k.rpc(&["keepalive.ping_active", "1"]).unwrap();
+    assert_eq!(field(&on, "previous").as_deref(), Some("0"));
+    assert!(
+        a.wait_count(a0 + 2, 3) && b.wait_count(b0 + 2, 3),
+        "resumed"
+    );
+}
