@@ -434,3 +434,97 @@ fn ping_active_pauses_and_resumes_all_probing() {
         "resumed"
     );
 }
+
+/// The integer `name` of `keepalive.get uri owner`.
+fn get_int(k: &Kamailio, uri: &str, owner: &str, name: &str) -> i64 {
+    get_field(k, uri, owner, name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name} of {uri}"))
+}
+
+fn wait_int(k: &Kamailio, uri: &str, name: &str, pred: impl Fn(i64) -> bool, secs: u64) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let v = get_int(k, uri, "t", name);
+        if pred(v) || Instant::now() > deadline {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn latency_statistics_match_known_delays() {
+    // delays in ms: 20 and 80, then jitter
+    let delays = [20u64, 80, 20, 80, 35, 65, 50, 20, 80, 45, 27, 73];
+    let uas = Uas::start(0, Answer::Slow(200, delays[0]));
+    let k = start("ka-attrs-latency", "", "");
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    k.rpc(&["keepalive.add", &uri, "t", "interval=1"]).unwrap();
+    for (i, _) in delays.iter().enumerate() {
+        assert!(uas.wait_count(i + 1, 4), "ping {}", i + 1);
+        if i + 1 < delays.len() {
+            uas.set(Answer::Slow(200, delays[i + 1]));
+        } else {
+            // the next ping is a second away: stop before it
+            k.rpc(&["keepalive.set", &uri, "probing=0"]).unwrap();
+        }
+    }
+    let n = delays.len() as i64;
+    assert_eq!(wait_int(&k, &uri, "rtt_samples", |v| v == n, 3), n);
+    let xs: Vec<f64> = delays.iter().map(|&d| d as f64 * 1000.0).collect();
+    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / xs.len() as f64).sqrt();
+    let mut est = xs[0];
+    for x in &xs[1..] {
+        est = 0.9 * est + 0.1 * x;
+    }
+    for (name, want) in [
+        ("rtt_last_us", xs[xs.len() - 1]),
+        ("rtt_min_us", 20_000.0),
+        ("rtt_max_us", 80_000.0),
+        ("rtt_mean_us", mean),
+        ("rtt_stddev_us", sd),
+        ("rtt_est_us", est),
+    ] {
+        let got = get_int(&k, &uri, "t", name) as f64;
+        assert!(
+            (got - want).abs() <= 5_000.0 && got >= want - 1_000.0,
+            "{name}: {got} µs, the UAS's delays give {want} µs"
+        );
+    }
+    // the listing shows the same, one entry per destination
+    let listed = k.rpc(&["keepalive.latency"]).unwrap();
+    assert!(listed.contains(&format!("uri: {uri}")), "{listed}");
+    assert!(listed.contains(&format!("rtt_samples: {n}")), "{listed}");
+    assert_eq!(get_int(&k, &uri, "t", "fail_timeout"), 0);
+    assert_ne!(
+        get_field(&k, &uri, "t", "last_change").as_deref(),
+        Some("never")
+    );
+
+    // reset, then failures by class
+    let r = k.rpc(&["keepalive.stats_reset", &uri]).unwrap();
+    assert!(r.contains("1 destination"), "{r}");
+    assert_eq!(get_int(&k, &uri, "t", "rtt_samples"), 0);
+    assert_eq!(get_int(&k, &uri, "t", "rtt_est_us"), 0);
+    assert!(k
+        .rpc(&["keepalive.stats_reset", "sip:127.0.0.1:9"])
+        .is_err());
+    uas.set(Answer::Code(404));
+    k.rpc(&["keepalive.set", &uri, "probing=1;timeout=300"])
+        .unwrap();
+    assert!(wait_int(&k, &uri, "fail_4xx", |v| v >= 1, 3) >= 1);
+    uas.set(Answer::Code(503));
+    assert!(wait_int(&k, &uri, "fail_5xx", |v| v >= 1, 3) >= 1);
+    // a failure reply measures a round trip too; a timeout does not
+    uas.set(Answer::Silent);
+    std::thread::sleep(Duration::from_millis(200));
+    let replied = get_int(&k, &uri, "t", "rtt_samples");
+    assert!(replied >= 2, "{replied}");
+    assert!(wait_int(&k, &uri, "fail_timeout", |v| v >= 1, 3) >= 1);
+    assert_eq!(get_int(&k, &uri, "t", "rtt_samples"), replied);
+    let all = k.rpc(&["keepalive.stats_reset"]).unwrap();
+    assert!(all.contains("1 destination"), "{all}");
+    assert_eq!(get_int(&k, &uri, "t", "fail_4xx"), 0);
+}

@@ -26,6 +26,9 @@ pub static REMOVE_UNREACHABLE: IntParam = IntParam::new(0);
 /// `ping_with_tm`: 1 sends every ping through tm (its UDP retransmissions and timer); 0
 /// (default) sends them statelessly where possible (see `stateless.rs`).
 pub static PING_WITH_TM: IntParam = IntParam::new(0);
+/// Weight of the old RTT estimate in thousandths (dispatcher's
+/// `ds_latency_estimator_alpha`): estimate = (alpha * old + (1000 - alpha) * rtt) / 1000.
+pub static LATENCY_ALPHA: IntParam = IntParam::new(900);
 /// At most this many destinations (0: no limit but the table's); unset (-1): derived from
 /// the shm size and the ping mode ([`derived_max`]).
 pub static MAX_DESTINATIONS: IntParam = IntParam::new(-1);
@@ -59,6 +62,8 @@ pub struct Settings {
     /// 0: unlimited.
     pub max_destinations: u32,
     pub ping_with_tm: bool,
+    /// `latency_alpha`, 0 to 1000.
+    pub latency_alpha: u32,
     /// Retransmission intervals of stateless UDP pings (RFC 3261's T1 and T2), ms: tm's
     /// `retr_timer1`/`retr_timer2`, or 500/4000 without tm.
     pub t1_ms: u32,
@@ -104,6 +109,7 @@ pub fn init() -> Result<(), String> {
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
         max_destinations: 0,
         ping_with_tm: ranged("ping_with_tm", PING_WITH_TM.get(), 0, 1)? == 1,
+        latency_alpha: ranged("latency_alpha", LATENCY_ALPHA.get(), 0, 1000)?,
         // tm keeps these two in ms (its other timers turn into ticks)
         t1_ms: tm_ms("retr_timer1", 500),
         t2_ms: tm_ms("retr_timer2", 4_000),

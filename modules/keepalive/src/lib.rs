@@ -13,6 +13,7 @@ mod cluster;
 mod codes;
 mod config;
 mod dest_uri;
+mod latency;
 mod lookup;
 mod prober;
 mod rpc;
@@ -64,6 +65,7 @@ fn definition() -> ModuleDef {
             Param::Str("dmq_secret", &cluster::DMQ_SECRET),
             Param::Str("dmq_secret_accept", &cluster::DMQ_SECRET_ACCEPT),
             Param::Int("ping_with_tm", &config::PING_WITH_TM),
+            Param::Int("latency_alpha", &config::LATENCY_ALPHA),
         ],
         rpcs: vec![
             rpc_def!(
@@ -75,6 +77,11 @@ fn definition() -> ModuleDef {
                 array: "keepalive.stats",
                 "Probing figures of the destinations: keepalive.stats [offset [limit]]",
                 rpc::stats
+            ),
+            rpc_def!(
+                array: "keepalive.latency",
+                "Latency and outcome statistics: keepalive.latency [offset [limit]]",
+                rpc::latency
             ),
             rpc_def!(
                 "keepalive.add",
@@ -97,6 +104,11 @@ fn definition() -> ModuleDef {
                 rpc::get
             ),
             rpc_def!("keepalive.flush", "Delete all destinations", rpc::flush),
+            rpc_def!(
+                "keepalive.stats_reset",
+                "Reset the latency and outcome statistics: keepalive.stats_reset [sip_uri]",
+                rpc::stats_reset
+            ),
             rpc_def!(
                 "keepalive.ping_active",
                 "Show, pause (0) or resume (1) all probing: keepalive.ping_active [0|1]",

@@ -13,6 +13,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::config::{self, settings};
+use crate::latency::Failure;
 use crate::state;
 use crate::stateless::{self, Ping, Sent};
 use crate::stats;
@@ -147,6 +148,13 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         }
         Outcome::SendFailed => false,
     };
+    if !alive {
+        d.lat.fail(match outcome {
+            Outcome::Reply(code) => Failure::Code(code),
+            Outcome::Timeout => Failure::Timeout,
+            Outcome::SendFailed => Failure::Send,
+        });
+    }
     if alive {
         d.last_up = now;
     } else {
@@ -154,6 +162,9 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     }
     let (up_after, down_after) = thresholds(d);
     let changed = d.streak.record(alive, up_after, down_after);
+    if changed.is_some() {
+        d.last_change = now;
+    }
     let newly_stopped =
         !alive && s.delete_counter > 0 && d.streak.fail > s.delete_counter && !d.stopped;
     d.stopped |= newly_stopped;
@@ -295,6 +306,9 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64
             d.timeouts = sh.timeouts;
             let (up_after, down_after) = thresholds(d);
             let changed = d.streak.adopt(i32::from(sh.state), up_after, down_after);
+            if changed.is_some() {
+                d.last_change = now_unix();
+            }
             if changed.is_some() {
                 after.push(after_change(&mut dests, idx, changed).after);
             }
@@ -826,6 +840,7 @@ fn complete(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     if matches!(outcome, Outcome::Reply(_)) {
         let rtt = (monotonic_us() as u32).wrapping_sub(d.sent_at_us);
         d.rtt_last_us = rtt;
+        d.lat.sample(rtt, settings().latency_alpha);
         d.rtt_avg_us = if d.rtt_avg_us == 0 {
             rtt
         } else {

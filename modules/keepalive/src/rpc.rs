@@ -58,13 +58,44 @@ fn stat_fields(e: &Entry) -> Fields {
         ("last_code", Val::Int(i64::from(d.last_code))),
         ("rtt_last_us", Val::Int(i64::from(d.rtt_last_us))),
         ("rtt_avg_us", Val::Int(i64::from(d.rtt_avg_us))),
-        ("attrs", Val::Str(e.attrs.clone())),
     ]
 }
 
+/// The latency and outcome statistics of one destination (`keepalive.latency`, and
+/// `keepalive.get`).
+fn latency_fields(e: &Entry) -> Fields {
+    let d = &e.dest;
+    vec![
+        ("rtt_samples", Val::Int(i64::from(d.lat.samples))),
+        ("rtt_min_us", Val::Int(i64::from(d.lat.min_us))),
+        ("rtt_max_us", Val::Int(i64::from(d.lat.max_us))),
+        ("rtt_mean_us", Val::Int(d.lat.mean_us.round() as i64)),
+        ("rtt_stddev_us", Val::Int(d.lat.stddev_us().round() as i64)),
+        ("rtt_est_us", Val::Int(i64::from(d.lat.ewma_us))),
+        ("fail_4xx", Val::Int(i64::from(d.lat.fail_4xx))),
+        ("fail_5xx", Val::Int(i64::from(d.lat.fail_5xx))),
+        ("fail_6xx", Val::Int(i64::from(d.lat.fail_6xx))),
+        ("fail_other", Val::Int(i64::from(d.lat.fail_other))),
+        ("fail_timeout", Val::Int(i64::from(d.lat.fail_timeout))),
+        ("fail_send", Val::Int(i64::from(d.lat.fail_send))),
+        ("last_change", Val::Str(ctime(i64::from(d.last_change)))),
+    ]
+}
+
+/// `keepalive.stats`: the figures, and the attributes of a destination that has some (an
+/// entry without stays as small as before: see "One reply" in the README).
 fn stats_fields(e: &Entry) -> Fields {
     let mut f = vec![("uri", Val::Str(e.uri.clone()))];
     f.extend(stat_fields(e));
+    if !e.attrs.is_empty() {
+        f.push(("attrs", Val::Str(e.attrs.clone())));
+    }
+    f
+}
+
+fn latency_entry(e: &Entry) -> Fields {
+    let mut f = vec![("uri", Val::Str(e.uri.clone()))];
+    f.extend(latency_fields(e));
     f
 }
 
@@ -77,6 +108,8 @@ fn full_fields(e: &Entry) -> Fields {
         .filter(|(n, _)| !have.contains(n))
         .collect();
     f.extend(extra);
+    f.push(("attrs", Val::Str(e.attrs.clone())));
+    f.extend(latency_fields(e));
     // cluster mode: how many peers monitor it and how many of them last shared "down"
     if let Some((down, peers)) = crate::cluster::peers_down(e.uri.as_bytes()) {
         f.push(("cluster_peers", Val::Int(i64::from(peers))));
@@ -158,6 +191,23 @@ fn attrs_param(rpc: &Rpc, text: &[u8]) -> Option<crate::attrs::Patch> {
 }
 
 /// `keepalive.add sip_uri listname [attrs]`.
+/// `keepalive.latency [offset [limit]]`: the latency and outcome statistics, one entry per
+/// destination.
+pub fn latency(rpc: &Rpc) {
+    let Some(page) = read_page(rpc, "keepalive.latency") else {
+        return;
+    };
+    let (entries, total) = table::dest_page(page.offset, rpc_page::take(rpc, page));
+    reply_page(
+        rpc,
+        "keepalive.latency",
+        page,
+        &entries,
+        total,
+        latency_entry,
+    );
+}
+
 pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
@@ -224,6 +274,16 @@ pub fn ping_active(rpc: &Rpc) {
         ("previous", Val::Int(i64::from(before))),
     ]];
     add_entries(rpc, &rows);
+}
+
+/// `keepalive.stats_reset [sip_uri]`: clears the latency and outcome statistics of one
+/// destination or all.
+pub fn stats_reset(rpc: &Rpc) {
+    let uri = rpc.next_str().filter(|u| !u.is_empty());
+    match table::reset_stats(uri.as_deref()) {
+        Ok(n) => rpc.add_str(&format!("Ok. Statistics of {n} destination(s) reset.")),
+        Err(e) => fault(rpc, &e),
+    }
 }
 
 pub fn del(rpc: &Rpc) {

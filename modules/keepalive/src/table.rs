@@ -89,6 +89,10 @@ kamailio::shm_safe! {
         /// Attributes `down_after` / `up_after` (0: the modparams).
         pub down_after: u16,
         pub up_after: u16,
+        /// Unix seconds of the last change of state; 0 = never.
+        pub last_change: u32,
+        /// Latency and outcome statistics since the last `keepalive.stats_reset`.
+        pub lat: crate::latency::Latency,
     }
 }
 
@@ -693,6 +697,23 @@ pub fn set_attrs(uri: &[u8], patch: &Patch) -> Result<String, Error> {
     let mut l = Locked::new(table());
     let idx = l.dests.find(canon.as_bytes()).ok_or(Error::NotFound)?;
     l.apply_attrs(idx, patch)
+}
+
+/// `keepalive.stats_reset`: clears the latency and outcome statistics of destination `uri`,
+/// or of all (`None`); how many destinations.
+pub fn reset_stats(uri: Option<&[u8]>) -> Result<usize, Error> {
+    let mut dests = table().dests.lock();
+    let all = match uri {
+        Some(u) => {
+            let canon = Canonical::parse(u).map_err(Error::BadUri)?;
+            vec![dests.find(canon.as_bytes()).ok_or(Error::NotFound)?]
+        }
+        None => dests.indices(),
+    };
+    for &i in &all {
+        dests.get_mut(i).lat = Default::default();
+    }
+    Ok(all.len())
 }
 
 /// The attributes of the destination of record `idx` (table locked as `dests`).
