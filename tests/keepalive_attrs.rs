@@ -26,6 +26,11 @@ request_route {
     if ($rU == "add") {
         ka_add_destination("$hdr(X-Dest)", "$hdr(X-Owner)", "$hdr(X-Attrs)");
         $var(rc) = $rc;
+    } else if ($rU == "best") {
+        $var(b) = "none";
+        ka_best("$hdr(X-List)", "$var(b)");
+        $var(rc) = $rc;
+        append_to_reply("X-Best: $var(b)\r\n");
     } else if ($rU == "add2") {
         ka_add_destination("$hdr(X-Dest)", "$hdr(X-Owner)");
         $var(rc) = $rc;
@@ -215,6 +220,13 @@ fn kemi_add_destination_attrs() {
         &script,
         r#"
 function ksr_request_route() {
+    if (KSR.pv.get("$rU") == "best") {
+        KSR.pv.sets("$var(b)", "none");
+        var r = KSR.keepalive.best(KSR.pv.get("$hdr(X-List)"), "$var(b)");
+        KSR.hdr.append_to_reply("X-RC: " + r + "\r\nX-Best: " + KSR.pv.get("$var(b)") + "\r\n");
+        KSR.sl.sl_send_reply(200, "OK");
+        return;
+    }
     var rc = KSR.keepalive.add_destination_attrs(KSR.pv.get("$hdr(X-Dest)"), "kemi",
         KSR.pv.get("$hdr(X-Attrs)"));
     KSR.hdr.append_to_reply("X-RC: " + rc + "\r\n");
@@ -253,6 +265,12 @@ cfgengine "jsdt"
     let bad = format!("sip:127.0.0.1:{}", port());
     assert_eq!(cfg_add(&mut c, &bad, "", "interval=x"), -1);
     assert!(k.rpc(&["keepalive.get", &bad, "kemi"]).is_err());
+    // KSR.keepalive.best: a paused, never measured destination is the only alive candidate
+    let r = c.request("best", &[("X-List", &format!("{bad}, {uri}"))]);
+    assert_eq!(r.int("X-RC"), 1);
+    assert_eq!(r.header("X-Best"), Some(uri.as_str()));
+    let r = c.request("best", &[("X-List", &bad)]);
+    assert_eq!((r.int("X-RC"), r.header("X-Best")), (-1, Some("none")));
 }
 
 #[test]
@@ -527,4 +545,83 @@ fn latency_statistics_match_known_delays() {
     let all = k.rpc(&["keepalive.stats_reset"]).unwrap();
     assert!(all.contains("1 destination"), "{all}");
     assert_eq!(get_int(&k, &uri, "t", "fail_4xx"), 0);
+}
+
+fn best(c: &mut SipTcp, list: &str) -> (i64, String) {
+    let r = c.request("best", &[("X-List", list)]);
+    (
+        r.int("X-RC"),
+        r.header("X-Best").unwrap_or_default().to_string(),
+    )
+}
+
+/// Polls ka_best until it picks `want` (true) or `secs` pass.
+fn wait_best(c: &mut SipTcp, list: &str, want: &str, secs: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if best(c, list).1 == want {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn ka_best_picks_the_fastest_alive_and_follows_changes() {
+    let a = Uas::start(0, Answer::Slow(200, 60));
+    let b = Uas::start(0, Answer::Slow(200, 5));
+    let c3 = Uas::start(0, Answer::Slow(200, 30));
+    let k = start(
+        "ka-attrs-best",
+        "",
+        "modparam(\"keepalive\", \"latency_alpha\", 300)",
+    );
+    let uri = |u: &Uas| format!("sip:127.0.0.1:{}", u.port());
+    for u in [&a, &b, &c3] {
+        k.rpc(&["keepalive.add", &uri(u), "t", "interval=1"])
+            .unwrap();
+    }
+    let unmonitored = format!("sip:127.0.0.1:{}", port());
+    let list = format!("{unmonitored},{}, {} ,{}", uri(&a), uri(&b), uri(&c3));
+    let mut c = SipTcp::connect(k.addr());
+    for u in [&a, &b, &c3] {
+        assert!(u.wait_count(2, 5));
+    }
+    assert!(
+        wait_best(&mut c, &list, &uri(&b), 3),
+        "{:?}",
+        best(&mut c, &list)
+    );
+    assert_eq!(best(&mut c, &list).0, 1);
+    // b slows down: c3 is the fastest once the estimate follows
+    b.set(Answer::Slow(200, 120));
+    assert!(
+        wait_best(&mut c, &list, &uri(&c3), 8),
+        "{:?}",
+        best(&mut c, &list)
+    );
+    // c3 fails: a (60 ms) beats b (120 ms)
+    c3.set(Answer::Code(503));
+    assert!(
+        wait_best(&mut c, &list, &uri(&a), 4),
+        "{:?}",
+        best(&mut c, &list)
+    );
+    // none alive: -1, the variable unchanged
+    a.set(Answer::Code(503));
+    b.set(Answer::Code(503));
+    assert!(
+        wait_best(&mut c, &list, "none", 4),
+        "{:?}",
+        best(&mut c, &list)
+    );
+    assert_eq!(best(&mut c, &list).0, -1);
+    // a comes back
+    a.set(Answer::Code(200));
+    assert!(
+        wait_best(&mut c, &list, &uri(&a), 4),
+        "{:?}",
+        best(&mut c, &list)
+    );
 }

@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 
 mod attrs;
+mod best;
 mod cluster;
 mod codes;
 mod config;
@@ -22,9 +23,11 @@ mod stateless;
 mod stats;
 mod table;
 
+use kamailio::cfg::PvName;
 use kamailio::cfg::{routes, LitStr};
 use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
+use kamailio::pv::PvTarget;
 use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
 use log::error;
 
@@ -39,6 +42,7 @@ fn definition() -> ModuleDef {
             cmd!("ka_add_destination", ki_add, (sip_uri: Str, owner: Str), add_routes),
             cmd!("ka_add_destination", ki_add_attrs, (sip_uri: Str, owner: Str, attrs: Str), add_routes),
             cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
+            cmd!("ka_best", w_best, (list: Str, pvname: Pvar), routes::ANY),
             ka_api::bind_cmd(ApiImpl {
                 add: api_add,
                 state: api_state,
@@ -120,6 +124,7 @@ fn definition() -> ModuleDef {
             kemi!("add_destination", ki_add, (uri: Str, owner: Str)),
             kemi!("add_destination_attrs", ki_add_attrs, (uri: Str, owner: Str, attrs: Str)),
             kemi!("del_destination", ki_del, (uri: Str, owner: Str)),
+            kemi!("best", ki_best, (list: Str, pvname: Str)),
         ],
         stats: stats::list(),
         init: mod_init,
@@ -274,6 +279,29 @@ fn ki_add(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
 
 fn ki_add_attrs(_m: &mut Msg, uri: &[u8], owner: &[u8], attrs: &[u8]) -> i32 {
     add(uri, owner, Some(attrs))
+}
+
+/// ka_best: writes the fastest alive candidate into the variable; 1, or -1 when none is
+/// alive (the variable unchanged) or it cannot be written.
+fn best(list: &[u8], target: Option<PvTarget>) -> i32 {
+    let Some(chosen) = best::choose(list, lookup::state_estimate_of) else {
+        return -1;
+    };
+    match target {
+        Some(t) if t.set_str(chosen) => 1,
+        _ => {
+            error!("ka_best: cannot set the output variable (read-only or bad name?)");
+            -1
+        }
+    }
+}
+
+fn w_best(m: &mut Msg, list: &[u8], pv: PvName) -> i32 {
+    best(list, Some(pv.target(m)))
+}
+
+fn ki_best(m: &mut Msg, list: &[u8], pvname: &[u8]) -> i32 {
+    best(list, PvTarget::by_name(m, pvname))
 }
 
 fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {

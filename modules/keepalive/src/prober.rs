@@ -309,6 +309,8 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64
             if changed.is_some() {
                 d.last_change = now_unix();
             }
+            // ka_best here ranks it by the prober's smoothed RTT
+            dests.set_aux(idx, sh.rtt_avg_us);
             if changed.is_some() {
                 after.push(after_change(&mut dests, idx, changed).after);
             }
@@ -846,6 +848,9 @@ fn complete(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         } else {
             ((u64::from(d.rtt_avg_us) * 7 + u64::from(rtt)) / 8) as u32
         };
+        // the estimate, read lock-free by ka_best
+        let est = d.lat.ewma_us;
+        dests.set_aux(idx, est);
     }
     record(dests, idx, outcome)
 }

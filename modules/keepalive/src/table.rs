@@ -712,6 +712,7 @@ pub fn reset_stats(uri: Option<&[u8]>) -> Result<usize, Error> {
     };
     for &i in &all {
         dests.get_mut(i).lat = Default::default();
+        dests.set_aux(i, 0);
     }
     Ok(all.len())
 }
