@@ -7,10 +7,7 @@ use crate::state;
 /// (monitored and not down: up, or not probed yet, as `ka_is_alive` counts it) with the
 /// lowest RTT estimate from `look` (state, estimate in µs; 0: never measured, which counts
 /// as the slowest); ties go to the first given. `None` if none is alive.
-pub fn choose<'a>(
-    list: &'a [u8],
-    mut look: impl FnMut(&[u8]) -> Option<(i32, u32)>,
-) -> Option<&'a [u8]> {
+pub fn choose(list: &[u8], mut look: impl FnMut(&[u8]) -> Option<(i32, u32)>) -> Option<&[u8]> {
     let mut best: Option<(&[u8], u32)> = None;
     for c in list.split(|&b| b == b',').map(trim) {
         if c.is_empty() {
