@@ -12,7 +12,19 @@ use crate::report::{Results, Target};
 use crate::side::Side;
 use crate::Plan;
 
-pub const ROUTES: &str = r#"
+/// The `best` case of [`ROUTES`]: ours only (the C module has no ka_best).
+const BEST_CASE: &str = r#"case "best":
+        while ($var(i) < $var(n)) { ka_best("$var(d)", "$var(b)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
+        break;"#;
+
+/// [`ROUTES`] for `side`, with the UAS's port.
+pub fn routes(side: Side, uas_port: u16) -> String {
+    ROUTES
+        .replace("UAS_PORT", &uas_port.to_string())
+        .replace("BEST_CASE", if side == Side::Ours { BEST_CASE } else { "" })
+}
+
+const ROUTES: &str = r#"
 request_route {
     $var(n) = $(hdr(X-N){s.int}); $var(i) = $(hdr(X-From){s.int}); $var(ok) = 0;
     $var(d) = $hdr(X-D); $var(want) = $(hdr(X-Want){s.int}); $var(p) = $hdr(X-P);
@@ -29,9 +41,7 @@ request_route {
     case "static-first-added":
         while ($var(i) < $var(n)) { ka_is_alive("d0@127.0.0.1:UAS_PORT"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
         break;
-    case "best":
-        while ($var(i) < $var(n)) { ka_best("$var(d)", "$var(b)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
+    BEST_CASE
     case "static-absent":
         while ($var(i) < $var(n)) { ka_is_alive("nobody@127.0.0.1:UAS_PORT"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
         break;
@@ -121,7 +131,7 @@ fn start(side: Side, rpc_port: u16, uas_port: u16, big: bool) -> Kamailio {
         Config {
             globals: "debug=1\nmax_while_loops=100000000\nchildren=2",
             modules: &modules,
-            routes: &ROUTES.replace("UAS_PORT", &uas_port.to_string()),
+            routes: &routes(side, uas_port),
         },
         if big { 2048 } else { 512 },
     )

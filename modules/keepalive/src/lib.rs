@@ -17,6 +17,7 @@ mod dest_uri;
 mod latency;
 mod lookup;
 mod prober;
+mod prom;
 mod rpc;
 mod state;
 mod stateless;
@@ -43,6 +44,7 @@ fn definition() -> ModuleDef {
             cmd!("ka_add_destination", ki_add_attrs, (sip_uri: Str, owner: Str, attrs: Str), add_routes),
             cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
             cmd!("ka_best", w_best, (list: Str, pvname: Pvar), routes::ANY),
+            cmd!("ka_prom_metrics", w_prom, (owner: Str, pvname: Pvar), routes::ANY),
             ka_api::bind_cmd(ApiImpl {
                 add: api_add,
                 state: api_state,
@@ -70,6 +72,7 @@ fn definition() -> ModuleDef {
             Param::Str("dmq_secret_accept", &cluster::DMQ_SECRET_ACCEPT),
             Param::Int("ping_with_tm", &config::PING_WITH_TM),
             Param::Int("latency_alpha", &config::LATENCY_ALPHA),
+            Param::Int("prom_max_series", &prom::PROM_MAX_SERIES),
         ],
         rpcs: vec![
             rpc_def!(
@@ -125,6 +128,7 @@ fn definition() -> ModuleDef {
             kemi!("add_destination_attrs", ki_add_attrs, (uri: Str, owner: Str, attrs: Str)),
             kemi!("del_destination", ki_del, (uri: Str, owner: Str)),
             kemi!("best", ki_best, (list: Str, pvname: Str)),
+            kemi!("prom_metrics", ki_prom, (owner: Str, pvname: Str)),
         ],
         stats: stats::list(),
         init: mod_init,
@@ -302,6 +306,30 @@ fn w_best(m: &mut Msg, list: &[u8], pv: PvName) -> i32 {
 
 fn ki_best(m: &mut Msg, list: &[u8], pvname: &[u8]) -> i32 {
     best(list, PvTarget::by_name(m, pvname))
+}
+
+/// ka_prom_metrics: the Prometheus exposition of the registrations of `owner` (empty: all)
+/// into the variable; 1, -1 if it cannot be written.
+fn prom_metrics(owner: &[u8], target: Option<PvTarget>) -> i32 {
+    let max = usize::try_from(prom::PROM_MAX_SERIES.get()).unwrap_or(0);
+    let filter = (!owner.is_empty()).then_some(owner);
+    let (entries, total) = table::owner_page(filter, 0, prom::entries_for(max));
+    let text = prom::exposition(&entries, total);
+    match target {
+        Some(t) if t.set_str(text.as_bytes()) => 1,
+        _ => {
+            error!("ka_prom_metrics: cannot set the output variable (read-only or bad name?)");
+            -1
+        }
+    }
+}
+
+fn w_prom(m: &mut Msg, owner: &[u8], pv: PvName) -> i32 {
+    prom_metrics(owner, Some(pv.target(m)))
+}
+
+fn ki_prom(m: &mut Msg, owner: &[u8], pvname: &[u8]) -> i32 {
+    prom_metrics(owner, PvTarget::by_name(m, pvname))
 }
 
 fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {

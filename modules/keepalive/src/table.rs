@@ -748,26 +748,34 @@ impl Locked<'_> {
 /// Registrations `offset..offset + limit` in table order (one entry each), and how many
 /// registrations there are.
 pub fn list_page(offset: usize, limit: usize) -> (Vec<Entry>, usize) {
+    owner_page(None, offset, limit)
+}
+
+/// [`list_page`] of the registrations of `owner` (`None`: all).
+pub fn owner_page(owner: Option<&[u8]>, offset: usize, limit: usize) -> (Vec<Entry>, usize) {
     let l = Locked::new(table());
     let end = offset.saturating_add(limit);
     let mut out = Vec::new();
     let mut n = 0usize;
+    let mut take = |n: &mut usize, idx: u32, o: &[u8]| {
+        if owner.is_some_and(|w| w != o) {
+            return;
+        }
+        if *n >= offset && *n < end {
+            out.push(l.entry(idx, o));
+        }
+        *n += 1;
+    };
     for idx in l.dests.indices() {
         let d = l.dests.get(idx);
         if let Some(o) = d.owner.get() {
-            if n >= offset && n < end {
-                out.push(l.entry(idx, &l.owners.key(o)));
-            }
-            n += 1;
+            take(&mut n, idx, &l.owners.key(o));
         }
         let mut r = d.first_reg.get();
         while let Some(ri) = r {
-            if n >= offset && n < end {
-                let rk = l.regs.key(ri);
-                let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
-                out.push(l.entry(idx, &rk[cut..]));
-            }
-            n += 1;
+            let rk = l.regs.key(ri);
+            let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
+            take(&mut n, idx, &rk[cut..]);
             r = l.regs.get(ri).next.get();
         }
     }
