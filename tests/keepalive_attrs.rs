@@ -625,3 +625,60 @@ fn ka_best_picks_the_fastest_alive_and_follows_changes() {
         best(&mut c, &list)
     );
 }
+
+#[test]
+fn dst_latency_event_with_hysteresis() {
+    let uas = Uas::start(0, Answer::Slow(200, 10));
+    let routes = format!(
+        "{ROUTES}\nevent_route[keepalive:dst-latency] {{\n    \
+         xlog(\"L_ERR\", \"LAT $kalat(state) $kalat(rtt_us) $ru\\n\");\n}}\n"
+    );
+    let modules = format!(
+        "{MODULES}\nloadmodule \"xlog.so\"\n\
+         modparam(\"keepalive\", \"latency_alpha\", 0)\n\
+         modparam(\"keepalive\", \"latency_threshold\", 50)\n\
+         modparam(\"keepalive\", \"latency_hysteresis\", 20)"
+    );
+    let k = Kamailio::start(
+        "ka-attrs-latev",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: &routes,
+        },
+    );
+    let uri = format!("sip:127.0.0.1:{}", uas.port());
+    k.rpc(&["keepalive.add", &uri, "t", "interval=1"]).unwrap();
+    assert!(uas.wait_count(2, 4));
+    // above 50 ms: one "high" event with the estimate (alpha 0: the last RTT)
+    uas.set(Answer::Slow(200, 80));
+    let n = uas.count();
+    assert!(uas.wait_count(n + 2, 4));
+    assert!(k.wait_log("LAT high ", 3), "high event");
+    let line = k
+        .log_text()
+        .lines()
+        .find(|l| l.contains("LAT high "))
+        .map(str::to_string)
+        .unwrap();
+    let rtt: i64 = line
+        .split("LAT high ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!((80_000..90_000).contains(&rtt), "{line}");
+    assert!(line.ends_with(&uri), "{line}");
+    assert_eq!(k.log_count("LAT high "), 1, "once while it stays high");
+    // 45 ms: below the threshold but within the hysteresis (back below 40 ms): no event
+    uas.set(Answer::Slow(200, 45));
+    let n = uas.count();
+    assert!(uas.wait_count(n + 2, 4));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(k.log_count("LAT normal"), 0, "hysteresis");
+    // 10 ms: back
+    uas.set(Answer::Slow(200, 10));
+    assert!(k.wait_log("LAT normal ", 4), "back to normal");
+    assert_eq!(k.log_count("LAT normal "), 1);
+    assert_eq!(k.log_count("LAT high "), 1);
+}

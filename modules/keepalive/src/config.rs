@@ -64,6 +64,8 @@ pub struct Settings {
     pub ping_with_tm: bool,
     /// `latency_alpha`, 0 to 1000.
     pub latency_alpha: u32,
+    /// `latency_threshold` and the level back below it, µs (`None`: no latency events).
+    pub latency_levels: Option<(u32, u32)>,
     /// Retransmission intervals of stateless UDP pings (RFC 3261's T1 and T2), ms: tm's
     /// `retr_timer1`/`retr_timer2`, or 500/4000 without tm.
     pub t1_ms: u32,
@@ -110,6 +112,7 @@ pub fn init() -> Result<(), String> {
         max_destinations: 0,
         ping_with_tm: ranged("ping_with_tm", PING_WITH_TM.get(), 0, 1)? == 1,
         latency_alpha: ranged("latency_alpha", LATENCY_ALPHA.get(), 0, 1000)?,
+        latency_levels: crate::latency_event::thresholds()?,
         // tm keeps these two in ms (its other timers turn into ticks)
         t1_ms: tm_ms("retr_timer1", 500),
         t2_ms: tm_ms("retr_timer2", 4_000),

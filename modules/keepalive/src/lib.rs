@@ -15,6 +15,7 @@ mod codes;
 mod config;
 mod dest_uri;
 mod latency;
+mod latency_event;
 mod lookup;
 mod prober;
 mod prom;
@@ -29,7 +30,7 @@ use kamailio::cfg::{routes, LitStr};
 use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
 use kamailio::pv::PvTarget;
-use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
+use kamailio::{cmd, func_param, kemi, pv, rpc as rpc_def, Msg};
 use log::error;
 
 kamailio::module!(definition);
@@ -73,6 +74,8 @@ fn definition() -> ModuleDef {
             Param::Int("ping_with_tm", &config::PING_WITH_TM),
             Param::Int("latency_alpha", &config::LATENCY_ALPHA),
             Param::Int("prom_max_series", &prom::PROM_MAX_SERIES),
+            Param::Int("latency_threshold", &latency_event::LATENCY_THRESHOLD),
+            Param::Int("latency_hysteresis", &latency_event::LATENCY_HYSTERESIS),
         ],
         rpcs: vec![
             rpc_def!(
@@ -131,6 +134,7 @@ fn definition() -> ModuleDef {
             kemi!("prom_metrics", ki_prom, (owner: Str, pvname: Str)),
         ],
         stats: stats::list(),
+        pvs: vec![pv!("kalat", latency_event::pv_parse, latency_event::pv_get)],
         init: mod_init,
         child_init,
         reply_hook: Some(stateless::on_reply),

@@ -37,6 +37,7 @@ enum Outcome {
 struct Targets {
     up: Option<EventTarget>,
     down: Option<EventTarget>,
+    latency: Option<EventTarget>,
 }
 
 static TARGETS: OnceCell<Targets> = OnceCell::new();
@@ -66,6 +67,7 @@ pub fn init() -> Result<(), String> {
     let _ = TARGETS.set(Targets {
         up: target("keepalive:dst-up"),
         down: target("keepalive:dst-down"),
+        latency: target("keepalive:dst-latency"),
     });
     Ok(())
 }
@@ -80,10 +82,24 @@ struct After {
     remove: Option<(u32, u32)>,
     /// Cluster mode: the changed state to broadcast (recorded by this node's probes).
     publish: Option<crate::cluster::codec::Shared>,
+    /// The RTT estimate crossed `latency_threshold`: (now slow, estimate µs).
+    latency: Option<(bool, u32)>,
 }
 
 impl After {
     fn run(self, reply: Option<&mut Reply>) {
+        if let Some((slow, est)) = self.latency {
+            log::info!(
+                "destination {}: RTT estimate {est} µs is {} latency_threshold",
+                String::from_utf8_lossy(&self.uri),
+                if slow { "above" } else { "back below" }
+            );
+            if let Some(target) = TARGETS.get().and_then(|t| t.latency.as_ref()) {
+                crate::latency_event::with_event((slow, est), || {
+                    event::run_with_ruri(target, &self.uri)
+                });
+            }
+        }
         if let Some(s) = self.changed {
             let uri = String::from_utf8_lossy(&self.uri);
             log::info!("destination {uri} is now {}", state::name(s));
@@ -239,6 +255,7 @@ fn after_change(dests: &mut MapGuard<Dest>, idx: u32, changed: Option<i32>) -> C
             cbs,
             remove: None,
             publish: None,
+            latency: None,
         },
         api_owned,
     }
@@ -839,6 +856,7 @@ fn finish(tok: Token, outcome: Outcome, reply: Option<&mut Reply>) {
 /// round-trip time counts from the ping's first copy.
 fn complete(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     let d = dests.get_mut(idx);
+    let mut latency = None;
     if matches!(outcome, Outcome::Reply(_)) {
         let rtt = (monotonic_us() as u32).wrapping_sub(d.sent_at_us);
         d.rtt_last_us = rtt;
@@ -848,11 +866,19 @@ fn complete(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         } else {
             ((u64::from(d.rtt_avg_us) * 7 + u64::from(rtt)) / 8) as u32
         };
-        // the estimate, read lock-free by ka_best
         let est = d.lat.ewma_us;
+        if let Some(levels) = settings().latency_levels {
+            latency = crate::latency_event::crossing(d.slow, est, levels).map(|slow| {
+                d.slow = slow;
+                (slow, est)
+            });
+        }
+        // the estimate, read lock-free by ka_best
         dests.set_aux(idx, est);
     }
-    record(dests, idx, outcome)
+    let mut after = record(dests, idx, outcome);
+    after.latency = latency;
+    after
 }
 
 #[cfg(test)]

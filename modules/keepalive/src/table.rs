@@ -91,6 +91,8 @@ kamailio::shm_safe! {
         pub up_after: u16,
         /// Unix seconds of the last change of state; 0 = never.
         pub last_change: u32,
+        /// The RTT estimate is above `latency_threshold` (hysteresis state).
+        pub slow: bool,
         /// Latency and outcome statistics since the last `keepalive.stats_reset`.
         pub lat: crate::latency::Latency,
     }
