@@ -234,7 +234,10 @@ fn add(uri: &[u8], owner: &[u8], attrs: Option<&[u8]>) -> i32 {
         patch.as_ref(),
     ) {
         Ok(()) => {
-            cluster::replicate(true, uri, owner);
+            match attrs {
+                Some(text) => cluster::replicate_attrs(uri, owner, text),
+                None => cluster::replicate(true, uri, owner),
+            }
             1
         }
         Err(e) => {

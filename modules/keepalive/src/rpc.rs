@@ -212,8 +212,9 @@ pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
     };
-    let patch = match rpc.next_str() {
-        Some(text) => match attrs_param(rpc, &text) {
+    let text = rpc.next_str();
+    let patch = match &text {
+        Some(text) => match attrs_param(rpc, text) {
             Some(p) => Some(p),
             None => return,
         },
@@ -228,7 +229,10 @@ pub fn add(rpc: &Rpc) {
         patch.as_ref(),
     ) {
         Ok(()) => {
-            crate::cluster::replicate(true, &uri, &owner);
+            match &text {
+                Some(t) => crate::cluster::replicate_attrs(&uri, &owner, t),
+                None => crate::cluster::replicate(true, &uri, &owner),
+            }
             rpc.add_str("Ok. Destination added.")
         }
         Err(e) => fault(rpc, &e),
@@ -247,7 +251,10 @@ pub fn set(rpc: &Rpc) {
         return;
     };
     match table::set_attrs(&uri, &patch) {
-        Ok(now) => rpc.add_str(&now),
+        Ok(now) => {
+            crate::cluster::replicate_attrs(&uri, b"", &text);
+            rpc.add_str(&now)
+        }
         Err(e) => fault(rpc, &e),
     }
 }
