@@ -10,6 +10,7 @@ use crate::codes::Codes;
 
 /// Longest attribute string accepted (the canonical text is a shm map key).
 pub const MAX_LEN: usize = 480;
+const _: () = assert!(MAX_LEN == crate::cluster::codec::MAX_ATTRS);
 /// Longest `from`, `socket` or `proxy` value.
 const MAX_VALUE: usize = 255;
 
