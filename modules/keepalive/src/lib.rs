@@ -218,6 +218,8 @@ pub fn parse_attrs(text: &[u8]) -> Result<attrs::Patch, String> {
 }
 
 fn add(uri: &[u8], owner: &[u8], attrs: Option<&[u8]>) -> i32 {
+    // an empty string is no attributes (replicated as a plain add)
+    let attrs = attrs.filter(|a| !a.is_empty());
     let patch = match attrs.map(parse_attrs).transpose() {
         Ok(p) => p,
         Err(e) => {

@@ -212,7 +212,7 @@ pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
     };
-    let text = rpc.next_str();
+    let text = rpc.next_str().filter(|t| !t.is_empty());
     let patch = match &text {
         Some(text) => match attrs_param(rpc, text) {
             Some(p) => Some(p),
