@@ -62,6 +62,29 @@ impl<'a> PvTarget<'a> {
         };
         rc >= 0
     }
+
+    /// Assigns a string (the variable keeps its own copy); false if the variable is
+    /// read-only or the core refuses.
+    pub fn set_str(&self, v: &[u8]) -> bool {
+        let Some(setf) = self.spec.setf else {
+            return false;
+        };
+        let mut buf = v.to_vec();
+        // SAFETY: pv_value_t is plain data; all-zero is its empty value.
+        let mut val: sys::pv_value_t = unsafe { std::mem::zeroed() };
+        val.rs = crate::str::str_over(&mut buf);
+        val.flags = sys::PV_VAL_STR as _;
+        // SAFETY: as in `set_int`; `buf` lives across the call and setters copy strings.
+        let rc = unsafe {
+            setf(
+                self.msg,
+                &self.spec.pvp as *const _ as *mut _,
+                sys::EQ_T as i32,
+                &mut val,
+            )
+        };
+        rc >= 0
+    }
 }
 
 /// The value a module's pseudo-variable yields.

@@ -216,3 +216,12 @@ pub(crate) unsafe extern "C" fn response_tramp(msg: *mut sys::sip_msg) -> c_int 
         }
     })
 }
+
+/// Whether `sock` (`proto:ip:port`) names one of the server's listening sockets.
+pub fn local_socket_exists(sock: &[u8]) -> bool {
+    let mut b = sock.to_vec();
+    let mut s = crate::str::str_over(&mut b);
+    // SAFETY: `s` points at `b`, alive across the call; the core only reads it and its
+    // socket lists (fixed before mod_init).
+    !unsafe { sys::lookup_local_socket(&mut s) }.is_null()
+}

@@ -65,6 +65,9 @@ struct Record<V> {
     key_at: AtomicU32,
     gen: AtomicU32,
     status: AtomicI32,
+    /// The user's second value: written under the lock, read lock-free with the status
+    /// ([`ShmMap::status_aux_seen`]).
+    aux: AtomicU32,
     /// The user's word: written under the lock, read lock-free by index ([`ShmMap::word`]).
     word: AtomicU64,
     value: UnsafeCell<V>,
@@ -376,9 +379,34 @@ impl<V: ShmSafe> ShmMap<V> {
         self.status_probed(seen, hv, key)
     }
 
+    /// [`ShmMap::status_seen`] that also reads the record's aux value
+    /// ([`MapGuard::set_aux`]), consistent with the status (one version of the map).
+    #[inline]
+    pub fn status_aux_seen(&self, seen: &Cell<Seen>, hv: u64, key: &[u8]) -> Option<(i32, u32)> {
+        let h = self.h();
+        let last = seen.get();
+        let s1 = h.seq.load(Ordering::Acquire);
+        if s1 == last.version {
+            // SAFETY: non-NULL pointers are a record's status and aux, remembered at this
+            // version: records are never freed while the server runs.
+            let found = unsafe { last.status.as_ref().zip(last.aux.as_ref()) }
+                .map(|(s, a)| (s.load(Ordering::Relaxed), a.load(Ordering::Relaxed)));
+            fence(Ordering::Acquire);
+            if h.seq.load(Ordering::Relaxed) == s1 {
+                return found;
+            }
+        }
+        self.probed(seen, hv, key)
+    }
+
     /// [`ShmMap::status_seen`] when nothing remembered holds: a probe, remembered.
     #[inline(never)]
     fn status_probed(&self, seen: &Cell<Seen>, hv: u64, key: &[u8]) -> Option<i32> {
+        self.probed(seen, hv, key).map(|(status, _)| status)
+    }
+
+    /// A probe for `key`'s status and aux value, remembered in `seen`.
+    fn probed(&self, seen: &Cell<Seen>, hv: u64, key: &[u8]) -> Option<(i32, u32)> {
         let h = self.h();
         if key.is_empty() || key.len() > MAX_KEY {
             return None;
@@ -391,21 +419,27 @@ impl<V: ShmSafe> ShmMap<V> {
             }
             // SAFETY: slot arrays are never freed while the server runs.
             let slots = unsafe { &*h.slots.load(Ordering::Acquire) };
-            let found = self
-                .probe(slots, hv, key)
-                .map(|(_, r)| (&r.status, r.status.load(Ordering::Relaxed)));
+            let found = self.probe(slots, hv, key).map(|(_, r)| {
+                (
+                    r,
+                    r.status.load(Ordering::Relaxed),
+                    r.aux.load(Ordering::Relaxed),
+                )
+            });
             fence(Ordering::Acquire);
             if h.seq.load(Ordering::Relaxed) == s1 {
                 seen.set(Seen {
                     version: s1,
-                    status: found.map_or(std::ptr::null(), |(s, _)| s),
+                    status: found.map_or(std::ptr::null(), |(r, _, _)| &r.status),
+                    aux: found.map_or(std::ptr::null(), |(r, _, _)| &r.aux),
                 });
-                return found.map(|(_, status)| status);
+                return found.map(|(_, status, aux)| (status, aux));
             }
         }
         // writers kept the window open: ask under the lock (nothing remembered)
         let g = self.lock();
-        g.find(key).map(|i| g.status(i))
+        g.find(key)
+            .map(|i| (g.status(i), g.rec(i).aux.load(Ordering::Relaxed)))
     }
 
     /// Finds `key` in `slots`: its record index and record.
@@ -436,6 +470,8 @@ pub struct Seen {
     version: u64,
     /// The record's status in shm (the same address in every process); NULL: absent.
     status: *const AtomicI32,
+    /// The record's aux value, as `status`.
+    aux: *const AtomicU32,
 }
 
 impl Seen {
@@ -443,6 +479,7 @@ impl Seen {
     pub const NOTHING: Seen = Seen {
         version: u64::MAX,
         status: std::ptr::null(),
+        aux: std::ptr::null(),
     };
 }
 
@@ -602,6 +639,12 @@ impl<V: ShmSafe> MapGuard<'_, V> {
         self.rec(idx).word.store(word, Ordering::Release);
     }
 
+    /// Sets the aux value that lock-free readers see with the status
+    /// ([`ShmMap::status_aux_seen`]).
+    pub fn set_aux(&self, idx: u32, aux: u32) {
+        self.rec(idx).aux.store(aux, Ordering::Relaxed);
+    }
+
     /// Sets the status that lock-free readers see.
     pub fn set_status(&self, idx: u32, status: i32) {
         let r = self.rec(idx);
@@ -685,6 +728,7 @@ impl<V: ShmSafe> MapGuard<'_, V> {
         // zero-filled V (forgotten, not dropped: it owns nothing).
         unsafe { r.value.get().write(value) };
         r.status.store(0, Ordering::Relaxed);
+        r.aux.store(0, Ordering::Relaxed);
         r.word.store(0, Ordering::Relaxed);
         r.key_at.store(at, Ordering::Relaxed);
         r.key_len.store(key.len() as u32, Ordering::Relaxed);

@@ -57,15 +57,41 @@ pub fn load(on_reply: ReplyHandler) -> Result<(), String> {
 /// to the [`ReplyHandler`] when it completes. Holds no lock: tm may complete the request
 /// (and run the handler) inside this call.
 pub fn send_request(method: &[u8], ruri: &[u8], from: &[u8], token: u64) -> Result<(), String> {
+    send_request_via(method, ruri, from, token, Route::default())
+}
+
+/// Where a request sent with [`send_request_via`] goes out: a local socket (`proto:ip:port`,
+/// as tm's `ssock`) and an outbound proxy (next hop URI); `None`: tm's choice.
+#[derive(Clone, Copy, Default)]
+pub struct Route<'a> {
+    pub socket: Option<&'a [u8]>,
+    pub proxy: Option<&'a [u8]>,
+}
+
+/// [`send_request`] from a given local socket and/or through an outbound proxy. An unknown
+/// socket makes tm refuse the request (an error here).
+pub fn send_request_via(
+    method: &[u8],
+    ruri: &[u8],
+    from: &[u8],
+    token: u64,
+    route: Route,
+) -> Result<(), String> {
     let tm = TM.get().ok_or("tm API not loaded")?;
     let req = tm.0.t_request.ok_or("tm has no t_request")?;
     let (mut m, mut r, mut t, mut f) =
         (method.to_vec(), ruri.to_vec(), ruri.to_vec(), from.to_vec());
-    let (mut ms, mut rs, mut ts, mut fs) = (
+    let (mut sock, mut hop) = (
+        route.socket.unwrap_or_default().to_vec(),
+        route.proxy.unwrap_or_default().to_vec(),
+    );
+    let (mut ms, mut rs, mut ts, mut fs, mut ss, mut hs) = (
         str_over(&mut m),
         str_over(&mut r),
         str_over(&mut t),
         str_over(&mut f),
+        str_over(&mut sock),
+        str_over(&mut hop),
     );
     let mut uac = sys::uac_req_t {
         method: &mut ms,
@@ -75,8 +101,17 @@ pub fn send_request(method: &[u8], ruri: &[u8], from: &[u8], token: u64) -> Resu
         cbp: token as usize as *mut c_void,
         ..Default::default()
     };
-    // SAFETY: all strings live across the call (tm copies what it keeps); no outbound proxy.
-    let rc = unsafe { req(&mut uac, &mut rs, &mut ts, &mut fs, std::ptr::null_mut()) };
+    if route.socket.is_some() {
+        uac.ssock = &mut ss;
+    }
+    let hop_ptr: *mut sys::str_ = if route.proxy.is_some() {
+        &mut hs
+    } else {
+        std::ptr::null_mut()
+    };
+    // SAFETY: all strings (and the str structs pointing at them) live across the call; tm
+    // copies what it keeps.
+    let rc = unsafe { req(&mut uac, &mut rs, &mut ts, &mut fs, hop_ptr) };
     if rc < 0 {
         return Err(format!("t_request failed ({rc})"));
     }

@@ -285,3 +285,39 @@ fn a_large_table_is_shared_whatever_the_receivers_message_limit() {
         assert!((800..=1_200).contains(&h), "a fair share: {here:?}");
     }
 }
+
+#[test]
+fn replicated_adds_carry_attributes() {
+    // attributes of an RPC add and of keepalive.set reach the other node; attributes the
+    // other node cannot take (a socket it does not listen on) are refused there, whole
+    let uas = Uas::start(0, Answer::Code(200));
+    let u = uas.port();
+    let rep = "modparam(\"keepalive\", \"dmq_replicate_adds\", 1)";
+    let k1 = start_with(1, None, u, 2, 0, rep);
+    let k2 = start_with(2, Some(k1.port), u, 2, 0, rep);
+    let d = format!("sip:a1@127.0.0.1:{u}");
+    assert!(wait_for(15, || {
+        let _ = k1.rpc(&["keepalive.add", &d, "ops", "interval=2;timeout=700"]);
+        std::thread::sleep(Duration::from_millis(500));
+        get_field(&k2, &d, "ops", "uri").is_some()
+    }));
+    assert_eq!(
+        get_field(&k2, &d, "ops", "attrs").as_deref(),
+        Some("interval=2;timeout=700")
+    );
+    assert_eq!(get_field(&k2, &d, "ops", "interval").as_deref(), Some("2"));
+    k2.rpc(&["keepalive.set", &d, "interval=3;timeout="])
+        .unwrap();
+    assert!(wait_for(5, || get_field(&k1, &d, "ops", "attrs")
+        .as_deref()
+        == Some("interval=3")));
+    // node 1's own socket: taken there, refused on node 2 (nothing added)
+    let own = format!("udp:{}:{}", node_ip(1), k1.port);
+    let d2 = format!("sip:a2@127.0.0.1:{u}");
+    k1.rpc(&["keepalive.add", &d2, "ops", &format!("socket={own}")])
+        .unwrap();
+    assert!(k2.wait_log("replicated attributes of", 5));
+    assert!(k2.log_text().contains("is not a listening socket"));
+    assert!(get_field(&k2, &d2, "ops", "uri").is_none());
+    assert!(get_field(&k1, &d2, "ops", "attrs").is_some_and(|a| a.contains(&own)));
+}

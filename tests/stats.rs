@@ -473,16 +473,23 @@ struct Prometheus {
 
 impl Prometheus {
     fn start(target: SocketAddr) -> Prometheus {
+        Self::start_jobs(target, &[])
+    }
+
+    /// [`Prometheus::start`] with more jobs on the same target: (job name, metrics path).
+    fn start_jobs(target: SocketAddr, more: &[(&str, &str)]) -> Prometheus {
         let dir = tempdir::Dir::new("prom");
         let cfg = dir.path().join("prometheus.yml");
-        std::fs::write(
-            &cfg,
-            format!(
-                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
-                 scrape_configs:\n  - job_name: kamailio\n    static_configs:\n      - targets: ['{target}']\n"
-            ),
-        )
-        .unwrap();
+        let mut yml = format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+             scrape_configs:\n  - job_name: kamailio\n    static_configs:\n      - targets: ['{target}']\n"
+        );
+        for (job, path) in more {
+            yml.push_str(&format!(
+                "  - job_name: {job}\n    metrics_path: {path}\n    static_configs:\n      - targets: ['{target}']\n"
+            ));
+        }
+        std::fs::write(&cfg, yml).unwrap();
         let port = port();
         let child = Command::new("prometheus")
             .arg(format!("--config.file={}", cfg.display()))
@@ -650,4 +657,105 @@ fn metrics_and_prometheus_follow_the_uas_with_the_per_gateway_recipe() {
     );
     prom.wait_value("up{job=\"kamailio\"}", 1.0, 3)
         .unwrap_or_else(|last| panic!("scrape health: {last:?}"));
+}
+
+/// `ka_prom_metrics` answers `/gateways` beside xhttp_prom's `/metrics`.
+const GW_ROUTES: &str = r#"
+request_route {
+    sl_send_reply("200", "OK");
+    exit;
+}
+event_route[xhttp:request] {
+    if ($hu == "/gateways") {
+        ka_prom_metrics("", "$var(m)");
+        xhttp_reply("200", "OK", "text/plain; version=0.0.4", "$var(m)");
+        exit;
+    }
+    if (prom_check_uri()) prom_dispatch();
+    else xhttp_reply("404", "Not Found", "", "");
+}
+"#;
+
+#[test]
+fn prometheus_scrapes_the_per_gateway_series_of_ka_prom_metrics() {
+    let fast = Uas::start(0, Answer::Slow(200, 20));
+    let failing = Uas::start(0, Answer::Code(503));
+    let third = Uas::start(0, Answer::Code(200));
+    let uri = |u: &Uas| format!("sip:127.0.0.1:{}", u.port());
+    let modules = format!(
+        "{KA_MODULES}\nmodparam(\"keepalive\", \"prom_max_series\", 8)\n\
+         modparam(\"keepalive\", \"delete_counter\", 0)\n\
+         modparam(\"keepalive\", \"destination\", \"{}\")\n\
+         modparam(\"keepalive\", \"destination\", \"{}\")\n\
+         modparam(\"keepalive\", \"destination\", \"{}\")",
+        uri(&fast),
+        uri(&failing),
+        uri(&third)
+    );
+    let k = Kamailio::start(
+        "st-gw",
+        Config {
+            globals: "",
+            modules: &modules,
+            routes: GW_ROUTES,
+        },
+    );
+    let prom = Prometheus::start_jobs(k.addr(), &[("gateways", "/gateways")]);
+    let series = |name: &str, u: &Uas| {
+        format!(
+            "{name}{{job=\"gateways\",uri=\"{}\",owner=\"_params\"}}",
+            uri(u)
+        )
+    };
+    // the exposition itself: 2 registrations fit 8 series, the third is counted as left out
+    let mut m = BTreeMap::new();
+    assert!(
+        wait(6, || {
+            let (code, body) = http_get(k.addr(), "/gateways");
+            assert_eq!(code, 200, "{body}");
+            m = samples(&body);
+            m.get(&format!(
+                "kamailio_keepalive_dest_state{{uri=\"{}\",owner=\"_params\"}}",
+                uri(&failing)
+            )) == Some(&2.0)
+        }),
+        "{m:?}"
+    );
+    assert_eq!(m.len(), 9, "8 series and the truncation gauge: {m:?}");
+    assert_eq!(m["kamailio_keepalive_dest_series_truncated"], 1.0);
+    assert!(
+        !m.keys().any(|k| k.contains(&uri(&third))),
+        "capped by prom_max_series: {m:?}"
+    );
+    // Prometheus, scraping both paths
+    prom.wait_value(&series("kamailio_keepalive_dest_state", &fast), 1.0, 10)
+        .unwrap_or_else(|last| panic!("fast up: {last:?}\n{}", prom.log()));
+    prom.wait_value(&series("kamailio_keepalive_dest_state", &failing), 2.0, 5)
+        .unwrap_or_else(|last| panic!("failing down: {last:?}"));
+    prom.wait_value("kamailio_keepalive_destinations", 3.0, 5)
+        .unwrap_or_else(|last| panic!("xhttp_prom beside it: {last:?}"));
+    prom.wait_value(
+        "kamailio_keepalive_dest_series_truncated{job=\"gateways\"}",
+        1.0,
+        5,
+    )
+    .unwrap_or_else(|last| panic!("truncated: {last:?}"));
+    let rtt = prom
+        .query(&series("kamailio_keepalive_dest_rtt_seconds", &fast))
+        .expect("rtt of the fast gateway");
+    assert!((0.018..0.030).contains(&rtt), "20 ms UAS: {rtt} s");
+    assert!(
+        wait(5, || prom
+            .query(&series("kamailio_keepalive_dest_failures_total", &failing))
+            .is_some_and(|v| v >= 2.0)),
+        "503s counted as failures"
+    );
+    assert_eq!(
+        prom.query(&series("kamailio_keepalive_dest_timeouts_total", &fast)),
+        Some(0.0)
+    );
+    // the 503 gateway recovers
+    failing.set(Answer::Code(200));
+    prom.wait_value(&series("kamailio_keepalive_dest_state", &failing), 1.0, 6)
+        .unwrap_or_else(|last| panic!("recovered: {last:?}"));
 }

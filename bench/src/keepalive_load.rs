@@ -12,7 +12,25 @@ use crate::report::{Results, Target};
 use crate::side::Side;
 use crate::Plan;
 
-pub const ROUTES: &str = r#"
+/// The `best` case of [`ROUTES`]: ours only (the C module has no ka_best).
+const BEST_CASE: &str = r#"case "best":
+        while ($var(i) < $var(n)) { ka_best("$var(d)", "$var(b)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
+        break;"#;
+
+/// Whether `side` has ka_best: ours, unless KRS_MODULES_DIR names another build (which may
+/// be older).
+fn has_best(side: Side) -> bool {
+    side == Side::Ours && std::env::var_os("KRS_MODULES_DIR").is_none()
+}
+
+/// [`ROUTES`] for `side`, with the UAS's port.
+pub fn routes(side: Side, uas_port: u16) -> String {
+    ROUTES
+        .replace("UAS_PORT", &uas_port.to_string())
+        .replace("BEST_CASE", if has_best(side) { BEST_CASE } else { "" })
+}
+
+const ROUTES: &str = r#"
 request_route {
     $var(n) = $(hdr(X-N){s.int}); $var(i) = $(hdr(X-From){s.int}); $var(ok) = 0;
     $var(d) = $hdr(X-D); $var(want) = $(hdr(X-Want){s.int}); $var(p) = $hdr(X-P);
@@ -29,6 +47,7 @@ request_route {
     case "static-first-added":
         while ($var(i) < $var(n)) { ka_is_alive("d0@127.0.0.1:UAS_PORT"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
         break;
+    BEST_CASE
     case "static-absent":
         while ($var(i) < $var(n)) { ka_is_alive("nobody@127.0.0.1:UAS_PORT"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
         break;
@@ -118,7 +137,7 @@ fn start(side: Side, rpc_port: u16, uas_port: u16, big: bool) -> Kamailio {
         Config {
             globals: "debug=1\nmax_while_loops=100000000\nchildren=2",
             modules: &modules,
-            routes: &ROUTES.replace("UAS_PORT", &uas_port.to_string()),
+            routes: &routes(side, uas_port),
         },
         if big { 2048 } else { 512 },
     )
@@ -210,6 +229,9 @@ pub fn run(side: Side, plan: &Plan, res: &mut Results) {
             );
         }
         lookups(&k, &mut c, side, plan, size, &p, res);
+        if has_best(side) && size == 10_000 {
+            best(&k, &mut c, plan, size, &p, res);
+        }
     }
 }
 
@@ -257,30 +279,13 @@ pub fn lookups(
             ("X-D", d.as_str()),
             ("X-Want", want),
         ];
-        // interference only adds time: the fastest of 3 loops, with and without the call; both
-        // loops do the same cfg work (an assignment, a comparison, an increment) but the call.
-        // A loop with the call no slower than the one without was disturbed: measured again.
-        let mut per_call = None;
-        for _ in 0..3 {
-            let (mut base, mut with) = (u64::MAX, u64::MAX);
-            for _ in 0..3 {
-                let (b, ok_b) = cpu::measure_worker(k.pid(), || c.request("empty", &h).int("X-OK"));
-                let (ns, ok) = cpu::measure_worker(k.pid(), || c.request(op, &h).int("X-OK"));
-                if ok != i64::from(n) || ok_b != i64::from(n) {
-                    res.note(format!(
-                        "ka_is_alive {what} at N={size}: {} side answered other than {want}: not timed",
-                        side.name()
-                    ));
-                    return;
-                }
-                base = base.min(b);
-                with = with.min(ns);
-            }
-            if with > base {
-                per_call = Some((with - base) as f64 / f64::from(n));
-                break;
-            }
-        }
+        let Ok(per_call) = per_call(k, c, op, &h, n) else {
+            res.note(format!(
+                "ka_is_alive {what} at N={size}: {} side answered other than {want}: not timed",
+                side.name()
+            ));
+            return;
+        };
         let Some(per_call) = per_call else {
             res.note(format!(
                 "ka_is_alive {what} at N={size}: {} side's loop with the call was never slower than without: not timed",
@@ -300,5 +305,68 @@ pub fn lookups(
             side,
             per_call,
         );
+    }
+}
+
+/// CPU per call of the cfg function that request user `op` loops over `n` times, less the
+/// same loop without it (`empty`). Interference only adds time: the fastest of 3 loops, with
+/// and without the call; both loops do the same cfg work (an assignment, a comparison, an
+/// increment) but the call. A loop with the call no slower than the one without was
+/// disturbed: measured again (`Ok(None)` if it always was). `Err` if a call answered other
+/// than `X-Want`.
+fn per_call(
+    k: &Kamailio,
+    c: &mut SipTcp,
+    op: &str,
+    h: &[(&str, &str)],
+    n: u32,
+) -> Result<Option<f64>, ()> {
+    for _ in 0..3 {
+        let (mut base, mut with) = (u64::MAX, u64::MAX);
+        for _ in 0..3 {
+            let (b, ok_b) = cpu::measure_worker(k.pid(), || c.request("empty", h).int("X-OK"));
+            let (ns, ok) = cpu::measure_worker(k.pid(), || c.request(op, h).int("X-OK"));
+            if ok != i64::from(n) || ok_b != i64::from(n) {
+                return Err(());
+            }
+            base = base.min(b);
+            with = with.min(ns);
+        }
+        if with > base {
+            return Ok(Some((with - base) as f64 / f64::from(n)));
+        }
+    }
+    Ok(None)
+}
+
+/// ka_best (ours only: the C module has none) over 2, 8 and 32 alive candidates of a table
+/// of `size` destinations.
+pub fn best(k: &Kamailio, c: &mut SipTcp, plan: &Plan, size: u32, p: &str, res: &mut Results) {
+    let n = plan.loop_n / 8;
+    let ns_s = n.to_string();
+    for cands in [2u32, 8, 32] {
+        let list = (0..cands)
+            .map(|i| format!("sip:d{}@127.0.0.1:{p}", i * (size / cands)))
+            .collect::<Vec<_>>()
+            .join(",");
+        let h = [
+            ("X-N", ns_s.as_str()),
+            ("X-From", "0"),
+            ("X-D", list.as_str()),
+            ("X-Want", "1"),
+        ];
+        match per_call(k, c, "best", &h, n) {
+            Ok(Some(ns)) => res.add(
+                &format!("ka_best, {cands} candidates, N={size} (ours only)"),
+                "ns/call",
+                Target::None,
+                Side::Ours,
+                ns,
+            ),
+            Ok(None) => res.note(format!(
+                "ka_best {cands} candidates: the loop with the call was never slower: not timed"
+            )),
+            Err(()) => res.note(format!("ka_best {cands} candidates: answered other than 1")),
+        }
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::common::uas::{Answer, Uas};
 use crate::common::{port, Config, Kamailio, SipTcp};
 use crate::cpu;
-use crate::keepalive_load::{lookups, JsonRpc, ROUTES};
+use crate::keepalive_load::{lookups, routes, JsonRpc};
 use crate::report::Results;
 use crate::side::Side;
 use crate::Plan;
@@ -37,7 +37,7 @@ fn start(side: Side, rpc_port: u16, uas_port: u16, n: u32) -> Kamailio {
             // receivers for 33,000 replies/s, socket buffers as large as the kernel allows
             globals: "debug=1\nmax_while_loops=100000000\nchildren=4\nmaxbuffer=8388608",
             modules: &modules,
-            routes: &ROUTES.replace("UAS_PORT", &uas_port.to_string()),
+            routes: &routes(side, uas_port),
         },
         shm_mb,
     )

@@ -24,7 +24,11 @@ impl Side {
     pub fn module_dir(self) -> PathBuf {
         match self {
             Side::C => common::stock_modules_dir(),
-            Side::Ours => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../build/modules"),
+            // KRS_MODULES_DIR: another build of ours (e.g. a base to compare with)
+            Side::Ours => std::env::var_os("KRS_MODULES_DIR").map_or_else(
+                || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../build/modules"),
+                PathBuf::from,
+            ),
         }
     }
 

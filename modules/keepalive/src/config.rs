@@ -26,6 +26,9 @@ pub static REMOVE_UNREACHABLE: IntParam = IntParam::new(0);
 /// `ping_with_tm`: 1 sends every ping through tm (its UDP retransmissions and timer); 0
 /// (default) sends them statelessly where possible (see `stateless.rs`).
 pub static PING_WITH_TM: IntParam = IntParam::new(0);
+/// Weight of the old RTT estimate in thousandths (dispatcher's
+/// `ds_latency_estimator_alpha`): estimate = (alpha * old + (1000 - alpha) * rtt) / 1000.
+pub static LATENCY_ALPHA: IntParam = IntParam::new(900);
 /// At most this many destinations (0: no limit but the table's); unset (-1): derived from
 /// the shm size and the ping mode ([`derived_max`]).
 pub static MAX_DESTINATIONS: IntParam = IntParam::new(-1);
@@ -40,8 +43,11 @@ pub const TM_TX_BYTES: u64 = 9 * 1024;
 /// rest stays for the server.
 pub const SHM_SHARE_DIV: u64 = 4;
 
+/// A `destination` modparam: URI and attribute string.
+pub type Initial = (Vec<u8>, Option<Vec<u8>>);
+
 /// Destinations from `modparam("keepalive", "destination", ...)`, added in mod_init.
-pub static INITIAL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+pub static INITIAL: Mutex<Vec<Initial>> = Mutex::new(Vec::new());
 
 /// Parsed settings, the same in every process (set before the fork).
 pub struct Settings {
@@ -56,6 +62,10 @@ pub struct Settings {
     /// 0: unlimited.
     pub max_destinations: u32,
     pub ping_with_tm: bool,
+    /// `latency_alpha`, 0 to 1000.
+    pub latency_alpha: u32,
+    /// `latency_threshold` and the level back below it, µs (`None`: no latency events).
+    pub latency_levels: Option<(u32, u32)>,
     /// Retransmission intervals of stateless UDP pings (RFC 3261's T1 and T2), ms: tm's
     /// `retr_timer1`/`retr_timer2`, or 500/4000 without tm.
     pub t1_ms: u32,
@@ -101,6 +111,8 @@ pub fn init() -> Result<(), String> {
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
         max_destinations: 0,
         ping_with_tm: ranged("ping_with_tm", PING_WITH_TM.get(), 0, 1)? == 1,
+        latency_alpha: ranged("latency_alpha", LATENCY_ALPHA.get(), 0, 1000)?,
+        latency_levels: crate::latency_event::thresholds()?,
         // tm keeps these two in ms (its other timers turn into ticks)
         t1_ms: tm_ms("retr_timer1", 500),
         t2_ms: tm_ms("retr_timer2", 4_000),
@@ -158,8 +170,20 @@ fn tm_ms(name: &str, default: u32) -> u32 {
         .map_or(default, |v| v.max(10))
 }
 
-/// The `destination` modparam: remembered until mod_init.
-pub fn add_initial(uri: &[u8]) -> Result<(), String> {
+/// The `destination` modparam (`uri`, or `uri;;attributes`): remembered until mod_init.
+pub fn add_initial(value: &[u8]) -> Result<(), String> {
+    let (uri, attrs) = match value.windows(2).position(|w| w == b";;") {
+        Some(at) => (&value[..at], Some(&value[at + 2..])),
+        None => (value, None),
+    };
+    if let Some(a) = attrs {
+        crate::attrs::parse(a).map_err(|e| {
+            format!(
+                "destination '{}': {e}",
+                String::from_utf8_lossy(&uri[..uri.len().min(64)])
+            )
+        })?;
+    }
     crate::dest_uri::Canonical::parse(uri).map_err(|e| {
         format!(
             "bad destination '{}': {e}",
@@ -169,6 +193,6 @@ pub fn add_initial(uri: &[u8]) -> Result<(), String> {
     INITIAL
         .lock()
         .map_err(|_| "destination list poisoned".to_string())?
-        .push(uri.to_vec());
+        .push((uri.to_vec(), attrs.map(<[u8]>::to_vec)));
     Ok(())
 }

@@ -8,22 +8,29 @@
 //! `event_callback`) run from `prober::init`'s targets when a probe changes a state.
 #![deny(unsafe_code)]
 
+mod attrs;
+mod best;
 mod cluster;
 mod codes;
 mod config;
 mod dest_uri;
+mod latency;
+mod latency_event;
 mod lookup;
 mod prober;
+mod prom;
 mod rpc;
 mod state;
 mod stateless;
 mod stats;
 mod table;
 
+use kamailio::cfg::PvName;
 use kamailio::cfg::{routes, LitStr};
 use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
-use kamailio::{cmd, func_param, kemi, rpc as rpc_def, Msg};
+use kamailio::pv::PvTarget;
+use kamailio::{cmd, func_param, kemi, pv, rpc as rpc_def, Msg};
 use log::error;
 
 kamailio::module!(definition);
@@ -35,7 +42,10 @@ fn definition() -> ModuleDef {
             cmd!("ka_is_alive", w_is_alive, (destination: Lit), routes::ANY),
             cmd!("is_alive", w_is_alive, (destination: Lit), routes::ANY),
             cmd!("ka_add_destination", ki_add, (sip_uri: Str, owner: Str), add_routes),
+            cmd!("ka_add_destination", ki_add_attrs, (sip_uri: Str, owner: Str, attrs: Str), add_routes),
             cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
+            cmd!("ka_best", w_best, (list: Str, pvname: Pvar), routes::ANY),
+            cmd!("ka_prom_metrics", w_prom, (owner: Str, pvname: Pvar), routes::ANY),
             ka_api::bind_cmd(ApiImpl {
                 add: api_add,
                 state: api_state,
@@ -62,6 +72,10 @@ fn definition() -> ModuleDef {
             Param::Str("dmq_secret", &cluster::DMQ_SECRET),
             Param::Str("dmq_secret_accept", &cluster::DMQ_SECRET_ACCEPT),
             Param::Int("ping_with_tm", &config::PING_WITH_TM),
+            Param::Int("latency_alpha", &config::LATENCY_ALPHA),
+            Param::Int("prom_max_series", &prom::PROM_MAX_SERIES),
+            Param::Int("latency_threshold", &latency_event::LATENCY_THRESHOLD),
+            Param::Int("latency_hysteresis", &latency_event::LATENCY_HYSTERESIS),
         ],
         rpcs: vec![
             rpc_def!(
@@ -75,9 +89,19 @@ fn definition() -> ModuleDef {
                 rpc::stats
             ),
             rpc_def!(
+                array: "keepalive.latency",
+                "Latency and outcome statistics: keepalive.latency [offset [limit]]",
+                rpc::latency
+            ),
+            rpc_def!(
                 "keepalive.add",
-                "Add a destination: keepalive.add sip_uri listname",
+                "Add a destination: keepalive.add sip_uri listname [attrs]",
                 rpc::add
+            ),
+            rpc_def!(
+                "keepalive.set",
+                "Change a destination's attributes: keepalive.set sip_uri attrs",
+                rpc::set
             ),
             rpc_def!(
                 "keepalive.del",
@@ -90,13 +114,27 @@ fn definition() -> ModuleDef {
                 rpc::get
             ),
             rpc_def!("keepalive.flush", "Delete all destinations", rpc::flush),
+            rpc_def!(
+                "keepalive.stats_reset",
+                "Reset the latency and outcome statistics: keepalive.stats_reset [sip_uri]",
+                rpc::stats_reset
+            ),
+            rpc_def!(
+                "keepalive.ping_active",
+                "Show, pause (0) or resume (1) all probing: keepalive.ping_active [0|1]",
+                rpc::ping_active
+            ),
         ],
         kemi: vec![
             kemi!("is_alive", ki_is_alive, (dest: Str)),
             kemi!("add_destination", ki_add, (uri: Str, owner: Str)),
+            kemi!("add_destination_attrs", ki_add_attrs, (uri: Str, owner: Str, attrs: Str)),
             kemi!("del_destination", ki_del, (uri: Str, owner: Str)),
+            kemi!("best", ki_best, (list: Str, pvname: Str)),
+            kemi!("prom_metrics", ki_prom, (owner: Str, pvname: Str)),
         ],
         stats: stats::list(),
+        pvs: vec![pv!("kalat", latency_event::pv_parse, latency_event::pv_get)],
         init: mod_init,
         child_init,
         reply_hook: Some(stateless::on_reply),
@@ -114,9 +152,17 @@ fn mod_init() -> Result<(), String> {
     kamailio::cfg_const::set_hook(lookup::prepare);
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
-    for uri in initial {
-        table::add(&uri, b"_params", None, ForeignCallbacks::NONE, false)
-            .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
+    for (uri, attrs) in initial {
+        let patch = attrs.as_deref().map(parse_attrs).transpose()?;
+        table::add(
+            &uri,
+            b"_params",
+            None,
+            ForeignCallbacks::NONE,
+            false,
+            patch.as_ref(),
+        )
+        .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
         log::info!("added destination {}", String::from_utf8_lossy(&uri));
     }
     Ok(())
@@ -157,10 +203,43 @@ fn alive_code(state: Option<i32>) -> i32 {
     }
 }
 
-fn add(uri: &[u8], owner: &[u8]) -> i32 {
-    match table::add(uri, owner, None, ForeignCallbacks::NONE, false) {
+/// Parses an attribute string ([`attrs::parse`]) and checks that a `socket` is one of
+/// this server's.
+pub fn parse_attrs(text: &[u8]) -> Result<attrs::Patch, String> {
+    let p = attrs::parse(text)?;
+    if let Some(s) = &p.set.socket {
+        if !kamailio::send::local_socket_exists(s.as_bytes()) {
+            return Err(format!(
+                "socket: {s} is not a listening socket of this server"
+            ));
+        }
+    }
+    Ok(p)
+}
+
+fn add(uri: &[u8], owner: &[u8], attrs: Option<&[u8]>) -> i32 {
+    // an empty string is no attributes (replicated as a plain add)
+    let attrs = attrs.filter(|a| !a.is_empty());
+    let patch = match attrs.map(parse_attrs).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            error!("ka_add_destination({}, {}): {e}", shown(uri), shown(owner));
+            return -1;
+        }
+    };
+    match table::add(
+        uri,
+        owner,
+        None,
+        ForeignCallbacks::NONE,
+        false,
+        patch.as_ref(),
+    ) {
         Ok(()) => {
-            cluster::replicate(true, uri, owner);
+            match attrs {
+                Some(text) => cluster::replicate_attrs(uri, owner, text),
+                None => cluster::replicate(true, uri, owner),
+            }
             1
         }
         Err(e) => {
@@ -208,7 +287,58 @@ fn ki_is_alive(_m: &mut Msg, dest: &[u8]) -> i32 {
 }
 
 fn ki_add(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
-    add(uri, owner)
+    add(uri, owner, None)
+}
+
+fn ki_add_attrs(_m: &mut Msg, uri: &[u8], owner: &[u8], attrs: &[u8]) -> i32 {
+    add(uri, owner, Some(attrs))
+}
+
+/// ka_best: writes the fastest alive candidate into the variable; 1, or -1 when none is
+/// alive (the variable unchanged) or it cannot be written.
+fn best(list: &[u8], target: Option<PvTarget>) -> i32 {
+    let Some(chosen) = best::choose(list, lookup::state_estimate_of) else {
+        return -1;
+    };
+    match target {
+        Some(t) if t.set_str(chosen) => 1,
+        _ => {
+            error!("ka_best: cannot set the output variable (read-only or bad name?)");
+            -1
+        }
+    }
+}
+
+fn w_best(m: &mut Msg, list: &[u8], pv: PvName) -> i32 {
+    best(list, Some(pv.target(m)))
+}
+
+fn ki_best(m: &mut Msg, list: &[u8], pvname: &[u8]) -> i32 {
+    best(list, PvTarget::by_name(m, pvname))
+}
+
+/// ka_prom_metrics: the Prometheus exposition of the registrations of `owner` (empty: all)
+/// into the variable; 1, -1 if it cannot be written.
+fn prom_metrics(owner: &[u8], target: Option<PvTarget>) -> i32 {
+    let max = usize::try_from(prom::PROM_MAX_SERIES.get()).unwrap_or(0);
+    let filter = (!owner.is_empty()).then_some(owner);
+    let (entries, total) = table::owner_page(filter, 0, prom::entries_for(max));
+    let text = prom::exposition(&entries, total);
+    match target {
+        Some(t) if t.set_str(text.as_bytes()) => 1,
+        _ => {
+            error!("ka_prom_metrics: cannot set the output variable (read-only or bad name?)");
+            -1
+        }
+    }
+}
+
+fn w_prom(m: &mut Msg, owner: &[u8], pv: PvName) -> i32 {
+    prom_metrics(owner, Some(pv.target(m)))
+}
+
+fn ki_prom(m: &mut Msg, owner: &[u8], pvname: &[u8]) -> i32 {
+    prom_metrics(owner, PvTarget::by_name(m, pvname))
 }
 
 fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
@@ -218,7 +348,7 @@ fn ki_del(_m: &mut Msg, uri: &[u8], owner: &[u8]) -> i32 {
 /// The API's add_destination; its `ping_interval` is in seconds (0: the module's).
 fn api_add(uri: &[u8], owner: &[u8], _flags: i32, interval_s: i32, cbs: ForeignCallbacks) -> i32 {
     let interval_ms = (interval_s > 0).then(|| (interval_s as u32).min(u32::MAX / 1000) * 1000);
-    match table::add(uri, owner, interval_ms, cbs, true) {
+    match table::add(uri, owner, interval_ms, cbs, true, None) {
         Ok(()) => 0,
         Err(e) => {
             if !e.logged() {

@@ -141,6 +141,19 @@ fn fast(input: &[u8], out: &mut [u8; FAST_MAX]) -> Option<usize> {
     Some(total)
 }
 
+/// State and RTT estimate (µs, 0: never measured) of `dest`, lock-free as [`state_of`];
+/// `None` if not monitored or malformed.
+pub fn state_estimate_of(dest: &[u8]) -> Option<(i32, u32)> {
+    if let Some(found) = RECENT.with(|r| r.borrow_mut().state_estimate_of(dest)) {
+        return found;
+    }
+    with_key(dest, |k| {
+        let map = &table::table().dests;
+        map.status_aux_seen(&Cell::new(Seen::NOTHING), map.key_hash(k), k)
+    })
+    .flatten()
+}
+
 /// Runs `f` on the canonical key of `input` (built on the stack); `None` if `input` is not
 /// a destination.
 #[inline]
@@ -221,6 +234,23 @@ impl Recent {
     /// `None`: not kept here (too long, malformed, or a key the fast form does not cover);
     /// the caller looks it up the long way.
     fn state_of(&mut self, raw: &[u8]) -> Option<Option<i32>> {
+        let e = self.entry(raw)?;
+        let map = &table::table().dests;
+        let seen = Cell::from_mut(&mut e.seen);
+        Some(map.status_seen(seen, e.hash, &e.key[..e.key_len]))
+    }
+
+    /// [`Recent::state_of`] with the RTT estimate.
+    fn state_estimate_of(&mut self, raw: &[u8]) -> Option<Option<(i32, u32)>> {
+        let e = self.entry(raw)?;
+        let map = &table::table().dests;
+        let seen = Cell::from_mut(&mut e.seen);
+        Some(map.status_aux_seen(seen, e.hash, &e.key[..e.key_len]))
+    }
+
+    /// The entry of `raw`, made if it is not kept yet; `None`: not kept here.
+    #[inline]
+    fn entry(&mut self, raw: &[u8]) -> Option<&mut RecentEntry> {
         if raw.is_empty() || raw.len() > RECENT_RAW_MAX {
             return None;
         }
@@ -237,9 +267,7 @@ impl Recent {
             e.hash = table::table().dests.key_hash(&e.key[..key_len]);
             e.seen = Seen::NOTHING;
         }
-        let map = &table::table().dests;
-        let seen = Cell::from_mut(&mut e.seen);
-        Some(map.status_seen(seen, e.hash, &e.key[..e.key_len]))
+        Some(e)
     }
 }
 

@@ -13,6 +13,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::config::{self, settings};
+use crate::latency::Failure;
 use crate::state;
 use crate::stateless::{self, Ping, Sent};
 use crate::stats;
@@ -36,18 +37,37 @@ enum Outcome {
 struct Targets {
     up: Option<EventTarget>,
     down: Option<EventTarget>,
+    latency: Option<EventTarget>,
 }
 
 static TARGETS: OnceCell<Targets> = OnceCell::new();
 
+/// `keepalive.ping_active 0`: all probing paused (zero-filled: active).
+static PAUSED: OnceCell<kamailio::shm::ShmMutex<bool>> = OnceCell::new();
+
+/// Whether probing is active (`keepalive.ping_active`).
+pub fn active() -> bool {
+    PAUSED.get().is_none_or(|p| !*p.lock())
+}
+
+/// Pauses (false) or resumes (true) all probing; the previous setting.
+pub fn set_active(on: bool) -> bool {
+    PAUSED.get().is_none_or(|p| {
+        let mut paused = p.lock();
+        !std::mem::replace(&mut *paused, !on)
+    })
+}
+
 /// Resolves the event routes (or the KEMI callback) and binds tm; call in mod_init.
 pub fn init() -> Result<(), String> {
     tm::load(on_reply)?;
+    let _ = PAUSED.set(kamailio::shm::ShmMutex::new()?);
     let cb = config::EVENT_CALLBACK.get();
     let target = |name: &'static str| EventTarget::resolve(name, cb);
     let _ = TARGETS.set(Targets {
         up: target("keepalive:dst-up"),
         down: target("keepalive:dst-down"),
+        latency: target("keepalive:dst-latency"),
     });
     Ok(())
 }
@@ -62,10 +82,24 @@ struct After {
     remove: Option<(u32, u32)>,
     /// Cluster mode: the changed state to broadcast (recorded by this node's probes).
     publish: Option<crate::cluster::codec::Shared>,
+    /// The RTT estimate crossed `latency_threshold`: (now slow, estimate µs).
+    latency: Option<(bool, u32)>,
 }
 
 impl After {
     fn run(self, reply: Option<&mut Reply>) {
+        if let Some((slow, est)) = self.latency {
+            log::info!(
+                "destination {}: RTT estimate {est} µs is {} latency_threshold",
+                String::from_utf8_lossy(&self.uri),
+                if slow { "above" } else { "back below" }
+            );
+            if let Some(target) = TARGETS.get().and_then(|t| t.latency.as_ref()) {
+                crate::latency_event::with_event((slow, est), || {
+                    event::run_with_ruri(target, &self.uri)
+                });
+            }
+        }
         if let Some(s) = self.changed {
             let uri = String::from_utf8_lossy(&self.uri);
             log::info!("destination {uri} is now {}", state::name(s));
@@ -104,13 +138,17 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     let now = now_unix();
     // the ping is over: its identity no longer matches any reply
     dests.set_word(idx, 0);
+    let own_codes = crate::table::attrs_at(dests, idx)
+        .and_then(|a| a.alive_codes)
+        .and_then(|c| crate::codes::Codes::parse(&c).ok());
+    let alive_codes = own_codes.as_ref().unwrap_or(&s.alive);
     let d = dests.get_mut(idx);
     d.in_flight = false;
     let alive = match outcome {
         Outcome::Reply(code) => {
             d.replies = d.replies.wrapping_add(1);
             d.last_code = code.clamp(0, 999) as u16;
-            let alive = s.alive.contains(code);
+            let alive = alive_codes.contains(code);
             if alive {
                 stats::REPLIES_ALIVE.inc();
             } else {
@@ -126,12 +164,23 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         }
         Outcome::SendFailed => false,
     };
+    if !alive {
+        d.lat.fail(match outcome {
+            Outcome::Reply(code) => Failure::Code(code),
+            Outcome::Timeout => Failure::Timeout,
+            Outcome::SendFailed => Failure::Send,
+        });
+    }
     if alive {
         d.last_up = now;
     } else {
         d.last_down = now;
     }
-    let changed = d.streak.record(alive, s.up_after, s.down_after);
+    let (up_after, down_after) = thresholds(d);
+    let changed = d.streak.record(alive, up_after, down_after);
+    if changed.is_some() {
+        d.last_change = now;
+    }
     let newly_stopped =
         !alive && s.delete_counter > 0 && d.streak.fail > s.delete_counter && !d.stopped;
     d.stopped |= newly_stopped;
@@ -154,6 +203,23 @@ fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
         }
     }
     after.after
+}
+
+/// A destination's `up_after` and `down_after`: its attributes' or the modparams.
+fn thresholds(d: &Dest) -> (u32, u32) {
+    let s = settings();
+    let own = |v: u16, default: u32| if v > 0 { u32::from(v) } else { default };
+    (own(d.up_after, s.up_after), own(d.down_after, s.down_after))
+}
+
+/// A destination's probe timeout in µs: its `timeout` attribute or `probe_timeout`
+/// (`global_us`; 0: none of our own).
+fn timeout_of(d: &Dest, global_us: u32) -> u32 {
+    if d.timeout_ms > 0 {
+        d.timeout_ms.saturating_mul(1000)
+    } else {
+        global_us
+    }
 }
 
 /// The work after a state change (or none) of destination `idx`, and whether an API user
@@ -189,6 +255,7 @@ fn after_change(dests: &mut MapGuard<Dest>, idx: u32, changed: Option<i32>) -> C
             cbs,
             remove: None,
             publish: None,
+            latency: None,
         },
         api_owned,
     }
@@ -214,7 +281,6 @@ fn has_response_cb(dests: &MapGuard<Dest>, idx: u32) -> bool {
 /// node probes them itself (then its count goes above the sender's, and its state goes out
 /// again if they differ); runs this node's events and callbacks for each change.
 pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64, digest: bool) {
-    let s = settings();
     let Some(view) = crate::cluster::view() else {
         return;
     };
@@ -255,9 +321,13 @@ pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64
             d.pings = sh.pings;
             d.replies = sh.replies;
             d.timeouts = sh.timeouts;
-            let changed = d
-                .streak
-                .adopt(i32::from(sh.state), s.up_after, s.down_after);
+            let (up_after, down_after) = thresholds(d);
+            let changed = d.streak.adopt(i32::from(sh.state), up_after, down_after);
+            if changed.is_some() {
+                d.last_change = now_unix();
+            }
+            // ka_best here ranks it by the prober's smoothed RTT
+            dests.set_aux(idx, sh.rtt_avg_us);
             if changed.is_some() {
                 after.push(after_change(&mut dests, idx, changed).after);
             }
@@ -345,11 +415,12 @@ impl Schedule {
         for idx in dests.indices() {
             let gen = dests.gen(idx);
             let d = dests.get(idx);
-            if d.stopped {
+            if d.stopped || d.paused {
                 continue;
             }
             self.rate += 1.0 / f64::from(d.interval_ms.max(1));
             pings.push(Reverse((d.next_due_ms, idx, gen)));
+            let timeout_us = timeout_of(d, timeout_us);
             if d.in_flight && timeout_us > 0 {
                 let left = timeout_us.saturating_sub(now_us.wrapping_sub(d.sent_at_us));
                 deadlines.push(Reverse((
@@ -396,7 +467,8 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
             sch.remake(&dests, now_ms, now_us, timeout_us);
         }
         let mut expired = sch.expired(&dests, now_ms);
-        let due = if batch > sch.batch_ms {
+        // keepalive.ping_active 0: nothing goes out (what is in flight still completes)
+        let due = if batch > sch.batch_ms && active() {
             sch.take_due(&mut dests, batch, now_ms, timeout_us, &mut expired)
         } else {
             Vec::new()
@@ -481,6 +553,7 @@ impl Schedule {
                 continue;
             }
             // the ping's timeout: probe_timeout after it went out, or the next ping due
+            let timeout_us = timeout_of(d, timeout_us);
             let left_ms = if timeout_us > 0 {
                 u64::from(timeout_us.saturating_sub(now_us.wrapping_sub(d.sent_at_us)) / 1000)
             } else {
@@ -550,7 +623,7 @@ impl Schedule {
                 continue;
             }
             let d = dests.get_mut(idx);
-            if d.stopped {
+            if d.stopped || d.paused {
                 continue;
             }
             if d.next_due_ms > batch {
@@ -572,6 +645,7 @@ impl Schedule {
                 batch + interval
             };
             self.pings.push(Reverse((d.next_due_ms, idx, gen)));
+            let timeout_us = timeout_of(d, timeout_us);
             if timeout_us > 0 {
                 let deadline = now_ms + u64::from(timeout_us / 1000);
                 self.deadlines
@@ -596,6 +670,9 @@ struct Send {
     id: u64,
     gen: u32,
     regs: bool,
+    /// The destination's `from`, `socket` and `proxy` attributes, if it has any of them
+    /// (such pings go through tm).
+    via: Option<crate::attrs::Attrs>,
 }
 
 /// Ping identities: 64 bits each from the kernel's CSPRNG, fetched 256 at a time.
@@ -655,12 +732,15 @@ fn mark_sent(
         d.pings = d.pings.wrapping_add(1);
         d.last_checked = unix;
         let regs = !d.first_reg.is_none();
+        let via =
+            crate::table::attrs_at(dests, tok.idx).filter(|a| a.needs_tm() || a.from.is_some());
         sends.push(Send {
             uri: dests.key(tok.idx),
             tok,
             id,
             gen,
             regs,
+            via,
         });
     }
     sends
@@ -677,6 +757,7 @@ fn send(from: &[u8], sends: Vec<Send>) -> Vec<(u32, u32, u32)> {
         id,
         gen,
         regs,
+        via,
     } in sends
     {
         let ping = Ping {
@@ -684,6 +765,21 @@ fn send(from: &[u8], sends: Vec<Send>) -> Vec<(u32, u32, u32)> {
             id,
             seq: tok.seq,
         };
+        if let Some(a) = via {
+            let route = tm::Route {
+                socket: a.socket.as_deref().map(str::as_bytes),
+                proxy: a.proxy.as_deref().map(str::as_bytes),
+            };
+            let from = a.from.as_deref().map_or(from, str::as_bytes);
+            match tm::send_request_via(b"OPTIONS", &uri, from, tok.pack(), route) {
+                Ok(()) => stats::PINGS_SENT.inc(),
+                Err(e) => {
+                    log::error!("cannot ping {}: {e}", String::from_utf8_lossy(&uri));
+                    finish(tok, Outcome::SendFailed, None);
+                }
+            }
+            continue;
+        }
         let sent = stateless::send(&uri, ping, regs).and_then(|how| match how {
             Sent::Stateless(Transport::Udp) => {
                 udp.push((tok.idx, gen, tok.seq));
@@ -760,16 +856,29 @@ fn finish(tok: Token, outcome: Outcome, reply: Option<&mut Reply>) {
 /// round-trip time counts from the ping's first copy.
 fn complete(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
     let d = dests.get_mut(idx);
+    let mut latency = None;
     if matches!(outcome, Outcome::Reply(_)) {
         let rtt = (monotonic_us() as u32).wrapping_sub(d.sent_at_us);
         d.rtt_last_us = rtt;
+        d.lat.sample(rtt, settings().latency_alpha);
         d.rtt_avg_us = if d.rtt_avg_us == 0 {
             rtt
         } else {
             ((u64::from(d.rtt_avg_us) * 7 + u64::from(rtt)) / 8) as u32
         };
+        let est = d.lat.ewma_us;
+        if let Some(levels) = settings().latency_levels {
+            latency = crate::latency_event::crossing(d.slow, est, levels).map(|slow| {
+                d.slow = slow;
+                (slow, est)
+            });
+        }
+        // the estimate, read lock-free by ka_best
+        dests.set_aux(idx, est);
     }
-    record(dests, idx, outcome)
+    let mut after = record(dests, idx, outcome);
+    after.latency = latency;
+    after
 }
 
 #[cfg(test)]

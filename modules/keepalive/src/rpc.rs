@@ -42,7 +42,16 @@ fn stat_fields(e: &Entry) -> Fields {
         ("state", Val::Int(i64::from(e.state))),
         (
             "probing",
-            Val::Str(if d.stopped { "stopped" } else { "active" }.into()),
+            Val::Str(
+                if d.stopped {
+                    "stopped"
+                } else if d.paused || !crate::prober::active() {
+                    "paused"
+                } else {
+                    "active"
+                }
+                .into(),
+            ),
         ),
         ("interval", Val::Int(i64::from(d.interval_ms / 1000))),
         ("failures", Val::Int(i64::from(d.streak.fail))),
@@ -55,9 +64,41 @@ fn stat_fields(e: &Entry) -> Fields {
     ]
 }
 
+/// The latency and outcome statistics of one destination (`keepalive.latency`, and
+/// `keepalive.get`).
+fn latency_fields(e: &Entry) -> Fields {
+    let d = &e.dest;
+    vec![
+        ("rtt_samples", Val::Int(i64::from(d.lat.samples))),
+        ("rtt_min_us", Val::Int(i64::from(d.lat.min_us))),
+        ("rtt_max_us", Val::Int(i64::from(d.lat.max_us))),
+        ("rtt_mean_us", Val::Int(d.lat.mean_us.round() as i64)),
+        ("rtt_stddev_us", Val::Int(d.lat.stddev_us().round() as i64)),
+        ("rtt_est_us", Val::Int(i64::from(d.lat.ewma_us))),
+        ("fail_4xx", Val::Int(i64::from(d.lat.fail_4xx))),
+        ("fail_5xx", Val::Int(i64::from(d.lat.fail_5xx))),
+        ("fail_6xx", Val::Int(i64::from(d.lat.fail_6xx))),
+        ("fail_other", Val::Int(i64::from(d.lat.fail_other))),
+        ("fail_timeout", Val::Int(i64::from(d.lat.fail_timeout))),
+        ("fail_send", Val::Int(i64::from(d.lat.fail_send))),
+        ("last_change", Val::Str(ctime(i64::from(d.last_change)))),
+    ]
+}
+
+/// `keepalive.stats`: the figures, and the attributes of a destination that has some (an
+/// entry without stays as small as before: see "One reply" in the README).
 fn stats_fields(e: &Entry) -> Fields {
     let mut f = vec![("uri", Val::Str(e.uri.clone()))];
     f.extend(stat_fields(e));
+    if !e.attrs.is_empty() {
+        f.push(("attrs", Val::Str(e.attrs.clone())));
+    }
+    f
+}
+
+fn latency_entry(e: &Entry) -> Fields {
+    let mut f = vec![("uri", Val::Str(e.uri.clone()))];
+    f.extend(latency_fields(e));
     f
 }
 
@@ -70,6 +111,8 @@ fn full_fields(e: &Entry) -> Fields {
         .filter(|(n, _)| !have.contains(n))
         .collect();
     f.extend(extra);
+    f.push(("attrs", Val::Str(e.attrs.clone())));
+    f.extend(latency_fields(e));
     // cluster mode: how many peers monitor it and how many of them last shared "down"
     if let Some((down, peers)) = crate::cluster::peers_down(e.uri.as_bytes()) {
         f.push(("cluster_peers", Val::Int(i64::from(peers))));
@@ -157,9 +200,47 @@ pub fn stats(rpc: &Rpc) {
     );
 }
 
+/// Reads and checks an attribute string parameter (a fault if it is bad).
+fn attrs_param(rpc: &Rpc, text: &[u8]) -> Option<crate::attrs::Patch> {
+    match crate::parse_attrs(text) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            log::error!("RPC: {e}");
+            rpc.fault(400, &e);
+            None
+        }
+    }
+}
+
+/// `keepalive.add sip_uri listname [attrs]`.
+/// `keepalive.latency [offset [limit]]`: the latency and outcome statistics, one entry per
+/// destination.
+pub fn latency(rpc: &Rpc) {
+    let Some(page) = read_page(rpc, "keepalive.latency") else {
+        return;
+    };
+    let (entries, total) = table::dest_page(page.offset, rpc_page::take(rpc, page));
+    reply_page(
+        rpc,
+        "keepalive.latency",
+        page,
+        &entries,
+        total,
+        latency_entry,
+    );
+}
+
 pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
+    };
+    let text = rpc.next_str().filter(|t| !t.is_empty());
+    let patch = match &text {
+        Some(text) => match attrs_param(rpc, text) {
+            Some(p) => Some(p),
+            None => return,
+        },
+        None => None,
     };
     match table::add(
         &uri,
@@ -167,11 +248,69 @@ pub fn add(rpc: &Rpc) {
         None,
         kamailio::ka_api::ForeignCallbacks::NONE,
         false,
+        patch.as_ref(),
     ) {
         Ok(()) => {
-            crate::cluster::replicate(true, &uri, &owner);
+            match &text {
+                Some(t) => crate::cluster::replicate_attrs(&uri, &owner, t),
+                None => crate::cluster::replicate(true, &uri, &owner),
+            }
             rpc.add_str("Ok. Destination added.")
         }
+        Err(e) => fault(rpc, &e),
+    }
+}
+
+/// `keepalive.set sip_uri attrs`: merges the attributes into the destination's; replies
+/// with its attributes now.
+pub fn set(rpc: &Rpc) {
+    let (Some(uri), Some(text)) = (rpc.next_str(), rpc.next_str()) else {
+        log::error!("RPC: keepalive.set expects two parameters: sip_uri attrs");
+        rpc.fault(400, "Expected parameters: sip_uri attrs");
+        return;
+    };
+    let Some(patch) = attrs_param(rpc, &text) else {
+        return;
+    };
+    match table::set_attrs(&uri, &patch) {
+        Ok(now) => {
+            crate::cluster::replicate_attrs(&uri, b"", &text);
+            rpc.add_str(&now)
+        }
+        Err(e) => fault(rpc, &e),
+    }
+}
+
+/// `keepalive.ping_active [0|1]`: shows, pauses (0) or resumes (1) all probing; replies
+/// with the setting now and before.
+pub fn ping_active(rpc: &Rpc) {
+    let before = crate::prober::active();
+    let now = match rpc.next_int() {
+        None => before,
+        Some(Ok(v @ (0 | 1))) => {
+            crate::prober::set_active(v == 1);
+            log::info!("probing {}", if v == 1 { "resumed" } else { "paused" });
+            v == 1
+        }
+        Some(_) => {
+            log::error!("RPC: keepalive.ping_active expects 0 or 1");
+            rpc.fault(400, "Expected parameter: 0 (pause) or 1 (resume)");
+            return;
+        }
+    };
+    let rows = vec![vec![
+        ("ping_active", Val::Int(i64::from(now))),
+        ("previous", Val::Int(i64::from(before))),
+    ]];
+    add_entries(rpc, &rows);
+}
+
+/// `keepalive.stats_reset [sip_uri]`: clears the latency and outcome statistics of one
+/// destination or all.
+pub fn stats_reset(rpc: &Rpc) {
+    let uri = rpc.next_str().filter(|u| !u.is_empty());
+    match table::reset_stats(uri.as_deref()) {
+        Ok(n) => rpc.add_str(&format!("Ok. Statistics of {n} destination(s) reset.")),
         Err(e) => fault(rpc, &e),
     }
 }

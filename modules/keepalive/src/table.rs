@@ -13,6 +13,7 @@ use kamailio::shm_map::{MapGuard, MapHold, ShmMap};
 use kamailio::timer::monotonic_ms;
 use once_cell::sync::OnceCell;
 
+use crate::attrs::{Attrs, Patch};
 use crate::dest_uri::Canonical;
 use crate::state::{self, Streak};
 
@@ -79,6 +80,21 @@ kamailio::shm_safe! {
         pub epoch: u16,
         pub in_flight: bool,
         pub stopped: bool,
+        /// The `probing=0` attribute: not pinged (its state stays as it is).
+        pub paused: bool,
+        /// The destination's attributes (canonical text in the attribute map), or none.
+        pub attrs: Link,
+        /// Attribute `timeout` (ms; 0: `probe_timeout`).
+        pub timeout_ms: u32,
+        /// Attributes `down_after` / `up_after` (0: the modparams).
+        pub down_after: u16,
+        pub up_after: u16,
+        /// Unix seconds of the last change of state; 0 = never.
+        pub last_change: u32,
+        /// The RTT estimate is above `latency_threshold` (hysteresis state).
+        pub slow: bool,
+        /// Latency and outcome statistics since the last `keepalive.stats_reset`.
+        pub lat: crate::latency::Latency,
     }
 }
 
@@ -99,6 +115,8 @@ pub struct Table {
     pub regs: ShmMap<Reg>,
     /// Interned owner names of inline registrations, with their reference counts.
     owners: ShmMap<u32>,
+    /// Interned canonical attribute texts ([`crate::attrs`]), with their reference counts.
+    pub attrs: ShmMap<u32>,
 }
 
 static TABLE: OnceCell<Table> = OnceCell::new();
@@ -108,6 +126,7 @@ pub fn init() -> Result<(), String> {
         dests: ShmMap::new()?,
         regs: ShmMap::new()?,
         owners: ShmMap::new()?,
+        attrs: ShmMap::new()?,
     };
     let _ = TABLE.set(t);
     Ok(())
@@ -228,11 +247,12 @@ enum RegAt {
     Record(u32),
 }
 
-/// The maps locked in order (destinations, registrations, owners).
+/// The maps locked in order (destinations, registrations, owners, attributes).
 struct Locked<'a> {
     dests: MapGuard<'a, Dest>,
     regs: MapGuard<'a, Reg>,
     owners: MapGuard<'a, u32>,
+    attrs: MapGuard<'a, u32>,
 }
 
 impl Locked<'_> {
@@ -242,6 +262,7 @@ impl Locked<'_> {
             dests,
             regs: t.regs.lock(),
             owners: t.owners.lock(),
+            attrs: t.attrs.lock(),
         }
     }
 
@@ -286,6 +307,67 @@ impl Locked<'_> {
         }
     }
 
+    /// Removes destination `idx` (its registrations are gone) with its attributes.
+    fn remove_dest(&mut self, idx: u32) {
+        self.release_attrs(idx);
+        self.dests.remove(idx);
+    }
+
+    /// The attributes of destination `idx`.
+    fn attrs_of(&self, idx: u32) -> Attrs {
+        self.dests
+            .get(idx)
+            .attrs
+            .get()
+            .map_or_else(Attrs::default, |a| Attrs::from_text(&self.attrs.key(a)))
+    }
+
+    /// Drops destination `idx`'s link to its attribute text.
+    fn release_attrs(&mut self, idx: u32) {
+        let a = std::mem::take(&mut self.dests.get_mut(idx).attrs);
+        if let Some(a) = a.get() {
+            let refs = self.attrs.get_mut(a);
+            *refs -= 1;
+            if *refs == 0 {
+                self.attrs.remove(a);
+            }
+        }
+    }
+
+    /// Merges `patch` into destination `idx`'s attributes and applies them to its record;
+    /// the next ping goes out one (new) interval from now at the latest. The new text.
+    fn apply_attrs(&mut self, idx: u32, patch: &Patch) -> Result<String, Error> {
+        let mut a = self.attrs_of(idx);
+        a.merge(patch);
+        let text = a.text();
+        let link = if text.is_empty() {
+            Link::NONE
+        } else {
+            let (i, _) = self
+                .attrs
+                .insert(text.as_bytes(), 0)
+                .map_err(|_| Error::Full)?;
+            *self.attrs.get_mut(i) += 1;
+            Link::to(i)
+        };
+        self.release_attrs(idx);
+        let s = crate::config::settings();
+        let now = monotonic_ms();
+        let d = self.dests.get_mut(idx);
+        d.attrs = link;
+        if patch.names("interval") {
+            d.interval_ms = a.interval.map_or(s.interval_ms, |v| v * 1000);
+        }
+        d.timeout_ms = a.timeout.unwrap_or(0);
+        d.down_after = a.down_after.unwrap_or(0);
+        d.up_after = a.up_after.unwrap_or(0);
+        d.paused = a.probing == Some(false);
+        d.next_due_ms = d.next_due_ms.min(now + u64::from(d.interval_ms));
+        // the timer process remakes its schedule
+        self.dests.bump_version();
+        Ok(text)
+    }
+
     /// Interns `owner` for an inline registration: the link to it.
     fn owner_ref(&mut self, owner: &[u8]) -> Result<Link, Error> {
         let (o, _) = self.owners.insert(owner, 0).map_err(|_| Error::Full)?;
@@ -321,8 +403,9 @@ impl Locked<'_> {
 }
 
 /// Adds (or refreshes) `owner`'s registration of `uri`, probed every `interval_ms` (`None`:
-/// `ping_interval`) if the destination is new. Re-adding replaces the owner's callbacks and
-/// restarts probing if it had stopped. A new registrant of a destination whose state is
+/// `ping_interval`) if the destination is new, with `attrs` merged into the destination's
+/// attributes. Re-adding replaces the owner's callbacks and restarts probing if it had
+/// stopped. A new registrant of a destination whose state is
 /// known is told that state at once.
 pub fn add(
     uri: &[u8],
@@ -330,6 +413,7 @@ pub fn add(
     interval_ms: Option<u32>,
     cbs: ForeignCallbacks,
     api: bool,
+    attrs: Option<&Patch>,
 ) -> Result<(), Error> {
     let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
     check_owner(owner)?;
@@ -343,9 +427,10 @@ pub fn add(
             return Err(Error::Limit(max));
         }
         let (idx, created, known_state) = l.upsert_dest(key, interval_ms)?;
-        if let Err(e) = l.register(idx, key, owner, cbs, api) {
+        let applied = attrs.map_or(Ok(()), |p| l.apply_attrs(idx, p).map(|_| ()));
+        if let Err(e) = applied.and_then(|()| l.register(idx, key, owner, cbs, api)) {
             if created {
-                l.dests.remove(idx);
+                l.remove_dest(idx);
             }
             return Err(e);
         }
@@ -449,7 +534,7 @@ pub fn del(uri: &[u8], owner: &[u8]) -> Result<(), Error> {
     }
     let d = l.dests.get(idx);
     if d.owner.is_none() && d.first_reg.is_none() {
-        l.dests.remove(idx);
+        l.remove_dest(idx);
     }
     Ok(())
 }
@@ -479,7 +564,7 @@ pub fn add_replicated(uri: &[u8], owner: &[u8]) -> Result<bool, Error> {
     let (idx, created, _) = l.upsert_dest(key, interval_ms)?;
     if let Err(e) = l.register(idx, key, owner, ForeignCallbacks::NONE, false) {
         if created {
-            l.dests.remove(idx);
+            l.remove_dest(idx);
         }
         return Err(e);
     }
@@ -511,7 +596,7 @@ pub fn del_replicated(uri: &[u8], owner: &[u8]) -> Result<bool, Error> {
     }
     let d = l.dests.get(idx);
     if d.owner.is_none() && d.first_reg.is_none() {
-        l.dests.remove(idx);
+        l.remove_dest(idx);
     }
     Ok(true)
 }
@@ -539,7 +624,7 @@ pub fn remove_unreachable(idx: u32, gen: u32) -> bool {
     while let Some(r) = l.dests.get(idx).first_reg.get() {
         l.remove_record(idx, r);
     }
-    l.dests.remove(idx);
+    l.remove_dest(idx);
     true
 }
 
@@ -553,6 +638,9 @@ pub fn flush() -> usize {
     }
     for o in l.owners.indices() {
         l.owners.remove(o);
+    }
+    for a in l.attrs.indices() {
+        l.attrs.remove(a);
     }
     let all = l.dests.indices();
     for &i in &all {
@@ -577,6 +665,7 @@ pub fn find_view(uri: &[u8], owner: &[u8]) -> Option<Lent> {
             dests,
             regs: t.regs.lock(),
             owners: t.owners.lock(),
+            attrs: t.attrs.lock(),
         };
         let idx = l.dests.find(key)?;
         let r = match l.find_reg(idx, key, owner)? {
@@ -599,6 +688,41 @@ pub struct Entry {
     pub owner: String,
     pub state: i32,
     pub dest: Dest,
+    /// The destination's attributes (canonical text; empty: none).
+    pub attrs: String,
+}
+
+/// `keepalive.set`: merges `patch` into the attributes of destination `uri` (whoever
+/// registered it); the new attribute text.
+pub fn set_attrs(uri: &[u8], patch: &Patch) -> Result<String, Error> {
+    let canon = Canonical::parse(uri).map_err(Error::BadUri)?;
+    let mut l = Locked::new(table());
+    let idx = l.dests.find(canon.as_bytes()).ok_or(Error::NotFound)?;
+    l.apply_attrs(idx, patch)
+}
+
+/// `keepalive.stats_reset`: clears the latency and outcome statistics of destination `uri`,
+/// or of all (`None`); how many destinations.
+pub fn reset_stats(uri: Option<&[u8]>) -> Result<usize, Error> {
+    let mut dests = table().dests.lock();
+    let all = match uri {
+        Some(u) => {
+            let canon = Canonical::parse(u).map_err(Error::BadUri)?;
+            vec![dests.find(canon.as_bytes()).ok_or(Error::NotFound)?]
+        }
+        None => dests.indices(),
+    };
+    for &i in &all {
+        dests.get_mut(i).lat = Default::default();
+        dests.set_aux(i, 0);
+    }
+    Ok(all.len())
+}
+
+/// The attributes of the destination of record `idx` (table locked as `dests`).
+pub fn attrs_at(dests: &MapGuard<Dest>, idx: u32) -> Option<Attrs> {
+    let a = dests.get(idx).attrs.get()?;
+    Some(Attrs::from_text(&table().attrs.lock().key(a)))
 }
 
 /// One registration (`owner`'s) of `uri`, if it exists.
@@ -618,6 +742,7 @@ impl Locked<'_> {
             owner: String::from_utf8_lossy(owner).into_owned(),
             state: self.dests.status(idx),
             dest: *self.dests.get(idx),
+            attrs: self.attrs_of(idx).text(),
         }
     }
 }
@@ -625,26 +750,34 @@ impl Locked<'_> {
 /// Registrations `offset..offset + limit` in table order (one entry each), and how many
 /// registrations there are.
 pub fn list_page(offset: usize, limit: usize) -> (Vec<Entry>, usize) {
+    owner_page(None, offset, limit)
+}
+
+/// [`list_page`] of the registrations of `owner` (`None`: all).
+pub fn owner_page(owner: Option<&[u8]>, offset: usize, limit: usize) -> (Vec<Entry>, usize) {
     let l = Locked::new(table());
     let end = offset.saturating_add(limit);
     let mut out = Vec::new();
     let mut n = 0usize;
+    let mut take = |n: &mut usize, idx: u32, o: &[u8]| {
+        if owner.is_some_and(|w| w != o) {
+            return;
+        }
+        if *n >= offset && *n < end {
+            out.push(l.entry(idx, o));
+        }
+        *n += 1;
+    };
     for idx in l.dests.indices() {
         let d = l.dests.get(idx);
         if let Some(o) = d.owner.get() {
-            if n >= offset && n < end {
-                out.push(l.entry(idx, &l.owners.key(o)));
-            }
-            n += 1;
+            take(&mut n, idx, &l.owners.key(o));
         }
         let mut r = d.first_reg.get();
         while let Some(ri) = r {
-            if n >= offset && n < end {
-                let rk = l.regs.key(ri);
-                let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
-                out.push(l.entry(idx, &rk[cut..]));
-            }
-            n += 1;
+            let rk = l.regs.key(ri);
+            let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
+            take(&mut n, idx, &rk[cut..]);
             r = l.regs.get(ri).next.get();
         }
     }

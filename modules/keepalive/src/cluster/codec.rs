@@ -41,6 +41,8 @@ pub const VERSION: u8 = 1;
 /// Longest body: Kamailio 6.0+'s default `msg_recv_max_size` (32,767 bytes; 5.6 has no such
 /// limit) less room for the KDMQ request's headers.
 pub const MAX_BODY: usize = 30_000;
+/// Longest attribute string in an `Attrs` message (the module's limit on any).
+pub const MAX_ATTRS: usize = 480;
 
 /// Bytes of the authentication trailer ([`seal`]).
 pub const TRAILER: usize = 48;
@@ -66,6 +68,9 @@ pub enum Kind {
     SyncRequest,
     Add,
     Del,
+    /// An add with attributes (with an owner), or a destination's attributes changed
+    /// (`keepalive.set`, no owner).
+    Attrs,
 }
 
 impl Kind {
@@ -76,6 +81,7 @@ impl Kind {
             Kind::SyncRequest => 3,
             Kind::Add => 4,
             Kind::Del => 5,
+            Kind::Attrs => 6,
         }
     }
 }
@@ -127,6 +133,8 @@ pub struct Message {
     pub entries: Vec<Entry>,
     /// `Add` and `Del` only.
     pub dest: Option<Replicated>,
+    /// `Attrs` only.
+    pub attrs: Option<ReplicatedAttrs>,
     /// The trailer's time and counter, if the body was sealed (not verified by `decode`).
     pub stamp: Option<Stamp>,
 }
@@ -184,6 +192,16 @@ pub fn seal(mut body: Vec<u8>, key: &Key, stamp: Stamp) -> Vec<u8> {
 pub struct Replicated {
     pub uri: Vec<u8>,
     pub owner: Vec<u8>,
+}
+
+/// A destination's attribute string as a peer merged it (at most [`MAX_ATTRS`]
+/// bytes; checked again by the receiver as any attribute string).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicatedAttrs {
+    pub uri: Vec<u8>,
+    /// The owner of an add with attributes; empty for `keepalive.set`.
+    pub owner: Vec<u8>,
+    pub text: Vec<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -267,6 +285,24 @@ pub fn encode_replicated(add: bool, sender: u64, d: &Replicated) -> Option<Vec<u
     out.extend_from_slice(&d.uri);
     out.push(ol);
     out.extend_from_slice(&d.owner);
+    (out.len() <= MAX_PLAIN).then_some(out)
+}
+
+/// An `Attrs` body; `None` if the URI or the text is too long.
+pub fn encode_attrs(sender: u64, a: &ReplicatedAttrs) -> Option<Vec<u8>> {
+    let ul = u16::try_from(a.uri.len()).ok()?;
+    let ol = u8::try_from(a.owner.len()).ok()?;
+    if a.text.len() > MAX_ATTRS {
+        return None;
+    }
+    let mut out = Vec::with_capacity(HEADER + 5 + a.uri.len() + a.owner.len() + a.text.len());
+    put_header(&mut out, Kind::Attrs, sender);
+    out.extend_from_slice(&ul.to_le_bytes());
+    out.extend_from_slice(&a.uri);
+    out.push(ol);
+    out.extend_from_slice(&a.owner);
+    out.extend_from_slice(&(a.text.len() as u16).to_le_bytes());
+    out.extend_from_slice(&a.text);
     (out.len() <= MAX_PLAIN).then_some(out)
 }
 
@@ -381,6 +417,7 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         3 => Kind::SyncRequest,
         4 => Kind::Add,
         5 => Kind::Del,
+        6 => Kind::Attrs,
         k => return Err(DecodeError::UnknownKind(k)),
     };
     let sender = r.u64()?;
@@ -399,6 +436,7 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
     };
     let mut entries = Vec::new();
     let mut dest = None;
+    let mut attrs = None;
     if matches!(kind, Kind::Add | Kind::Del) {
         let ul = usize::from(r.u16()?);
         let uri = r.take(ul)?.to_vec();
@@ -408,6 +446,20 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
             return Err(DecodeError::Malformed);
         }
         dest = Some(Replicated { uri, owner });
+    } else if kind == Kind::Attrs {
+        let ul = usize::from(r.u16()?);
+        let uri = r.take(ul)?.to_vec();
+        let ol = usize::from(r.u8()?);
+        let owner = r.take(ol)?.to_vec();
+        let al = usize::from(r.u16()?);
+        if al > MAX_ATTRS {
+            return Err(DecodeError::Malformed);
+        }
+        let text = r.take(al)?.to_vec();
+        if uri.is_empty() {
+            return Err(DecodeError::Malformed);
+        }
+        attrs = Some(ReplicatedAttrs { uri, owner, text });
     } else if kind != Kind::SyncRequest {
         let n = r.u16()?;
         // each entry takes at least ENTRY bytes: a count beyond that is a lie
@@ -451,6 +503,7 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         part,
         entries,
         dest,
+        attrs,
         stamp,
     })
 }
@@ -557,6 +610,52 @@ mod tests {
         let sealed = seal(b, &key, stamp);
         assert_eq!(sealed.len(), MAX_BODY);
         assert!(key.verifies(&sealed) && decode(&sealed).is_ok());
+    }
+
+    #[test]
+    fn replicated_attributes() {
+        let a = ReplicatedAttrs {
+            uri: b"sip:gw1.example.com:5060".to_vec(),
+            owner: b"rpc".to_vec(),
+            text: b"interval=5;from=sip:p@example.com".to_vec(),
+        };
+        let m = decode(&encode_attrs(9, &a).unwrap()).unwrap();
+        assert_eq!(
+            (m.kind, m.sender, m.attrs),
+            (Kind::Attrs, 9, Some(a.clone()))
+        );
+        let set = ReplicatedAttrs {
+            owner: Vec::new(),
+            ..a.clone()
+        };
+        assert_eq!(
+            decode(&encode_attrs(9, &set).unwrap()).unwrap().attrs,
+            Some(set)
+        );
+        let long = ReplicatedAttrs {
+            text: vec![b'a'; MAX_ATTRS + 1],
+            ..a.clone()
+        };
+        assert_eq!(encode_attrs(9, &long), None);
+        // a forged length beyond the limit, a missing URI, trailing bytes: refused
+        let mut b = encode_attrs(9, &a).unwrap();
+        let at = HEADER + 2 + a.uri.len() + 1 + a.owner.len();
+        b[at..at + 2].copy_from_slice(&((MAX_ATTRS + 1) as u16).to_le_bytes());
+        assert_eq!(decode(&b), Err(DecodeError::Malformed));
+        let empty = ReplicatedAttrs {
+            uri: Vec::new(),
+            ..a.clone()
+        };
+        assert_eq!(
+            decode(&encode_attrs(9, &empty).unwrap()),
+            Err(DecodeError::Malformed)
+        );
+        let mut b = encode_attrs(9, &a).unwrap();
+        b.push(0);
+        assert_eq!(decode(&b), Err(DecodeError::Malformed));
+        let mut b = encode_attrs(9, &a).unwrap();
+        b.truncate(b.len() - 1);
+        assert_eq!(decode(&b), Err(DecodeError::Truncated));
     }
 
     #[test]

@@ -546,6 +546,7 @@ fn refused(r: Refusal, m: &Message) {
         Kind::SyncRequest => "sync request",
         Kind::Add => "replicated add",
         Kind::Del => "replicated delete",
+        Kind::Attrs => "replicated attributes",
     };
     LINES[i].warn(format_args!(
         "cluster: ignored a {kind} from node {:016x}: {why}",
@@ -618,6 +619,11 @@ fn admit(c: &Cluster, body: &[u8], m: &Message, from: &dmq::Sender) -> Result<()
         Kind::Add | Kind::Del => {
             if let Some(d) = &m.dest {
                 replay(c, m.kind == Kind::Add, d);
+            }
+        }
+        Kind::Attrs => {
+            if let Some(a) = &m.attrs {
+                replay_attrs(c, a);
             }
         }
         Kind::SyncRequest => {
@@ -707,6 +713,58 @@ pub fn replicate(add: bool, uri: &[u8], owner: &[u8]) {
     match codec::encode_replicated(add, c.id, &d) {
         Some(b) => send_all(c, vec![b], None),
         None => log::warn!("cluster: destination too long to replicate"),
+    }
+}
+
+/// Cluster mode with `dmq_replicate_adds`: sends an add with attributes (`owner`), or an
+/// attribute change (`keepalive.set`: `owner` empty), to the peers, with the attribute
+/// string as given here (the peers merge it as this node did).
+pub fn replicate_attrs(uri: &[u8], owner: &[u8], text: &[u8]) {
+    let Some(c) = CLUSTER.get() else {
+        return;
+    };
+    if !c.replicate_adds || owner == crate::table::PARAMS_OWNER {
+        return;
+    }
+    let a = codec::ReplicatedAttrs {
+        uri: uri.to_vec(),
+        owner: owner.to_vec(),
+        text: text.to_vec(),
+    };
+    match codec::encode_attrs(c.id, &a) {
+        Some(b) => send_all(c, vec![b], None),
+        None => log::warn!("cluster: attributes too long to replicate"),
+    }
+}
+
+/// Applies attributes a peer replicated, checked as any attribute string (a `socket` must
+/// be one of this node's): with an owner, an add as [`replay`] makes it, then the merge;
+/// without, the merge into an existing destination.
+fn replay_attrs(c: &Cluster, a: &codec::ReplicatedAttrs) {
+    static REFUSED: Throttle = Throttle::new();
+    if !c.replicate_adds {
+        return;
+    }
+    let uri = String::from_utf8_lossy(&a.uri);
+    let patch = match crate::parse_attrs(&a.text) {
+        Ok(p) => p,
+        Err(e) => {
+            REFUSED.warn(format_args!(
+                "cluster: replicated attributes of {uri} refused: {e}"
+            ));
+            return;
+        }
+    };
+    if !a.owner.is_empty() {
+        let d = codec::Replicated {
+            uri: a.uri.clone(),
+            owner: a.owner.clone(),
+        };
+        replay(c, true, &d);
+    }
+    match crate::table::set_attrs(&a.uri, &patch) {
+        Ok(now) => log::info!("cluster: attributes of {uri} now '{now}' as a peer set them"),
+        Err(e) => log::debug!("cluster: replicated attributes of {uri} not applied: {e}"),
     }
 }
 
