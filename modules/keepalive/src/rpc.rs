@@ -212,7 +212,6 @@ fn attrs_param(rpc: &Rpc, text: &[u8]) -> Option<crate::attrs::Patch> {
     }
 }
 
-/// `keepalive.add sip_uri listname [attrs]`.
 /// `keepalive.latency [offset [limit]]`: the latency and outcome statistics, one entry per
 /// destination.
 pub fn latency(rpc: &Rpc) {
@@ -227,9 +226,11 @@ pub fn latency(rpc: &Rpc) {
         &entries,
         total,
         latency_entry,
+        None,
     );
 }
 
+/// `keepalive.add sip_uri listname [attrs]`.
 pub fn add(rpc: &Rpc) {
     let Some((uri, owner)) = uri_owner(rpc) else {
         return;
