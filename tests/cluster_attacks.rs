@@ -374,7 +374,9 @@ fn forgeries_change_nothing_in_an_unauthenticated_cluster() {
     for i in 0..5 {
         node1.send_all(&k3, &codec::encode_batches(Kind::Update, ids[0], 0, &[]));
         let uri = format!("sip:stale{i}@127.0.0.1:{u}");
-        broken.send_all(&k3, &[replicated(true, ids[0], &uri, "ops")]);
+        // (6.1's core drops a request whose From does not parse before any module sees it,
+        // without a reply; 5.6 and 6.0 hand it to dmq)
+        broken.send(&k3, &replicated(true, ids[0], &uri, "ops"));
     }
     let adds: Vec<Vec<u8>> = (0..50)
         .map(|i| replicated(true, ids[0], &format!("sip:victim{i}@127.0.0.1:{u}"), "ops"))
