@@ -72,10 +72,7 @@ fn main() {
         .clang_args(&clang_args)
         .parse_callbacks(Box::new(Renames))
         // allowlist_file takes a regex: Debian's version directories hold `+` (6.0.1-1+deb13u2)
-        .allowlist_file(format!(
-            "{}/.*",
-            regex_escape(&core_dir.to_string_lossy())
-        ))
+        .allowlist_file(format!("{}/.*", regex_escape(&core_dir.to_string_lossy())))
         .allowlist_file(format!(
             "{}/.*",
             regex_escape(&manifest.join("include").to_string_lossy())
@@ -112,6 +109,26 @@ fn main() {
 
     println!("cargo:rustc-env=KAMAILIO_FULL_VERSION={}", core.version);
     println!("cargo:rustc-env=KAMAILIO_COMPILE_FLAGS={}", core.flags);
+    // read only by src/compat.rs: what a release does that no header tells
+    let outbound = release(&core.version) >= (6, 0, 2);
+    println!(
+        "cargo:rustc-env=KAMAILIO_OUTBOUND_USER_TIMEOUT={}",
+        u8::from(outbound)
+    );
+}
+
+/// The (major, minor, patch) numbers of a `SER_FULL_VERSION` ("kamailio 6.1.5 (x86_64/Linux)").
+fn release(full_version: &str) -> (u32, u32, u32) {
+    let v = full_version.split_whitespace().nth(1).unwrap_or("");
+    let mut n = v.split('.').map(|p| {
+        let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().unwrap_or(0)
+    });
+    (
+        n.next().unwrap_or(0),
+        n.next().unwrap_or(0),
+        n.next().unwrap_or(0),
+    )
 }
 
 /// `text` as a regex matching exactly itself.
@@ -317,8 +334,8 @@ fn defines(src: &Path, core: &CoreStrings, printed: &Printed) -> Vec<String> {
         let (arch, os) = rest.strip_suffix(')')?.split_once('/')?;
         Some((name, version, arch, os))
     };
-    let (name, version, arch, os) = parse()
-        .unwrap_or_else(|| panic!("unexpected Kamailio version string {:?}", core.version));
+    let (name, version, arch, os) =
+        parse().unwrap_or_else(|| panic!("unexpected Kamailio version string {:?}", core.version));
     let quoted = |v: &str| format!("\"{v}\"");
     let mut defines = vec![
         format!("-DNAME={}", quoted(name)),
@@ -335,7 +352,12 @@ fn defines(src: &Path, core: &CoreStrings, printed: &Printed) -> Vec<String> {
         std::fs::read_to_string(src.join("src/core/ver_defs.h")).expect("read ver_defs.h");
     let by_name = flag_defines(&ver_defs);
     let mut set = BTreeSet::new();
-    for name in core.flags.split(", ").map(str::trim).filter(|n| !n.is_empty()) {
+    for name in core
+        .flags
+        .split(", ")
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         let needs = by_name.iter().find(|(n, _)| n == name).map(|(_, d)| d);
         let needs = needs.unwrap_or_else(|| {
             panic!("the core's flag {name:?} is not one that this ver_defs.h knows")
@@ -363,7 +385,12 @@ fn flag_defines(ver_defs: &str) -> Vec<(String, Vec<String>)> {
         let Some(directive) = line.strip_prefix('#').map(str::trim_start) else {
             continue;
         };
-        let word = |s: &str| s.trim().trim_matches(|c| c == '(' || c == ')').trim().to_string();
+        let word = |s: &str| {
+            s.trim()
+                .trim_matches(|c| c == '(' || c == ')')
+                .trim()
+                .to_string()
+        };
         if let Some(m) = directive.strip_prefix("ifdef ") {
             open.push(Some(word(m)));
         } else if directive.starts_with("ifndef") || directive.starts_with("if ") {
