@@ -40,7 +40,7 @@ build: headers
 	$(CARGO) build --release --workspace
 	@mkdir -p build/modules
 	@for m in $(MODULES); do cp target/release/lib$$m.so build/modules/$$m.so; done
-	@mkdir -p build/test-modules && for f in kaapi tcphold; do cp target/release/lib$$f.so build/test-modules/$$f.so; done
+	@mkdir -p build/test-modules && for f in kaapi tcphold tcpwatch; do cp target/release/lib$$f.so build/test-modules/$$f.so; done
 	@echo "built: $(addprefix build/modules/,$(addsuffix .so,$(MODULES)))"
 
 run: build
