@@ -1,8 +1,9 @@
 //! The `tcp:closed`, `tcp:timeout` and `tcp:reset` events for every way a connection closes,
 //! with our tcpops and with the release's stock C tcpops side by side (they must raise the
-//! same events: the core decides which, and it changed between releases, see
-//! modules/tcpops/README.md "Close events by release"), and tcpops next to another module
-//! subscribed to the core's TCP-closed event (tests/fixtures/tcpwatch).
+//! same events, ours once where the core reports a close twice: the core decides which, and it
+//! changed between releases, see modules/tcpops/README.md "Close events by release"), and
+//! tcpops next to another module subscribed to the core's TCP-closed event
+//! (tests/fixtures/tcpwatch).
 
 mod common;
 
