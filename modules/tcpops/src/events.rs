@@ -51,7 +51,11 @@ pub fn init() -> Result<(), String> {
 
 fn on_closed(conn: &ClosedConn) {
     if !first_report(conn.identity()) {
-        log::debug!("conid {} closed again ({:?}): its event ran", conn.id(), conn.reason);
+        log::debug!(
+            "conid {} closed again ({:?}): its event ran",
+            conn.id(),
+            conn.reason
+        );
         return;
     }
     crate::user_timeout::forget(conn.identity());
