@@ -53,8 +53,7 @@ test: build
 	$(CARGO) test --release --workspace -- --test-threads=2
 
 # `make test` on Debian 13 (Kamailio 6.0) or Debian testing (forky, Kamailio 6.1) in a
-# debootstrapped chroot cached under /var/tmp (needs root). KAMAILIO_SRC_forky=/path/to/kamailio-6.1
-# gives the testing chroot a 6.1 source tree for the headers (kamailio-headers/README.md).
+# debootstrapped chroot cached under /var/tmp (needs root); see .ci/chroot-test.
 test-debian13:
 	.ci/chroot-test trixie make test
 
