@@ -1,17 +1,20 @@
 # kamailio-rs: `make` builds build/modules/{tcpops,keepalive}.so against the installed Kamailio.
 # `make run` starts Kamailio with the modules on examples/kamailio.cfg (127.0.0.1:5060);
 # `make test` runs every test against a real Kamailio. Both install what they need first.
-# `make test-debian13` runs `make test` in a Debian 13 chroot (see .ci/chroot-test).
+# `make test-debian13` / `make test-forky` run `make test` in a Debian 13 / Debian testing chroot
+# (see .ci/chroot-test); `make test-matrix` runs `make test` here, then both.
 
 MODULES      := tcpops keepalive
 CARGO        ?= cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
-# with KAMAILIO_SRC (a Kamailio of your own) the Debian package and its source are not needed
-APT_PACKAGES := $(if $(KAMAILIO_SRC),,kamailio dpkg-dev) kamailio-lua-modules kamailio-xml-modules \
+# with KAMAILIO_BIN (a Kamailio of your own) the Debian package is not needed; dpkg-dev unpacks
+# a source package where no vendored header series fits (kamailio-headers/README.md)
+APT_PACKAGES := $(if $(KAMAILIO_BIN),,kamailio) dpkg-dev kamailio-lua-modules kamailio-xml-modules \
                 clang libclang-dev iproute2 procps lintian prometheus
 
-.PHONY: all deps headers build run test test-debian13 bench unit lint install uninstall deb clean
+.PHONY: all deps headers check-headers build run test test-debian13 test-forky test-matrix bench \
+	unit lint install uninstall deb clean
 
 all: build
 
@@ -24,15 +27,20 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Fetches the installed Kamailio's source tree (headers) into kamailio-headers/src (git-ignored).
+# Says which Kamailio headers the build uses (kamailio-headers/README.md): the vendored series of
+# the installed release, or its Debian source package fetched into kamailio-headers/src.
 headers: deps
 	@./kamailio-headers/fetch.sh >/dev/null
+
+# Checks the vendored header series against the Debian source packages they come from.
+check-headers: deps
+	./kamailio-headers/check.sh
 
 build: headers
 	$(CARGO) build --release --workspace
 	@mkdir -p build/modules
 	@for m in $(MODULES); do cp target/release/lib$$m.so build/modules/$$m.so; done
-	@mkdir -p build/test-modules && for f in kaapi tcphold; do cp target/release/lib$$f.so build/test-modules/$$f.so; done
+	@mkdir -p build/test-modules && for f in kaapi tcphold tcpwatch; do cp target/release/lib$$f.so build/test-modules/$$f.so; done
 	@echo "built: $(addprefix build/modules/,$(addsuffix .so,$(MODULES)))"
 
 run: build
@@ -44,9 +52,15 @@ unit: headers
 test: build
 	$(CARGO) test --release --workspace -- --test-threads=2
 
-# `make test` on Debian 13 (Kamailio 6.0) in a debootstrapped chroot cached under /var/tmp (needs root).
+# `make test` on Debian 13 (Kamailio 6.0) or Debian testing (forky, Kamailio 6.1) in a
+# debootstrapped chroot cached under /var/tmp (needs root); see .ci/chroot-test.
 test-debian13:
 	.ci/chroot-test trixie make test
+
+test-forky:
+	.ci/chroot-test forky make test
+
+test-matrix: test test-debian13 test-forky
 
 # Side-by-side benchmark against the package's C modules (BENCH_QUICK=1: under 2 minutes).
 bench: build

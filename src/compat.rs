@@ -8,8 +8,12 @@
 //!   in 5.6, `long` in 6.0) and `uac_req_t.cb_flags` (`int`, `unsigned int` from 6.0). The
 //!   functions below take whichever type the bindings give, so no release needs its own path
 //!   (`cb_flags` is a plain `as _` cast in tm.rs).
-//! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on: detected per
-//!   socket at run time where keepalive is applied (`tcp_user_timeout::align`).
+//! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on, and from 6.0.2
+//!   on also on each connection it opens (`init_sock_opt` in tcp_main.c, when it connects):
+//!   detected per socket at run time where keepalive is applied (`tcp_user_timeout::align`).
+//!   What a connection Kamailio opened started with is not on any socket tcpops can read
+//!   cheaply, so it comes from the release, read at build time: [`CORE_OUTBOUND_USER_TIMEOUT`]
+//!   (the one build probe so far; no header tells, the meaning of `tcp_send_timeout` changed).
 //!
 //! - the connection table's fields that `tcpops.list` reports are copied by a shim function
 //!   (`krs_tcp_table_copy`) compiled against the release's own headers, so the 6.0 layout of
@@ -23,8 +27,18 @@
 //!   address when the URI does not match, so the nodes of a cluster need distinct IP
 //!   addresses (modules/keepalive/README.md, "Cluster mode"); nothing to bridge in code.
 //!
-//! Nothing needs a build-time version probe so far; one would go in build.rs as a single
-//! `cargo:rustc-cfg` read only here.
+//! - `SREV_TCP_CLOSED`: one callback slot up to 6.0 (a second module's registration fails),
+//!   several from 6.1 (each runs, in registration order). `event::on_tcp_closed` registers
+//!   through the core's own function either way: it never replaces another module's callback.
+//!
+//! Build-time facts about the release come from build.rs as `KAMAILIO_*` environment
+//! variables read only here.
+
+/// Whether the core sets `TCP_USER_TIMEOUT` (`tcp_send_timeout`) on the connections it opens:
+/// 6.0.2 and later (5.8 to 6.0.1 set it on listening sockets only, which accepted connections
+/// inherit).
+pub(crate) const CORE_OUTBOUND_USER_TIMEOUT: bool =
+    matches!(env!("KAMAILIO_OUTBOUND_USER_TIMEOUT").as_bytes(), b"1");
 
 /// `word` with `flag` set (`on`) or cleared, whatever the width of the flags field.
 pub(crate) fn with_flag<T: Copy + Into<u64> + TryFrom<u64>>(word: T, flag: u64, on: bool) -> T {

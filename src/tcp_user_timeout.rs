@@ -34,13 +34,14 @@ fn get(fd: BorrowedFd) -> std::io::Result<i32> {
 }
 
 /// From 5.8 on the core sets `TCP_USER_TIMEOUT` (`tcp_send_timeout`, 10 s by default) on its
-/// listening sockets, and accepted connections inherit it. tcp(7): a user timeout overrides
+/// listening sockets, and accepted connections inherit it; from 6.0.2 on it also sets it on
+/// each connection it opens ([`core_outbound`]). tcp(7): a user timeout overrides
 /// keepalive in deciding when a dead peer is dropped (after it, not after `count` unanswered
 /// probes). Where a socket has one, it is set to [`aligned`] (`idle + count * interval`
 /// seconds), so that the keepalive values keep their meaning (they then also bound how long
 /// unacknowledged data is retransmitted), and back to the core's value when keepalive is
-/// turned off. A socket without one (Kamailio before 5.8, connections Kamailio opened) is
-/// left without. Called by the keepalive setters, right after the keepalive options.
+/// turned off. A socket without one (Kamailio before 5.8, connections Kamailio opened before
+/// 6.0.2) is left without. Called by the keepalive setters, right after the keepalive options.
 pub(crate) fn align(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
     let current = get(fd)?;
     if current == 0 {
@@ -89,6 +90,16 @@ pub fn set_listen(ms: u32) -> std::io::Result<()> {
         e if e > 0 => Err(std::io::Error::from_raw_os_error(e)),
         _ => Err(std::io::Error::other("panic while setting the option")),
     }
+}
+
+/// The `TCP_USER_TIMEOUT` (ms) the core gives a connection it opens now: `tcp_send_timeout`
+/// from 6.0.2 on (`None` when that is 0), `None` before (crate::compat).
+pub fn core_outbound() -> Option<u32> {
+    if !crate::compat::CORE_OUTBOUND_USER_TIMEOUT {
+        return None;
+    }
+    // SAFETY: reads the core's TCP config as this process sees it.
+    Some(unsafe { sys::krs_tcp_send_timeout_ms() }).filter(|&ms| ms > 0)
 }
 
 /// The `TCP_USER_TIMEOUT` of the first TCP/TLS listening socket (what accepted connections

@@ -407,8 +407,13 @@ fn rpc_close_raises_the_events_of_the_stock_tcp_close_connection() {
             want.1,
             "the stock module closed the connection (idle {idle})"
         );
-        // what the stock module gives, whether a reader or TCP main held the connection
-        assert_eq!(want.0, ["tcp:closed"], "stock events (idle {idle})");
+        // what the stock module gives, whether a reader or TCP main held the connection;
+        // 6.1.5 reports the close twice where a reader held it, and ours runs the route once
+        // (modules/tcpops/README.md, "Close events by release")
+        let mut once = want.0.clone();
+        once.dedup();
+        assert_eq!(once, ["tcp:closed"], "stock events (idle {idle})");
+        let want = (once, want.1);
         let cfg = close_events(&k, idle, by_cfg);
         let rpc = close_events(&k, idle, by_rpc);
         assert_eq!(cfg, want, "ours, tcp_close_connection (idle {idle})");

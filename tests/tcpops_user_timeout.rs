@@ -333,3 +333,84 @@ fn an_explicit_user_timeout_wins_over_the_keepalive_alignment() {
         );
     }
 }
+
+const OUTBOUND_ROUTES: &str = r#"
+request_route {
+    if ($rU == "out") {
+        $du = "sip:127.0.0.1:" + $hdr(X-Port) + ";transport=tcp";
+        forward();
+        exit;
+    }
+    $var(cid) = $(hdr(X-Conid){s.int});
+    $var(rc) = 0;
+    $var(c) = 0;
+    switch ($rU) {
+    case "conid": tcp_get_conid("127.0.0.1:$hdr(X-Port)", "$var(c)"); $var(rc) = $rc; break;
+    case "ut": tcp_set_user_timeout("$var(cid)", "3000"); $var(rc) = $rc; break;
+    case "ka": tcp_keepalive_enable("$var(cid)", "4", "3", "2"); $var(rc) = $rc; break;
+    case "kd": tcp_keepalive_disable("$var(cid)"); $var(rc) = $rc; break;
+    }
+    append_to_reply("X-Rc: $var(rc)\r\nX-Out: $var(c)\r\n");
+    sl_send_reply("200", "OK");
+    exit;
+}
+"#;
+
+/// A connection Kamailio opens: from 6.0.2 on the core gives it its `tcp_send_timeout` as
+/// `TCP_USER_TIMEOUT` when it connects (5.6 to 6.0.1: none). Where it has one,
+/// `tcp_keepalive_enable` aligns it to `idle + cnt * intvl` and `tcp_keepalive_disable` puts
+/// the core's back; a `tcp_set_user_timeout` value stays through both; `tcpops.info` says
+/// which is in force and why. Read from Kamailio's socket itself.
+#[test]
+fn a_connection_kamailio_opened_keeps_alignment_and_precedence() {
+    let modules = "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
+                   loadmodule \"{MODDIR}/tcpops.so\"\n";
+    let k = Kamailio::start(
+        "utout",
+        Config {
+            globals: "tcp_send_timeout=7",
+            modules,
+            routes: OUTBOUND_ROUTES,
+        },
+    );
+    let peer = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let peer_port = peer.local_addr().unwrap().port().to_string();
+    let mut c = SipTcp::connect(k.addr());
+    c.send("out", &[("X-Port", &peer_port)]);
+    let (_held, from) = peer.accept().expect("Kamailio connects to the peer");
+    let conid = c
+        .request("conid", &[("X-Port", &peer_port)])
+        .int("X-Out")
+        .to_string();
+    let ut = || common::kamailio_user_timeout_ms(from.port(), peer_port.parse().unwrap());
+    let source = || {
+        let i = info(&k, conid.parse().unwrap()).expect("listed");
+        assert_eq!(i["direction"], "out", "{i:?}");
+        (i["user_timeout"].clone(), i["user_timeout_source"].clone())
+    };
+    let core = common::kamailio_release() >= (6, 0, 2);
+    let (core_ms, core_src) = if core { (7000, "core") } else { (0, "none") };
+    assert_eq!(ut(), core_ms, "as the core connected");
+    assert_eq!(source(), (core_ms.to_string(), core_src.into()));
+
+    let run = |c: &mut SipTcp, op: &str| c.request(op, &[("X-Conid", &conid)]).int("X-Rc");
+    assert_eq!(run(&mut c, "ka"), 1);
+    let (ka_ms, ka_src) = if core {
+        (10_000, "keepalive")
+    } else {
+        (0, "none")
+    };
+    assert_eq!(ut(), ka_ms, "keepalive 4 + 3 * 2 s");
+    assert_eq!(source(), (ka_ms.to_string(), ka_src.into()));
+    assert_eq!(run(&mut c, "kd"), 1);
+    assert_eq!(ut(), core_ms, "keepalive off: the core's again");
+    assert_eq!(source(), (core_ms.to_string(), core_src.into()));
+
+    assert_eq!(run(&mut c, "ut"), 1);
+    assert_eq!(ut(), 3000);
+    assert_eq!(run(&mut c, "ka"), 1);
+    assert_eq!(ut(), 3000, "tcp_set_user_timeout wins over the alignment");
+    assert_eq!(run(&mut c, "kd"), 1);
+    assert_eq!(ut(), 3000, "and over the core's value");
+    assert_eq!(source(), ("3000".into(), "tcpops".into()));
+}

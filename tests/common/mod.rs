@@ -19,6 +19,12 @@ pub mod udp;
 
 /// The installed Kamailio's (major, minor) version, from `kamailio -v`.
 pub fn kamailio_version() -> (u32, u32) {
+    let (major, minor, _) = kamailio_release();
+    (major, minor)
+}
+
+/// The installed Kamailio's (major, minor, patch) version, from `kamailio -v`.
+pub fn kamailio_release() -> (u32, u32, u32) {
     let out = Command::new("kamailio")
         .arg("-v")
         .output()
@@ -30,7 +36,11 @@ pub fn kamailio_version() -> (u32, u32) {
         .nth(1)
         .unwrap_or_else(|| panic!("no version in {text}"));
     let mut n = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-    (n.next().unwrap_or(0), n.next().unwrap_or(0))
+    (
+        n.next().unwrap_or(0),
+        n.next().unwrap_or(0),
+        n.next().unwrap_or(0),
+    )
 }
 
 /// Directory holding the built modules (`make` puts them in build/modules).

@@ -6,6 +6,7 @@ use kamailio::module::{IntParam, StrParam};
 use kamailio::tcp::{CloseReason, ClosedConn};
 use once_cell::sync::OnceCell;
 use std::cell::RefCell;
+use std::collections::{HashSet, VecDeque};
 
 use crate::stats;
 
@@ -49,6 +50,14 @@ pub fn init() -> Result<(), String> {
 }
 
 fn on_closed(conn: &ClosedConn) {
+    if !first_report(conn.identity()) {
+        log::debug!(
+            "conid {} closed again ({:?}): its event ran",
+            conn.id(),
+            conn.reason
+        );
+        return;
+    }
     crate::user_timeout::forget(conn.identity());
     if closed_event_mode() != 1 && !conn.close_event_enabled() {
         return;
@@ -74,6 +83,41 @@ fn on_closed(conn: &ClosedConn) {
     }
 }
 
+/// How many closed connections [`first_report`] remembers: the core's second report of one
+/// follows its first within the connection's last moments, far fewer closes apart.
+const REPORTED_MAX: usize = 4096;
+
+/// The connections the core reported closed, oldest first (TCP main only, where it reports).
+#[derive(Default)]
+struct Reported {
+    set: HashSet<(u64, u64)>,
+    order: VecDeque<(u64, u64)>,
+}
+
+thread_local! {
+    static REPORTED: RefCell<Reported> = RefCell::new(Reported::default());
+}
+
+/// Whether this is the core's first report of the connection `identity` (an id and a
+/// connection never come back together). From 6.1.4 the core reports some closes twice (a
+/// SIP worker's or the message timer's close request, then the reader's release of the same
+/// connection; modules/tcpops/README.md): the event runs for the first only.
+fn first_report(identity: (u64, u64)) -> bool {
+    REPORTED.with(|r| {
+        let mut r = r.borrow_mut();
+        if !r.set.insert(identity) {
+            return false;
+        }
+        r.order.push_back(identity);
+        if r.order.len() > REPORTED_MAX {
+            if let Some(old) = r.order.pop_front() {
+                r.set.remove(&old);
+            }
+        }
+        true
+    })
+}
+
 /// The connection whose event route runs now (TCP main only). The core has already taken it
 /// out of its table, so `$conid` is null there; `$tcp(...)` reads this instead.
 pub struct Closing {
@@ -84,4 +128,22 @@ pub struct Closing {
 
 thread_local! {
     pub static CLOSING: RefCell<Option<Closing>> = const { RefCell::new(None) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_report_of_a_connection_is_not_a_first() {
+        assert!(first_report((7, 0x1000)));
+        assert!(!first_report((7, 0x1000)), "the same connection again");
+        assert!(first_report((8, 0x1000)), "another id at the same address");
+        for i in 0..REPORTED_MAX as u64 {
+            assert!(first_report((100 + i, 0x2000)));
+        }
+        // the oldest were forgotten to make room
+        assert!(first_report((7, 0x1000)));
+        assert!(!first_report((100 + REPORTED_MAX as u64 - 1, 0x2000)));
+    }
 }

@@ -67,24 +67,30 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         ("keepalive_intvl", Int(i64::from(intvl))),
         ("keepalive_source", Str(ka_source.into())),
     ]);
-    let listen = LISTEN_USER_TIMEOUT.load(Ordering::Relaxed);
+    // what the core gave the connection: accepted ones inherit the listening sockets' (5.8+),
+    // those Kamailio opened get `tcp_send_timeout` when it connects (6.0.2+)
+    let core = if c.accepted {
+        Some(LISTEN_USER_TIMEOUT.load(Ordering::Relaxed)).filter(|&ms| ms > 0)
+    } else {
+        kamailio::tcp_user_timeout::core_outbound().map(i64::from)
+    };
     let modparam = crate::user_timeout::configured();
-    let (ut, ut_source) = match (crate::user_timeout::applied(c.identity), modparam) {
+    let (ut, ut_source) = match (crate::user_timeout::applied(c.identity), modparam, core) {
         // only tcp_set_user_timeout is recorded
-        (Some(ms), _) => (i64::from(ms), "tcpops"),
+        (Some(ms), _, _) => (i64::from(ms), "tcpops"),
         // kept on every connection (the timer sets it on outbound ones: user_timeout.rs;
         // accepted ones inherit it, and keepalive changes set it again: applied.rs)
-        (None, Some(ms)) => (i64::from(ms), "modparam"),
-        // the core's (tcp_send_timeout, 5.8+), inherited from the listening socket, which
-        // keepalive settings applied by this module align (tcp_user_timeout::align)
-        (None, None) if c.accepted && listen > 0 => match crate::applied::applied(c.identity) {
+        (None, Some(ms), _) => (i64::from(ms), "modparam"),
+        // the core's, which keepalive settings applied by this module align
+        // (tcp_user_timeout::align)
+        (None, None, Some(core)) => match crate::applied::applied(c.identity) {
             Some(Some(ka)) => (
                 i64::from(kamailio::tcp_user_timeout::aligned(ka)),
                 "keepalive",
             ),
-            _ => (listen, "core"),
+            _ => (core, "core"),
         },
-        (None, None) => (0, "none"),
+        (None, None, None) => (0, "none"),
     };
     f.extend([
         ("user_timeout", Int(ut)),
