@@ -175,6 +175,14 @@ impl Conn {
         enabled()
     }
 
+    /// The most connections the core accepts at once: `tcp_max_connections` plus
+    /// `tls_max_connections` (read once the cfg is parsed, e.g. in mod_init).
+    pub fn max_connections() -> usize {
+        // SAFETY: two ints of the core, set while the cfg is parsed and only read afterwards.
+        let (tcp, tls) = unsafe { (sys::tcp_max_connections, sys::tls_max_connections) };
+        tcp.max(0) as usize + tls.max(0) as usize
+    }
+
     fn raw_mut(&self) -> *mut sys::tcp_connection {
         self.0.as_ptr()
     }

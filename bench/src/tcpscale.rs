@@ -197,10 +197,12 @@ impl Instance {
     }
 
     /// Pages through every connection 50 at a time: from a cursor, or by offset. Returns the
-    /// seconds it took and the number of connections seen.
-    fn page_all(&mut self, cursor: bool) -> (f64, usize) {
+    /// seconds it took, the number of connections seen and how many of them show the
+    /// keepalive settings tcpops applied (`keepalive_source: tcpops`: remembered, so that
+    /// repeating them costs no socket call).
+    fn page_all(&mut self, cursor: bool) -> (f64, usize, usize) {
         let t0 = Instant::now();
-        let (mut seen, mut after) = (0usize, 0i64);
+        let (mut seen, mut after, mut known) = (0usize, 0i64, 0usize);
         loop {
             let (off, lim, aft) = (seen.to_string(), PAGE.to_string(), after.to_string());
             let params: Vec<&str> = if cursor {
@@ -213,6 +215,10 @@ impl Instance {
                 .as_array()
                 .unwrap_or_else(|| panic!("tcpops.list: {v}"));
             seen += page.len();
+            known += page
+                .iter()
+                .filter(|e| e["keepalive_source"] == "tcpops")
+                .count();
             // a module without cursors answers the first page again
             if cursor && page.first().and_then(|e| e["conid"].as_i64()) <= Some(after) {
                 break;
@@ -222,7 +228,7 @@ impl Instance {
             }
             after = page[PAGE - 1]["conid"].as_i64().expect("conid");
         }
-        (t0.elapsed().as_secs_f64(), seen)
+        (t0.elapsed().as_secs_f64(), seen, known)
     }
 
     /// The `TCPCONN_LOCK` holds (µs) of the `tcpops.list` calls while paging (cursor or
@@ -292,7 +298,18 @@ pub fn run(plan: &Plan, res: &mut Results) {
         }
         let ours = &mut both[1];
         for (cursor, how) in [(true, "from a cursor"), (false, "by offset")] {
-            let (secs, seen) = ours.page_all(cursor);
+            let (secs, seen, known) = ours.page_all(cursor);
+            if !cursor {
+                res.add(
+                    &format!(
+                        "tcpscale N={size}: connections whose keepalive settings tcpops remembers"
+                    ),
+                    "%",
+                    Target::None,
+                    Side::Ours,
+                    100.0 * known as f64 / seen.max(1) as f64,
+                );
+            }
             if seen < size {
                 res.note(format!(
                     "tcpscale N={size}: paging {how} saw {seen} connections"

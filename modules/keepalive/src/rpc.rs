@@ -3,10 +3,12 @@
 //! A listing replies with every entry asked for or, before anything is added, an error that
 //! says which request fits: one reply is bounded ([`kamailio::rpc_page`]).
 
+use std::sync::Mutex;
+
 use kamailio::rpc::Rpc;
 
 use crate::state;
-use crate::table::{self, Entry, Error};
+use crate::table::{self, Entry, Error, Resume};
 use kamailio::rpc_args::Page;
 use kamailio::rpc_page::{self, add_entries, read_page, Fields, Val};
 
@@ -116,23 +118,54 @@ fn fault(rpc: &Rpc, e: &Error) {
     rpc.fault(code, &e.to_string());
 }
 
+/// Where the last page of each listing stopped in this process (see [`table::Resume`]).
+static LIST_RESUME: Mutex<Option<Resume>> = Mutex::new(None);
+static STATS_RESUME: Mutex<Option<Resume>> = Mutex::new(None);
+
+type PageFn = fn(usize, usize, bool, Option<Resume>) -> (Vec<Entry>, Option<usize>, Option<Resume>);
+
+/// A listing's page: a page that starts where this process's last one of `cmd` stopped
+/// continues from there (unless the table changed meanwhile) instead of walking to its
+/// offset, and the table is counted only when no limit is given.
+fn listing(
+    rpc: &Rpc,
+    cmd: &str,
+    resume: &Mutex<Option<Resume>>,
+    page_fn: PageFn,
+    fields: fn(&Entry) -> Fields,
+) {
+    let Some(page) = read_page(rpc, cmd) else {
+        return;
+    };
+    let take = rpc_page::take(rpc, page);
+    let from = *resume.lock().unwrap_or_else(|e| e.into_inner());
+    let (entries, total, stopped) = page_fn(page.offset, take, page.limit.is_none(), from);
+    *resume.lock().unwrap_or_else(|e| e.into_inner()) = stopped;
+    let total = total.unwrap_or(page.offset + entries.len());
+    reply_page(rpc, cmd, page, &entries, total, fields);
+}
+
 /// `keepalive.list [offset [limit]]`: one entry per registration (the C module's fields,
 /// `state_name` and `last_code`), all of them or a page.
 pub fn list(rpc: &Rpc) {
-    let Some(page) = read_page(rpc, "keepalive.list") else {
-        return;
-    };
-    let (entries, total) = table::list_page(page.offset, rpc_page::take(rpc, page));
-    reply_page(rpc, "keepalive.list", page, &entries, total, list_fields);
+    listing(
+        rpc,
+        "keepalive.list",
+        &LIST_RESUME,
+        table::list_page,
+        list_fields,
+    );
 }
 
 /// `keepalive.stats [offset [limit]]`: the probing figures, one entry per destination.
 pub fn stats(rpc: &Rpc) {
-    let Some(page) = read_page(rpc, "keepalive.stats") else {
-        return;
-    };
-    let (entries, total) = table::dest_page(page.offset, rpc_page::take(rpc, page));
-    reply_page(rpc, "keepalive.stats", page, &entries, total, stats_fields);
+    listing(
+        rpc,
+        "keepalive.stats",
+        &STATS_RESUME,
+        table::dest_page,
+        stats_fields,
+    );
 }
 
 pub fn add(rpc: &Rpc) {
