@@ -132,6 +132,9 @@ fn ss(kam_port: u16, client_port: u16) -> BTreeMap<&'static str, i64> {
 
 const ROUTES: &str = r#"
 request_route {
+    if ($hdr(X-Ka) != $null) {
+        tcp_keepalive_enable("60", "5", "5");
+    }
     if ($hdr(X-Close) != $null) {
         tcp_close_connection("$(hdr(X-Close){s.int})");
         append_to_reply("X-Rc: $rc\r\n");
@@ -149,17 +152,22 @@ event_route[tcp:reset] { xlog("L_ERR", "EVENT tcp:reset sp=$sp\n"); }
 "#;
 
 fn start(tag: &str, tcpops: &str, globals: &str) -> Kamailio {
+    start_with_shm(tag, tcpops, globals, 64)
+}
+
+fn start_with_shm(tag: &str, tcpops: &str, globals: &str, shm_mb: u32) -> Kamailio {
     let modules = format!(
         "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
          loadmodule \"kex.so\"\nloadmodule \"xlog.so\"\nloadmodule \"{tcpops}\"\n"
     );
-    Kamailio::start(
+    Kamailio::start_with_shm(
         tag,
         Config {
             globals,
             modules: &modules,
             routes: ROUTES,
         },
+        shm_mb,
     )
 }
 
@@ -783,4 +791,50 @@ fn paging_from_a_cursor_lists_every_connection_once() {
             "{msg}"
         );
     }
+}
+
+/// With 8,000 connections and keepalive enabled on each, tcpops remembers the settings of
+/// every one (`keepalive_source: tcpops`), so that repeating them costs no socket call: the
+/// record is sized from the connection limits and a connection's slot is its conid (a record
+/// of 16,384 hashed slots lost some of 8,000 to collisions).
+#[test]
+fn applied_keepalive_is_remembered_for_every_connection() {
+    // the core's 17 KB or so of shm per connection
+    let k = start_with_shm(
+        "rpcapplied",
+        "{MODDIR}/tcpops.so",
+        "tcp_max_connections=9000\ndebug=2",
+        256,
+    );
+    let conns: Vec<SipTcp> = (0..8_000)
+        .map(|_| {
+            let mut c = SipTcp::connect(k.addr());
+            assert_eq!(c.request("a", &[("X-Ka", "1")]).code, 200);
+            c
+        })
+        .collect();
+    let mut all = Vec::new();
+    loop {
+        let page = entries(
+            &k.rpc(&["tcpops.list", &all.len().to_string(), "50"])
+                .expect("a page"),
+        );
+        let last = page.len() < 50;
+        all.extend(page);
+        if last {
+            break;
+        }
+    }
+    assert_eq!(all.len(), conns.len());
+    let forgotten: Vec<&Entry> = all
+        .iter()
+        .filter(|e| e["keepalive_source"] != "tcpops" || int(e, "keepalive_idle") != 60)
+        .collect();
+    assert!(
+        forgotten.is_empty(),
+        "{} of {} forgotten, e.g. {:?}",
+        forgotten.len(),
+        all.len(),
+        forgotten.first()
+    );
 }
