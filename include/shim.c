@@ -224,40 +224,6 @@ static void krs_tcp_row_fill(struct krs_tcp_row *r, struct tcp_connection *c, ti
 	r->dst_port = c->rcv.dst_port;
 }
 
-int krs_tcp_table_copy(
-		struct krs_tcp_row *rows, int max, int only_id, int after_id, int outbound_only)
-{
-	struct tcp_connection *c;
-	int i, first, last, n = 0;
-	ticks_t now = get_ticks_raw();
-
-	if (tcpconn_id_hash == NULL)
-		return 0;
-	if (only_id > 0) {
-		/* one bucket holds every connection with this id */
-		first = last = tcp_id_hash(only_id);
-	} else {
-		first = 0;
-		last = TCP_ID_HASH_SIZE - 1;
-	}
-	TCPCONN_LOCK;
-	for (i = first; i <= last; i++) {
-		for (c = tcpconn_id_hash[i]; c; c = c->id_next) {
-			if (only_id > 0 && c->id != only_id)
-				continue;
-			if (c->id <= after_id)
-				continue;
-			if (outbound_only && (c->flags & F_CONN_PASSIVE))
-				continue;
-			if (n < max)
-				krs_tcp_row_fill(&rows[n], c, now);
-			n++;
-		}
-	}
-	TCPCONN_UNLOCK;
-	return n;
-}
-
 /* the longest TCPCONN_LOCK hold of the page functions below since the last
  * krs_tcp_lock_hold_take(), and how many holds (this process) */
 static unsigned long krs_hold_max_ns;

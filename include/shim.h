@@ -38,12 +38,6 @@ struct krs_tcp_row {
 	struct ip_addr dst_ip;
 	unsigned short dst_port;
 };
-/* copies up to `max` connections into `rows` under TCPCONN_LOCK: only the one with id
- * `only_id` when > 0 (its hash bucket only), only those with an id above `after_id`, only
- * those Kamailio opened when `outbound_only`; returns how many there are (more than `max`:
- * call again with more) */
-int krs_tcp_table_copy(
-		struct krs_tcp_row *rows, int max, int only_id, int after_id, int outbound_only);
 /* paging the table, each call one TCPCONN_LOCK hold:
  * krs_tcp_table_probe: the connections with ids after_id+1 .. after_id+probes (at most
  *   `max`), in id order, each looked up in its hash bucket; returns how many;
