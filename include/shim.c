@@ -269,7 +269,7 @@ static struct tcp_connection *krs_tcpconn_by_id(int id)
 int krs_tcp_table_probe(struct krs_tcp_row *rows, int max, int after_id, int probes)
 {
 	struct tcp_connection *c;
-	int id, n = 0;
+	int k, n = 0;
 	unsigned long t0;
 	ticks_t now = get_ticks_raw();
 
@@ -277,8 +277,9 @@ int krs_tcp_table_probe(struct krs_tcp_row *rows, int max, int after_id, int pro
 		return 0;
 	TCPCONN_LOCK;
 	t0 = krs_now_ns();
-	for (id = after_id + 1; id <= after_id + probes && n < max; id++) {
-		c = krs_tcpconn_by_id(id);
+	/* counted by k: after_id + k never passes INT_MAX */
+	for (k = 1; k <= probes && n < max; k++) {
+		c = krs_tcpconn_by_id(after_id + k);
 		if (c)
 			krs_tcp_row_fill(&rows[n++], c, now);
 	}
