@@ -166,11 +166,14 @@ pub fn list(rpc: &Rpc) {
         rpc.fault(500, "TCP is disabled (disable_tcp=yes)");
         return;
     }
-    let conns = tcp_table::page(after, page.offset, rpc_page::take(rpc, page));
-    // a reply without a limit must know whether the rest fits
-    let total = match page.limit {
-        Some(_) => page.offset + conns.len(),
-        None => tcp_table::count_after(after).max(page.offset + conns.len()),
+    let take = rpc_page::take(rpc, page);
+    let conns = tcp_table::page(after, page.offset, take);
+    // a reply without a limit must know whether the rest fits: a page shorter than what it
+    // took is the rest (counting again could see connections accepted since: not an error)
+    let total = if page.limit.is_some() || conns.len() < take {
+        page.offset + conns.len()
+    } else {
+        tcp_table::count_after(after).max(page.offset + conns.len())
     };
     let kernel = kernel_view(&conns);
     let (hold_us, holds) = tcp_table::lock_holds();
