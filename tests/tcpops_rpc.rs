@@ -750,6 +750,10 @@ fn paging_from_a_cursor_lists_every_connection_once() {
             &k.rpc(&["tcpops.list", "0", "50", &after.to_string()])
                 .expect("a page"),
         );
+        assert!(
+            page.first().is_none_or(|e| int(e, "conid") > after),
+            "a page from a cursor starts after it: {after}, {page:?}"
+        );
         for e in &page {
             assert_eq!(e["kernel"], "ok", "{e:?}");
             assert!(open.contains(&e["remote"]), "{e:?}");
