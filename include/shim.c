@@ -291,7 +291,7 @@ int krs_tcp_table_probe(struct krs_tcp_row *rows, int max, int after_id, int pro
 int krs_tcp_ids_chunk(int *ids, int max, int first, int after_id, int *next)
 {
 	struct tcp_connection *c;
-	int i, n = 0, start;
+	int i, n = 0, start, visited = 0;
 	unsigned long t0;
 
 	*next = TCP_ID_HASH_SIZE;
@@ -302,6 +302,7 @@ int krs_tcp_ids_chunk(int *ids, int max, int first, int after_id, int *next)
 	for (i = first; i < TCP_ID_HASH_SIZE; i++) {
 		start = n;
 		for (c = tcpconn_id_hash[i]; c; c = c->id_next) {
+			visited++;
 			if (c->id <= after_id)
 				continue;
 			if (n < max)
@@ -314,6 +315,11 @@ int krs_tcp_ids_chunk(int *ids, int max, int first, int after_id, int *next)
 			if (i > first)
 				n = start;
 			*next = i;
+			break;
+		}
+		/* as many connections visited as ids fit: the rest in the next call */
+		if (visited >= max) {
+			*next = i + 1;
 			break;
 		}
 	}

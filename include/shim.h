@@ -42,7 +42,8 @@ struct krs_tcp_row {
  * krs_tcp_table_probe: the connections with ids after_id+1 .. after_id+probes (at most
  *   `max`), in id order, each looked up in its hash bucket; returns how many;
  * krs_tcp_ids_chunk: the ids above after_id in the hash buckets from `first` on, stopping
- *   before a bucket that does not fit in `max` (*next: that bucket, TCP_ID_HASH_SIZE when
+ *   before a bucket that does not fit in `max`, or after the bucket that took the
+ *   connections visited to `max` (*next: the bucket to go on with, TCP_ID_HASH_SIZE when
  *   all were read); returns the count (above `max`: the first bucket alone needs that room);
  * krs_tcp_table_rows: the connections with these ids (those still there, in that order);
  * krs_tcp_lock_hold_take: the longest hold of these (ns) and their number since the last

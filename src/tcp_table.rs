@@ -77,7 +77,7 @@ pub fn outbound_after(after_id: i32) -> Vec<ConnInfo> {
 /// page is looked for among every id instead (many closed connections after the cursor).
 const PROBE_CHUNK: i32 = 64;
 const PROBE_BUDGET: i32 = 1024;
-/// Ids read per lock hold when every id is read.
+/// Ids read (and connections visited) per lock hold at most when every id is read.
 const IDS_CHUNK: usize = 512;
 
 /// Up to `n` connections with an id above `after`, in id order, after skipping the first
