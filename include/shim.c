@@ -15,6 +15,9 @@
 #include "core/socket_info.h"
 #include "core/parser/parse_cseq.h"
 
+#include <limits.h>
+#include <time.h>
+
 int krs_log_enabled(int level, const char *mname, int mnlen)
 {
 	return DPRINT_NON_CRIT && get_debug_level((char *)mname, mnlen) >= level;
@@ -221,38 +224,131 @@ static void krs_tcp_row_fill(struct krs_tcp_row *r, struct tcp_connection *c, ti
 	r->dst_port = c->rcv.dst_port;
 }
 
-int krs_tcp_table_copy(
-		struct krs_tcp_row *rows, int max, int only_id, int after_id, int outbound_only)
+/* the longest TCPCONN_LOCK hold of the page functions below since the last
+ * krs_tcp_lock_hold_take(), and how many holds (this process) */
+static unsigned long krs_hold_max_ns;
+static unsigned int krs_holds;
+
+static unsigned long krs_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (unsigned long)t.tv_sec * 1000000000UL + (unsigned long)t.tv_nsec;
+}
+
+static void krs_hold_done(unsigned long since)
+{
+	unsigned long d = krs_now_ns() - since;
+
+	if (d > krs_hold_max_ns)
+		krs_hold_max_ns = d;
+	krs_holds++;
+}
+
+unsigned long krs_tcp_lock_hold_take(unsigned int *holds)
+{
+	unsigned long m = krs_hold_max_ns;
+
+	*holds = krs_holds;
+	krs_hold_max_ns = 0;
+	krs_holds = 0;
+	return m;
+}
+
+static struct tcp_connection *krs_tcpconn_by_id(int id)
 {
 	struct tcp_connection *c;
-	int i, first, last, n = 0;
+
+	for (c = tcpconn_id_hash[tcp_id_hash(id)]; c; c = c->id_next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+int krs_tcp_table_probe(struct krs_tcp_row *rows, int max, int after_id, int probes)
+{
+	struct tcp_connection *c;
+	int k, n = 0;
+	unsigned long t0;
+	ticks_t now = get_ticks_raw();
+
+	if (tcpconn_id_hash == NULL || after_id < 0 || probes > INT_MAX - after_id)
+		return 0;
+	TCPCONN_LOCK;
+	t0 = krs_now_ns();
+	/* counted by k: after_id + k never passes INT_MAX */
+	for (k = 1; k <= probes && n < max; k++) {
+		c = krs_tcpconn_by_id(after_id + k);
+		if (c)
+			krs_tcp_row_fill(&rows[n++], c, now);
+	}
+	krs_hold_done(t0);
+	TCPCONN_UNLOCK;
+	return n;
+}
+
+int krs_tcp_ids_chunk(int *ids, int max, int first, int after_id, int *next)
+{
+	struct tcp_connection *c;
+	int i, n = 0, start, visited = 0;
+	unsigned long t0;
+
+	*next = TCP_ID_HASH_SIZE;
+	if (tcpconn_id_hash == NULL || first < 0 || first >= TCP_ID_HASH_SIZE)
+		return 0;
+	TCPCONN_LOCK;
+	t0 = krs_now_ns();
+	for (i = first; i < TCP_ID_HASH_SIZE; i++) {
+		start = n;
+		for (c = tcpconn_id_hash[i]; c; c = c->id_next) {
+			visited++;
+			if (c->id <= after_id)
+				continue;
+			if (n < max)
+				ids[n] = c->id;
+			n++;
+		}
+		if (n > max) {
+			/* this bucket does not fit: the next call starts with it (or, the first
+			 * bucket of this call, the count tells how much room it needs) */
+			if (i > first)
+				n = start;
+			*next = i;
+			break;
+		}
+		/* as many connections visited as ids fit: the rest in the next call */
+		if (visited >= max) {
+			*next = i + 1;
+			break;
+		}
+	}
+	krs_hold_done(t0);
+	TCPCONN_UNLOCK;
+	return n;
+}
+
+int krs_tcp_table_rows(struct krs_tcp_row *rows, const int *ids, int n)
+{
+	struct tcp_connection *c;
+	int i, found = 0;
+	unsigned long t0;
 	ticks_t now = get_ticks_raw();
 
 	if (tcpconn_id_hash == NULL)
 		return 0;
-	if (only_id > 0) {
-		/* one bucket holds every connection with this id */
-		first = last = tcp_id_hash(only_id);
-	} else {
-		first = 0;
-		last = TCP_ID_HASH_SIZE - 1;
-	}
 	TCPCONN_LOCK;
-	for (i = first; i <= last; i++) {
-		for (c = tcpconn_id_hash[i]; c; c = c->id_next) {
-			if (only_id > 0 && c->id != only_id)
-				continue;
-			if (c->id <= after_id)
-				continue;
-			if (outbound_only && (c->flags & F_CONN_PASSIVE))
-				continue;
-			if (n < max)
-				krs_tcp_row_fill(&rows[n], c, now);
-			n++;
-		}
+	t0 = krs_now_ns();
+	for (i = 0; i < n; i++) {
+		if (ids[i] <= 0)
+			continue;
+		c = krs_tcpconn_by_id(ids[i]);
+		if (c)
+			krs_tcp_row_fill(&rows[found++], c, now);
 	}
+	krs_hold_done(t0);
 	TCPCONN_UNLOCK;
-	return n;
+	return found;
 }
 
 void krs_tcp_keepalive_cfg(int *on, int *idle, int *cnt, int *intvl)

@@ -38,12 +38,20 @@ struct krs_tcp_row {
 	struct ip_addr dst_ip;
 	unsigned short dst_port;
 };
-/* copies up to `max` connections into `rows` under TCPCONN_LOCK: only the one with id
- * `only_id` when > 0 (its hash bucket only), only those with an id above `after_id`, only
- * those Kamailio opened when `outbound_only`; returns how many there are (more than `max`:
- * call again with more) */
-int krs_tcp_table_copy(
-		struct krs_tcp_row *rows, int max, int only_id, int after_id, int outbound_only);
+/* paging the table, each call one TCPCONN_LOCK hold:
+ * krs_tcp_table_probe: the connections with ids after_id+1 .. after_id+probes (at most
+ *   `max`), in id order, each looked up in its hash bucket; returns how many;
+ * krs_tcp_ids_chunk: the ids above after_id in the hash buckets from `first` on, stopping
+ *   before a bucket that does not fit in `max`, or after the bucket that took the
+ *   connections visited to `max` (*next: the bucket to go on with, TCP_ID_HASH_SIZE when
+ *   all were read); returns the count (above `max`: the first bucket alone needs that room);
+ * krs_tcp_table_rows: the connections with these ids (those still there, in that order);
+ * krs_tcp_lock_hold_take: the longest hold of these (ns) and their number since the last
+ *   call, then starts over */
+int krs_tcp_table_probe(struct krs_tcp_row *rows, int max, int after_id, int probes);
+int krs_tcp_ids_chunk(int *ids, int max, int first, int after_id, int *next);
+int krs_tcp_table_rows(struct krs_tcp_row *rows, const int *ids, int n);
+unsigned long krs_tcp_lock_hold_take(unsigned int *holds);
 /* the global keepalive settings of the TCP config */
 void krs_tcp_keepalive_cfg(int *on, int *idle, int *cnt, int *intvl);
 /* calls f(fd, arg) for each TCP (and TLS) listening socket; returns the first non-zero */

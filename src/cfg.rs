@@ -134,6 +134,7 @@ impl Args<'_> {
     }
 
     /// Parameter `i` as an integer (fixed up by `fixup_igp_all`).
+    #[inline]
     pub fn int(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<i32, BadParam> {
         let v = Self::read_int(m, self.param(i));
         if v.is_none() {
@@ -145,10 +146,17 @@ impl Args<'_> {
         v.ok_or(BadParam)
     }
 
+    #[inline]
     fn read_int(m: &mut Msg, gp: *mut c_char) -> Option<i32> {
         let fp: *mut sys::fparam_t = gp.cast();
         // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter.
-        if unsafe { (*fp).type_ } == sys::FPARAM_PVS as i32 {
+        let kind = unsafe { (*fp).type_ };
+        if kind == sys::FPARAM_INT as i32 {
+            // a constant: what get_int_fparam returns for it, without the call
+            // SAFETY: an FPARAM_INT parameter holds its integer.
+            return Some(unsafe { (*fp).v.i });
+        }
+        if kind == sys::FPARAM_PVS as i32 {
             // A variable's integer is a `long` in 6.0, which the core's get_int_fparam
             // truncates to an int: read it here and refuse what an int cannot hold.
             // SAFETY: an FPARAM_PVS parameter holds the spec its fixup parsed (kept for the run).
@@ -342,6 +350,7 @@ impl VarValue {
     }
 
     /// The variable's value; `None` if its getter failed.
+    #[inline]
     fn get(m: &mut Msg, spec: *mut sys::pv_spec_t) -> Option<VarValue> {
         let mut val = MaybeUninit::<sys::pv_value_t>::uninit();
         // SAFETY: the spec is the one the fixup parsed (non-NULL); the message is this call's.

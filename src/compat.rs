@@ -15,9 +15,9 @@
 //!   cheaply, so it comes from the release, read at build time: [`CORE_OUTBOUND_USER_TIMEOUT`]
 //!   (the one build probe so far; no header tells, the meaning of `tcp_send_timeout` changed).
 //!
-//! - the connection table's fields that `tcpops.list` reports are copied by a shim function
-//!   (`krs_tcp_table_copy`) compiled against the release's own headers, so the 6.0 layout of
-//!   `tcp_connection` needs nothing in Rust; the user timeout the core puts on its listening
+//! - the connection table's fields that `tcpops.list` reports are copied by shim functions
+//!   (`krs_tcp_table_probe`, `krs_tcp_table_rows`) compiled against the release's own
+//!   headers, so the 6.0 layout of `tcp_connection` needs nothing in Rust; the user timeout the core puts on its listening
 //!   sockets (5.8+) is read from the sockets at start-up (`tcp_user_timeout::listen_value`).
 //!
 //! - dmq's API (`dmq_api_t`, `dmq_peer_t`, `peer_reponse_t`, `dmq_resp_cback_t`, bound in

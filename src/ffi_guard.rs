@@ -3,6 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Runs `f`; if it panics, logs the panic with `what` and returns `fail` instead.
+#[inline(always)]
 pub fn guard<R>(what: &str, fail: R, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,

@@ -43,6 +43,7 @@ impl<'a> Msg<'a> {
     ///
     /// # Safety
     /// `raw` is NULL or points to a valid `sip_msg` not aliased for `'a`.
+    #[inline]
     pub unsafe fn from_raw(raw: *mut sys::sip_msg) -> Option<Msg<'a>> {
         // SAFETY: guaranteed by the caller.
         unsafe { raw.as_mut() }.map(|raw| Msg { raw })

@@ -2,7 +2,8 @@
 //! effects (e.g. socket options applied to a connection), so that repeating an operation
 //! whose outcome is known can be skipped. A fixed number of slots, each holding the latest
 //! key that maps to it, guarded by one shm lock; a newer key replaces an older one, so
-//! the record never grows.
+//! the record never grows. Key `k` has slot `k mod slots`: keys given in sequence (connection
+//! ids) each have a slot of their own while the live ones span fewer than `slots` values.
 //!
 //! An operation runs between [`ShmCache::begin_from`] and [`ShmCache::end`], outside the lock. When
 //! two operations on the same key overlap, their side effects may interleave, so the key's
@@ -85,7 +86,7 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
     /// Runs `f` on the slot of `key`, under the lock.
     fn with_slot<R>(&self, key: u64, f: impl FnOnce(&mut Entry<V>) -> R) -> R {
         let h = self.h.head();
-        let i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) & h.mask;
+        let i = key & h.mask;
         let _g = self.h.lock();
         // SAFETY: the entries block holds mask + 1 entries and i <= mask; the lock makes
         // this the only access to the entry.

@@ -685,6 +685,14 @@ impl<V: ShmSafe> MapGuard<'_, V> {
         (0..used).filter(|&i| self.is_live(i)).collect()
     }
 
+    /// The indices of the records from index `from` on, in index order (as [`Self::indices`]
+    /// lists them), without collecting the rest.
+    pub fn live_from(&self, from: u32) -> impl Iterator<Item = u32> + '_ {
+        // SAFETY: lock held.
+        let used = unsafe { *self.h().used.get() };
+        (from..used).filter(|&i| self.is_live(i))
+    }
+
     /// Changes whenever a record is inserted or removed, and on [`MapGuard::bump_version`]:
     /// lets a process keep its own view of the map (a schedule) until the map changes.
     pub fn version(&self) -> u64 {

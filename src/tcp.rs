@@ -77,6 +77,7 @@ unsafe fn load_int<T>(p: *mut T) -> i32 {
 
 /// Whether the core runs TCP at all (`disable_tcp=no`). With TCP disabled the core never
 /// creates its connection table or its lock: every lookup here then finds nothing.
+#[inline]
 fn enabled() -> bool {
     // SAFETY: a plain read of a core global set while parsing the config, before the fork.
     unsafe { sys::tcp_disable == 0 }
@@ -171,8 +172,17 @@ impl Drop for Conn {
 
 impl Conn {
     /// Whether the core runs TCP (`disable_tcp=no`); without it no connection is ever found.
+    #[inline]
     pub fn tcp_enabled() -> bool {
         enabled()
+    }
+
+    /// The most connections the core accepts at once: `tcp_max_connections` plus
+    /// `tls_max_connections` (read once the cfg is parsed, e.g. in mod_init).
+    pub fn max_connections() -> usize {
+        // SAFETY: two ints of the core, set while the cfg is parsed and only read afterwards.
+        let (tcp, tls) = unsafe { (sys::tcp_max_connections, sys::tls_max_connections) };
+        tcp.max(0) as usize + tls.max(0) as usize
     }
 
     fn raw_mut(&self) -> *mut sys::tcp_connection {
@@ -277,6 +287,7 @@ impl Conn {
 
     /// The state of connection `id`, read under the table lock without taking a reference
     /// (cheaper than [`Conn::by_id`] when one field is all that is needed).
+    #[inline]
     pub fn peek_state(id: i32) -> Option<ConnState> {
         if !enabled() {
             return None;
@@ -290,6 +301,7 @@ impl Conn {
     /// Sets the lifetime of connection `id` under the table lock, without taking a
     /// reference; false if there is no such connection. Lifetimes above [`MAX_LIFETIME_S`]
     /// are clamped to it.
+    #[inline]
     pub fn set_lifetime_by_id(id: i32, secs: u32) -> bool {
         if !enabled() {
             return false;

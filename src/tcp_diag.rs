@@ -70,46 +70,65 @@ pub fn find(
 pub fn dump() -> io::Result<HashMap<Ends, TcpFigures>> {
     let mut out = HashMap::new();
     for family in [AF_INET, AF_INET6] {
-        query(family, SocketId::new_v4(), true, &mut out)?;
+        query(&open()?, family, SocketId::new_v4(), true, &mut out)?;
     }
     Ok(out)
 }
 
 /// The figures of the socket with these ends, if there is one.
 pub fn lookup(local: SocketAddr, remote: SocketAddr) -> io::Result<Option<TcpFigures>> {
-    let (family, id) = match (local, remote) {
-        (SocketAddr::V4(_), SocketAddr::V4(_)) => (AF_INET, SocketId::new_v4()),
-        _ => (AF_INET6, SocketId::new_v6()),
-    };
-    let id = SocketId {
-        source_port: local.port(),
-        destination_port: remote.port(),
-        source_address: local.ip(),
-        destination_address: remote.ip(),
-        // INET_DIAG_NOCOOKIE: any socket with these ends
-        cookie: [0xff; 8],
-        ..id
-    };
+    Ok(lookup_many(&[(local, remote)])?
+        .get(&(canonical(local), canonical(remote)))
+        .copied())
+}
+
+/// The figures of the sockets with these ends that exist (one exact request each, on one
+/// netlink socket: the kernel looks each up in its hash, whatever the number of sockets).
+pub fn lookup_many(ends: &[Ends]) -> io::Result<HashMap<Ends, TcpFigures>> {
     let mut out = HashMap::new();
-    match query(family, id, false, &mut out) {
-        Ok(()) => {}
-        // an exact request for a socket that does not exist
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(None),
-        Err(e) => return Err(e),
+    if ends.is_empty() {
+        return Ok(out);
     }
-    Ok(find(&out, local, remote).copied())
+    let socket = open()?;
+    for &(local, remote) in ends {
+        let (family, id) = match (local, remote) {
+            (SocketAddr::V4(_), SocketAddr::V4(_)) => (AF_INET, SocketId::new_v4()),
+            _ => (AF_INET6, SocketId::new_v6()),
+        };
+        let id = SocketId {
+            source_port: local.port(),
+            destination_port: remote.port(),
+            source_address: local.ip(),
+            destination_address: remote.ip(),
+            // INET_DIAG_NOCOOKIE: any socket with these ends
+            cookie: [0xff; 8],
+            ..id
+        };
+        match query(&socket, family, id, false, &mut out) {
+            Ok(()) => {}
+            // an exact request for a socket that does not exist
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+fn open() -> io::Result<Socket> {
+    let mut socket = Socket::new(NETLINK_SOCK_DIAG)?;
+    socket.bind_auto()?;
+    socket.connect(&NlAddr::new(0, 0))?;
+    set_recv_timeout(&socket)?;
+    Ok(socket)
 }
 
 fn query(
+    socket: &Socket,
     family: u8,
     socket_id: SocketId,
     dump: bool,
     out: &mut HashMap<Ends, TcpFigures>,
 ) -> io::Result<()> {
-    let mut socket = Socket::new(NETLINK_SOCK_DIAG)?;
-    socket.bind_auto()?;
-    socket.connect(&NlAddr::new(0, 0))?;
-    set_recv_timeout(&socket)?;
     let mut hdr = NetlinkHeader::default();
     hdr.flags = NLM_F_REQUEST | if dump { NLM_F_DUMP } else { 0 };
     let mut packet = NetlinkMessage::new(
@@ -184,7 +203,8 @@ fn query(
                 }
                 _ => {}
             }
-            if !dump && !out.is_empty() {
+            // an exact request has one answer
+            if !dump {
                 return Ok(());
             }
             if len == 0 {

@@ -1,6 +1,7 @@
-//! A snapshot of the core's TCP connection table: the connections copied under the table's
-//! lock (`TCPCONN_LOCK`, held only for the copy), for listings built after it is released.
-//! Nothing here takes a reference to a connection or reads one outside the lock.
+//! Copies of the core's TCP connection table's entries, made under the table's lock
+//! (`TCPCONN_LOCK`) a chunk at a time (never the whole table under one hold), for listings
+//! built after it is released. Nothing here takes a reference to a connection or reads one
+//! outside the lock.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -36,61 +37,165 @@ fn zero_row() -> sys::krs_tcp_row {
     unsafe { std::mem::zeroed() }
 }
 
-/// Copies the table (or the one connection `only_id > 0`; or those with an id above
-/// `after_id`, only outbound ones with `outbound_only`); the buffer is allocated before the
-/// lock is taken and grown (and the copy repeated) when the table outgrew it meanwhile.
-fn copy(only_id: i32, after_id: i32, outbound_only: bool) -> Vec<sys::krs_tcp_row> {
-    if !crate::tcp::Conn::tcp_enabled() {
-        return Vec::new();
-    }
-    let mut cap = match (only_id, after_id) {
-        (1.., _) => 1,
-        (_, 1..) => 16,
-        _ => 256,
-    };
-    loop {
-        let mut rows = vec![zero_row(); cap];
-        // SAFETY: `rows` holds `cap` writable rows; the shim copies at most that many under
-        // the table lock (the table exists since TCP is enabled) and returns the count.
-        let n = unsafe {
-            sys::krs_tcp_table_copy(
-                rows.as_mut_ptr(),
-                cap as i32,
-                only_id,
-                after_id,
-                i32::from(outbound_only),
-            )
-        };
-        let n = n.max(0) as usize;
-        if n <= cap {
-            rows.truncate(n);
-            return rows;
-        }
-        cap = n + n / 4 + 16;
-    }
-}
-
-/// Every connection in the core's table, by id.
+/// Every connection in the core's table, by id (read a chunk per lock hold: a connection
+/// opened meanwhile may be missing, one closed meanwhile is).
 pub fn snapshot() -> Vec<ConnInfo> {
-    let mut v: Vec<ConnInfo> = copy(0, 0, false).iter().map(info).collect();
-    v.sort_by_key(|c| c.id);
-    v
+    page(0, 0, usize::MAX)
 }
 
 /// Connection `id`, if the table holds it.
 pub fn one(id: i32) -> Option<ConnInfo> {
-    if id <= 0 {
+    if id <= 0 || !crate::tcp::Conn::tcp_enabled() {
         return None;
     }
-    copy(id, 0, false).first().map(info)
+    rows_of(&[id]).first().map(info)
 }
 
 /// The connections Kamailio opened whose id is above `after_id`, by id: what is new since a
-/// pass that saw ids up to `after_id` (connection ids only grow), without copying the rest.
+/// pass that saw ids up to `after_id` (connection ids only grow), a page at a time.
 pub fn outbound_after(after_id: i32) -> Vec<ConnInfo> {
-    let mut v: Vec<ConnInfo> = copy(0, after_id, true).iter().map(info).collect();
-    v.sort_by_key(|c| c.id);
-    v
+    const CHUNK: usize = 256;
+    let mut out = Vec::new();
+    let mut last = after_id;
+    loop {
+        let rows = page_rows(last, 0, CHUNK);
+        let Some(r) = rows.last() else { break };
+        last = r.id;
+        out.extend(
+            rows.iter()
+                .filter(|r| r.flags & sys::F_CONN_PASSIVE == 0)
+                .map(info),
+        );
+        if rows.len() < CHUNK {
+            break;
+        }
+    }
+    out
+}
+
+/// Ids probed one by one per lock hold when paging from a cursor, and in all before the
+/// page is looked for among every id instead (many closed connections after the cursor).
+const PROBE_CHUNK: i32 = 64;
+const PROBE_BUDGET: i32 = 1024;
+/// Ids read (and connections visited) per lock hold at most when every id is read.
+const IDS_CHUNK: usize = 512;
+
+/// Up to `n` connections with an id above `after`, in id order, after skipping the first
+/// `skip` of them: what a page costs is its own size, not the table's. Ids are looked up one
+/// by one from the cursor in their hash bucket (ids are given in order, so a table without
+/// many closed connections after the cursor is dense), else read from every bucket a chunk
+/// per lock hold and the page's chosen among them; the lock is never held for the table.
+pub fn page(after: i32, skip: usize, n: usize) -> Vec<ConnInfo> {
+    page_rows(after, skip, n).iter().map(info).collect()
+}
+
+fn page_rows(after: i32, skip: usize, n: usize) -> Vec<sys::krs_tcp_row> {
+    if !crate::tcp::Conn::tcp_enabled() || n == 0 {
+        return Vec::new();
+    }
+    let mut rows: Vec<sys::krs_tcp_row> = Vec::new();
+    let mut skip = skip;
+    let mut last = after.max(0);
+    if skip.saturating_add(n) <= PROBE_BUDGET as usize {
+        let mut probed = 0;
+        while rows.len() < skip + n && probed < PROBE_BUDGET && last < i32::MAX {
+            let k = PROBE_CHUNK.min(i32::MAX - last);
+            let left = skip + n - rows.len();
+            let got = probe(last, left, k);
+            last = match got.last() {
+                Some(r) if got.len() == left => r.id,
+                _ => last + k,
+            };
+            probed += k;
+            rows.extend(got);
+        }
+        let skipped = skip.min(rows.len());
+        rows.drain(..skipped);
+        skip -= skipped;
+    }
+    // the rest among every id above the last probed: the smallest, looked up (one closed
+    // meanwhile is replaced by the next)
+    while rows.len() < n {
+        let mut ids = ids_after(last);
+        let k = skip.saturating_add(n - rows.len()).min(ids.len());
+        let all_taken = k == ids.len();
+        if ids.len() > k {
+            ids.select_nth_unstable(k);
+            ids.truncate(k);
+        }
+        ids.sort_unstable();
+        let Some(&max) = ids.last() else { break };
+        let wanted = ids.get(skip..).unwrap_or_default();
+        let before = rows.len();
+        for chunk in wanted.chunks(PROBE_CHUNK as usize) {
+            rows.extend(rows_of(chunk));
+        }
+        if all_taken && rows.len() - before == wanted.len() {
+            break;
+        }
+        skip = 0;
+        last = max;
+    }
+    rows.truncate(n);
+    rows
+}
+
+/// How many connections have an id above `after` (read a chunk per lock hold).
+pub fn count_after(after: i32) -> usize {
+    ids_after(after).len()
+}
+
+/// The longest `TCPCONN_LOCK` hold (µs) of [`page`]/[`count_after`] in this process since
+/// the last call, and how many holds there were.
+pub fn lock_holds() -> (f64, u32) {
+    let mut holds = 0;
+    // SAFETY: reads and resets two process-local counters of the shim.
+    let ns = unsafe { sys::krs_tcp_lock_hold_take(&mut holds) };
+    (ns as f64 / 1000.0, holds)
+}
+
+fn probe(after: i32, max: usize, probes: i32) -> Vec<sys::krs_tcp_row> {
+    let mut rows = vec![zero_row(); max];
+    // SAFETY: `rows` holds `max` writable rows, of which the shim fills at most `max` under
+    // the table lock and returns the count.
+    let n = unsafe { sys::krs_tcp_table_probe(rows.as_mut_ptr(), max as i32, after, probes) };
+    rows.truncate(n.clamp(0, max as i32) as usize);
+    rows
+}
+
+fn ids_after(after: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    if !crate::tcp::Conn::tcp_enabled() {
+        return out;
+    }
+    let mut buf = vec![0i32; IDS_CHUNK];
+    let mut first = 0;
+    while first < sys::TCP_ID_HASH_SIZE as i32 {
+        let mut next = 0;
+        // SAFETY: `buf` holds `buf.len()` writable ints; the shim writes at most that many
+        // under the table lock, returns the count and the next bucket in `next`.
+        let n = unsafe {
+            sys::krs_tcp_ids_chunk(buf.as_mut_ptr(), buf.len() as i32, first, after, &mut next)
+        };
+        let n = n.max(0) as usize;
+        if n > buf.len() {
+            // one bucket alone holds more: room for it, and the bucket again
+            buf.resize(n + n / 4, 0);
+            continue;
+        }
+        out.extend_from_slice(&buf[..n]);
+        first = next;
+    }
+    out
+}
+
+fn rows_of(ids: &[i32]) -> Vec<sys::krs_tcp_row> {
+    let mut rows = vec![zero_row(); ids.len()];
+    // SAFETY: `rows` holds as many writable rows as there are ids; the shim fills at most
+    // one per id under the table lock and returns the count.
+    let n = unsafe { sys::krs_tcp_table_rows(rows.as_mut_ptr(), ids.as_ptr(), ids.len() as i32) };
+    rows.truncate(n.clamp(0, ids.len() as i32) as usize);
+    rows
 }
 
 /// An address of the core (`ip_addr`) as a std one.

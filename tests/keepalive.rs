@@ -1843,3 +1843,66 @@ request_route {
         "wrong answers among 120 lookups of 40 values"
     );
 }
+
+/// `(uri, owner)` of every top-level struct of a binrpc listing reply.
+fn binrpc_entries(k: &Kamailio, cmd: &str, params: &[&str]) -> Vec<(String, String)> {
+    match binrpc::call(&k.ctl, cmd, params, Duration::from_secs(30)).expect("a reply") {
+        Ok(values) => values
+            .iter()
+            .map(|v| {
+                let s = |n: &str| v.get(n).and_then(|u| u.str()).unwrap_or("").to_string();
+                (s("uri"), s("owner"))
+            })
+            .collect(),
+        Err((code, msg)) => panic!("{cmd} {params:?}: {code} {msg}"),
+    }
+}
+
+/// Paging continues where the page before stopped (no walk to the offset) and gives what a
+/// walk would: pages of 7 through destinations with one to three owners (a page ends inside
+/// a destination's registrations) equal the one-reply listing; after a registration before
+/// the current page is removed and another added, the next page is the new table's from that
+/// offset, as without continuation.
+#[test]
+fn pages_continue_where_the_last_stopped_and_follow_changes() {
+    let jport = port();
+    let k = start_rpc(
+        "ka-resume",
+        "",
+        jport,
+        "modparam(\"keepalive\", \"ping_interval\", 3600)",
+    );
+    let mut udp = JsonUdp::new(jport, Duration::from_secs(10));
+    let uris = add_many(&mut udp, 300, "a");
+    for (i, d) in uris.iter().enumerate() {
+        for o in ["b", "c"].iter().take(i % 3) {
+            assert!(udp.call("keepalive.add", &[d, o]).unwrap()["result"].is_string());
+        }
+    }
+    for cmd in ["keepalive.list", "keepalive.stats"] {
+        let whole = binrpc_entries(&k, cmd, &[]);
+        assert_eq!(whole.len(), if cmd == "keepalive.list" { 600 } else { 300 });
+        let mut paged = Vec::new();
+        loop {
+            let page = binrpc_entries(&k, cmd, &[&paged.len().to_string(), "7"]);
+            let last = page.len() < 7;
+            paged.extend(page);
+            if last {
+                break;
+            }
+        }
+        assert_eq!(paged, whole, "{cmd} paged by 7");
+    }
+    // a page, then a change before the next one: the next is the changed table's
+    let first = binrpc_entries(&k, "keepalive.list", &["0", "7"]);
+    assert_eq!(first.len(), 7);
+    let (u, o) = &first[2];
+    assert!(udp.call("keepalive.del", &[u, o]).unwrap()["result"].is_string());
+    assert!(udp
+        .call("keepalive.add", &["sip:new@127.0.9.9:5099", "z"])
+        .unwrap()["result"]
+        .is_string());
+    let next = binrpc_entries(&k, "keepalive.list", &["7", "7"]);
+    let whole = binrpc_entries(&k, "keepalive.list", &[]);
+    assert_eq!(next, whole[7..14].to_vec());
+}

@@ -132,6 +132,9 @@ fn ss(kam_port: u16, client_port: u16) -> BTreeMap<&'static str, i64> {
 
 const ROUTES: &str = r#"
 request_route {
+    if ($hdr(X-Ka) != $null) {
+        tcp_keepalive_enable("60", "5", "5");
+    }
     if ($hdr(X-Close) != $null) {
         tcp_close_connection("$(hdr(X-Close){s.int})");
         append_to_reply("X-Rc: $rc\r\n");
@@ -149,17 +152,22 @@ event_route[tcp:reset] { xlog("L_ERR", "EVENT tcp:reset sp=$sp\n"); }
 "#;
 
 fn start(tag: &str, tcpops: &str, globals: &str) -> Kamailio {
+    start_with_shm(tag, tcpops, globals, 64)
+}
+
+fn start_with_shm(tag: &str, tcpops: &str, globals: &str, shm_mb: u32) -> Kamailio {
     let modules = format!(
         "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
          loadmodule \"kex.so\"\nloadmodule \"xlog.so\"\nloadmodule \"{tcpops}\"\n"
     );
-    Kamailio::start(
+    Kamailio::start_with_shm(
         tag,
         Config {
             globals,
             modules: &modules,
             routes: ROUTES,
         },
+        shm_mb,
     )
 }
 
@@ -671,4 +679,171 @@ fn plain_list_answers_every_connection_in_one_reply() {
         let me = c.stream.local_addr().unwrap().to_string();
         assert!(remotes.contains(&me), "{me} not listed");
     }
+}
+
+/// The conids and remote ports of every connection, from one unbounded listing (binrpc).
+fn all_conids(k: &Kamailio) -> Vec<(i64, String)> {
+    let reply = common::binrpc::call(&k.ctl, "tcpops.list", &[], Duration::from_secs(30))
+        .expect("a reply")
+        .unwrap_or_else(|(code, msg)| panic!("tcpops.list: {code} {msg}"));
+    reply
+        .iter()
+        .map(|e| {
+            let id = match e.get("conid") {
+                Some(common::binrpc::Value::Int(i)) => *i,
+                // binrpc carries a long as a fixed-point double
+                Some(common::binrpc::Value::Double(d)) => *d as i64,
+                other => panic!("conid {other:?}"),
+            };
+            let r = e.get("remote").and_then(|r| r.str()).expect("remote");
+            (id, r.to_string())
+        })
+        .collect()
+}
+
+/// `tcpops.list offset limit after_conid` pages from a cursor, the last conid of the page
+/// before: every connection once, in conid order, whatever the holes closed connections left
+/// (one of 1,000 ids after the first 100, past what is looked up id by id), with the kernel's
+/// figures of each; the page's lock holds are logged (one for 50 dense ids); a bad cursor is
+/// a 400 error.
+#[test]
+fn paging_from_a_cursor_lists_every_connection_once() {
+    let k = ours("rpccursor", "tcp_max_connections=4096\ntcp_children=2");
+    let mut socks: Vec<Option<std::net::TcpStream>> = (0..1_400)
+        .map(|_| Some(std::net::TcpStream::connect(k.addr()).expect("connect")))
+        .collect();
+    let wait_for = |n: usize| {
+        let t0 = Instant::now();
+        loop {
+            let all = all_conids(&k);
+            if all.len() == n {
+                return all;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "{} of {n}",
+                all.len()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    wait_for(1_400);
+    // a hole of 1,000 ids, then every third one closed
+    for (i, s) in socks.iter_mut().enumerate() {
+        if (100..1_100).contains(&i) || (i >= 1_100 && i % 3 == 0) {
+            s.take();
+        }
+    }
+    let all = wait_for(socks.iter().flatten().count());
+    let ids: Vec<i64> = all.iter().map(|(id, _)| *id).collect();
+    let open: std::collections::HashSet<String> = socks
+        .iter()
+        .flatten()
+        .map(|s| s.local_addr().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        all.iter()
+            .map(|(_, r)| r.clone())
+            .collect::<std::collections::HashSet<_>>(),
+        open
+    );
+
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = entries(
+            &k.rpc(&["tcpops.list", "0", "50", &after.to_string()])
+                .expect("a page"),
+        );
+        assert!(
+            page.first().is_none_or(|e| int(e, "conid") > after),
+            "a page from a cursor starts after it: {after}, {page:?}"
+        );
+        for e in &page {
+            assert_eq!(e["kernel"], "ok", "{e:?}");
+            assert!(open.contains(&e["remote"]), "{e:?}");
+        }
+        seen.extend(page.iter().map(|e| int(e, "conid")));
+        if page.len() < 50 {
+            break;
+        }
+        after = int(&page[49], "conid");
+    }
+    assert_eq!(seen, ids, "every connection once, in conid order");
+    // an offset counts from the cursor
+    let from = entries(
+        &k.rpc(&["tcpops.list", "10", "5", &ids[80].to_string()])
+            .unwrap(),
+    );
+    let got: Vec<i64> = from.iter().map(|e| int(e, "conid")).collect();
+    assert_eq!(got, ids[91..96].to_vec());
+    // the first page (100 dense ids) took the lock once
+    let first = "tcpops.list: 50 entries after conid 0 from 0: TCPCONN_LOCK held 1 times";
+    assert!(k.log_count(first) >= 1, "{first} not logged");
+
+    for arg in ["-1", "x", "99999999999"] {
+        let (code, msg) = common::binrpc::call(
+            &k.ctl,
+            "tcpops.list",
+            &["0", "5", arg],
+            Duration::from_secs(5),
+        )
+        .expect("a reply")
+        .expect_err("a fault");
+        assert_eq!(code, 400, "{msg}");
+        assert!(
+            msg.contains("after_conid must be a number, 0 or more"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("usage: tcpops.list [offset [limit [after_conid]]]"),
+            "{msg}"
+        );
+    }
+}
+
+/// With 8,000 connections and keepalive enabled on each, tcpops remembers the settings of
+/// every one (`keepalive_source: tcpops`), so that repeating them costs no socket call: the
+/// record is sized from the connection limits and a connection's slot is its conid (a record
+/// of 16,384 hashed slots lost some of 8,000 to collisions).
+#[test]
+fn applied_keepalive_is_remembered_for_every_connection() {
+    // the core's 17 KB or so of shm per connection
+    let k = start_with_shm(
+        "rpcapplied",
+        "{MODDIR}/tcpops.so",
+        "tcp_max_connections=9000\ndebug=2",
+        256,
+    );
+    let conns: Vec<SipTcp> = (0..8_000)
+        .map(|_| {
+            let mut c = SipTcp::connect(k.addr());
+            assert_eq!(c.request("a", &[("X-Ka", "1")]).code, 200);
+            c
+        })
+        .collect();
+    let mut all = Vec::new();
+    loop {
+        let page = entries(
+            &k.rpc(&["tcpops.list", &all.len().to_string(), "50"])
+                .expect("a page"),
+        );
+        let last = page.len() < 50;
+        all.extend(page);
+        if last {
+            break;
+        }
+    }
+    assert_eq!(all.len(), conns.len());
+    let forgotten: Vec<&Entry> = all
+        .iter()
+        .filter(|e| e["keepalive_source"] != "tcpops" || int(e, "keepalive_idle") != 60)
+        .collect();
+    assert!(
+        forgotten.is_empty(),
+        "{} of {} forgotten, e.g. {:?}",
+        forgotten.len(),
+        all.len(),
+        forgotten.first()
+    );
 }

@@ -18,6 +18,7 @@ mod report;
 mod scale;
 mod side;
 mod tcpops_load;
+mod tcpscale;
 
 use report::Results;
 use side::Side;
@@ -48,6 +49,10 @@ impl Plan {
 }
 
 fn main() {
+    if let Ok(spec) = std::env::var("KRS_TCPSCALE_HOLD") {
+        tcpscale::hold(&spec);
+        return;
+    }
     let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| v == "1");
     let plan = Plan {
         quick,
@@ -112,6 +117,15 @@ fn main() {
     {
         eprintln!("scale (ours, then C for the same time)");
         scale::run(&plan, &mut res);
+    }
+    // many concurrent TCP connections: only when asked for (BENCH_ONLY=tcpscale)
+    if plan
+        .only
+        .as_deref()
+        .is_some_and(|o| o.split(',').any(|w| w == "tcpscale"))
+    {
+        eprintln!("tcpscale (C and ours side by side, growing connection counts)");
+        tcpscale::run(&plan, &mut res);
     }
     // the largest reply of every RPC transport: only when asked for (BENCH_ONLY=replies)
     if plan

@@ -24,7 +24,8 @@ impl Side {
     pub fn module_dir(self) -> PathBuf {
         match self {
             Side::C => common::stock_modules_dir(),
-            // KRS_MODULES_DIR: another build of ours (e.g. a base to compare with)
+            // KRS_MODULES_DIR: another build's (a copy, so that a rebuild does not replace
+            // the files a running instance has loaded; or the base's, for a before/after)
             Side::Ours => std::env::var_os("KRS_MODULES_DIR").map_or_else(
                 || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../build/modules"),
                 PathBuf::from,

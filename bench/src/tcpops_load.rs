@@ -56,15 +56,16 @@ request_route {
 "#;
 
 /// (request user, metric name, target): tcp_get_conid ≤ 0.7; the functions that are one
-/// lookup under the core's connection-table lock ≤ 1.0 (the lock is the floor)
+/// lookup under the core's connection-table lock ≤ 0.8 (bench/callgrind-tcpops.sh counts
+/// their instructions: 0.68 to 0.79 of C's)
 const OPS: [(&str, &str, Target); 8] = [
     (
         "control",
         "control: pv_isset (stock on both sides)",
         Target::Control,
     ),
-    ("state", "tcp_conid_state", Target::RatioAtMost(1.0)),
-    ("alive", "tcp_conid_alive", Target::RatioAtMost(1.0)),
+    ("state", "tcp_conid_state", Target::RatioAtMost(0.8)),
+    ("alive", "tcp_conid_alive", Target::RatioAtMost(0.8)),
     (
         "ka3",
         "tcp_keepalive_enable (3 params)",
@@ -83,7 +84,7 @@ const OPS: [(&str, &str, Target); 8] = [
     (
         "life",
         "tcp_set_connection_lifetime",
-        Target::RatioAtMost(1.0),
+        Target::RatioAtMost(0.8),
     ),
     ("getc", "tcp_get_conid", Target::RatioAtMost(0.7)),
 ];

@@ -322,7 +322,7 @@ fn ki_best(m: &mut Msg, list: &[u8], pvname: &[u8]) -> i32 {
 fn prom_metrics(owner: &[u8], target: Option<PvTarget>) -> i32 {
     let max = usize::try_from(prom::PROM_MAX_SERIES.get()).unwrap_or(0);
     let filter = (!owner.is_empty()).then_some(owner);
-    let (entries, total) = table::owner_page(filter, 0, prom::entries_for(max));
+    let (entries, total) = table::owner_page(filter, prom::entries_for(max));
     let text = prom::exposition(&entries, total);
     match target {
         Some(t) if t.set_str(text.as_bytes()) => 1,

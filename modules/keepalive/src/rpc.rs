@@ -3,10 +3,12 @@
 //! A listing replies with every entry asked for or, before anything is added, an error that
 //! says which request fits: one reply is bounded ([`kamailio::rpc_page`]).
 
+use std::sync::Mutex;
+
 use kamailio::rpc::Rpc;
 
 use crate::state;
-use crate::table::{self, Entry, Error};
+use crate::table::{self, Entry, Error, Resume};
 use kamailio::rpc_args::Page;
 use kamailio::rpc_page::{self, add_entries, read_page, Fields, Val};
 
@@ -164,20 +166,45 @@ fn fault(rpc: &Rpc, e: &Error) {
     rpc.fault(code, &e.to_string());
 }
 
+/// Where the last page of each listing stopped in this process (see [`table::Resume`]).
+static LIST_RESUME: Mutex<Option<Resume>> = Mutex::new(None);
+static STATS_RESUME: Mutex<Option<Resume>> = Mutex::new(None);
+static LATENCY_RESUME: Mutex<Option<Resume>> = Mutex::new(None);
+
+type PageFn = fn(usize, usize, bool, Option<Resume>) -> (Vec<Entry>, Option<usize>, Option<Resume>);
+
+/// A listing's page: a page that starts where this process's last one of `cmd` stopped
+/// continues from there (unless the table changed meanwhile) instead of walking to its
+/// offset, and the table is counted only when no limit is given (`c_fields`: see
+/// [`reply_page`]).
+fn listing(
+    rpc: &Rpc,
+    cmd: &str,
+    resume: &Mutex<Option<Resume>>,
+    page_fn: PageFn,
+    fields: fn(&Entry) -> Fields,
+    c_fields: Option<usize>,
+) {
+    let Some(page) = read_page(rpc, cmd) else {
+        return;
+    };
+    let take = rpc_page::take(rpc, page);
+    let from = *resume.lock().unwrap_or_else(|e| e.into_inner());
+    let (entries, total, stopped) = page_fn(page.offset, take, page.limit.is_none(), from);
+    *resume.lock().unwrap_or_else(|e| e.into_inner()) = stopped;
+    let total = total.unwrap_or(page.offset + entries.len());
+    reply_page(rpc, cmd, page, &entries, total, fields, c_fields);
+}
+
 /// `keepalive.list [offset [limit]]`: one entry per registration (the C module's fields,
 /// `state_name` and `last_code`), all of them or a page; a whole table that one reply
 /// carries only without `state_name` and `last_code` goes without them.
 pub fn list(rpc: &Rpc) {
-    let Some(page) = read_page(rpc, "keepalive.list") else {
-        return;
-    };
-    let (entries, total) = table::list_page(page.offset, rpc_page::take(rpc, page));
-    reply_page(
+    listing(
         rpc,
         "keepalive.list",
-        page,
-        &entries,
-        total,
+        &LIST_RESUME,
+        table::list_page,
         list_fields,
         Some(C_LIST_FIELDS),
     );
@@ -185,16 +212,11 @@ pub fn list(rpc: &Rpc) {
 
 /// `keepalive.stats [offset [limit]]`: the probing figures, one entry per destination.
 pub fn stats(rpc: &Rpc) {
-    let Some(page) = read_page(rpc, "keepalive.stats") else {
-        return;
-    };
-    let (entries, total) = table::dest_page(page.offset, rpc_page::take(rpc, page));
-    reply_page(
+    listing(
         rpc,
         "keepalive.stats",
-        page,
-        &entries,
-        total,
+        &STATS_RESUME,
+        table::dest_page,
         stats_fields,
         None,
     );
@@ -215,16 +237,11 @@ fn attrs_param(rpc: &Rpc, text: &[u8]) -> Option<crate::attrs::Patch> {
 /// `keepalive.latency [offset [limit]]`: the latency and outcome statistics, one entry per
 /// destination.
 pub fn latency(rpc: &Rpc) {
-    let Some(page) = read_page(rpc, "keepalive.latency") else {
-        return;
-    };
-    let (entries, total) = table::dest_page(page.offset, rpc_page::take(rpc, page));
-    reply_page(
+    listing(
         rpc,
         "keepalive.latency",
-        page,
-        &entries,
-        total,
+        &LATENCY_RESUME,
+        table::dest_page,
         latency_entry,
         None,
     );

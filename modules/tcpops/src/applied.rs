@@ -43,13 +43,25 @@ impl From<Applied> for Keepalive {
 
 static APPLIED: OnceCell<ShmCache<Applied>> = OnceCell::new();
 
-/// Connections whose applied keepalive settings are remembered (more only evict older ones).
-const SLOTS: usize = 16_384;
+/// The fewest slots of the record (a connection's slot is its conid modulo their number).
+const MIN_SLOTS: usize = 16_384;
 
-/// Makes the shared record; call in mod_init (before the fork).
+/// Slots for connections whose conids span `max` at once (twice that, so that connections
+/// made while long-lived ones stay still find their own; at least [`MIN_SLOTS`]).
+fn slots(max: usize) -> usize {
+    max.saturating_mul(2).max(MIN_SLOTS)
+}
+
+/// Makes the shared record, sized from the core's connection limits (`tcp_max_connections`
+/// + `tls_max_connections`); call in mod_init (before the fork).
 pub fn init() -> Result<(), String> {
     if APPLIED.get().is_none() {
-        let _ = APPLIED.set(ShmCache::new(SLOTS)?);
+        let n = slots(Conn::max_connections());
+        let _ = APPLIED.set(ShmCache::new(n)?);
+        log::debug!(
+            "applied keepalive settings: {} slots",
+            n.next_power_of_two()
+        );
     }
     Ok(())
 }
@@ -84,4 +96,14 @@ pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
 pub fn applied(identity: (u64, u64)) -> Option<Keepalive> {
     let (key, tag) = identity;
     APPLIED.get()?.peek(key, tag).map(Applied::keepalive)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slots_grow_with_the_connection_limit() {
+        assert_eq!(super::slots(2_048 + 2_048), 16_384);
+        assert_eq!(super::slots(100_000 + 2_048), 204_096);
+        assert_eq!(super::slots(usize::MAX), usize::MAX);
+    }
 }

@@ -99,7 +99,7 @@ fn definition() -> ModuleDef {
         rpcs: vec![
             rpc_def!(
                 array: "tcpops.list",
-                "List the TCP connections with their TCP health: [offset [limit]]",
+                "List the TCP connections with their TCP health: [offset [limit [after_conid]]]",
                 rpc::list
             ),
             rpc_def!(

@@ -15,6 +15,7 @@ pub const FAIL: i32 = -1;
 
 /// Fails (with one log line) when the core runs without TCP (`disable_tcp=yes`): there is no
 /// connection to act on, and the core's connection table does not exist.
+#[inline]
 pub fn require_tcp(func: &str) -> Result<(), i32> {
     if Conn::tcp_enabled() {
         Ok(())
@@ -48,6 +49,7 @@ fn code(r: Result<i32, i32>) -> i32 {
 
 /// `tcp_conid_state(conid)`: 1 ok, 2 accepting, 3 connecting, -1 no such connection,
 /// -2 EOF, -3 error, -4 bad.
+#[inline]
 pub fn conid_state(conid: i32) -> i32 {
     if let Err(e) = require_tcp("tcp_conid_state") {
         return e;
@@ -55,6 +57,7 @@ pub fn conid_state(conid: i32) -> i32 {
     state_code(conid)
 }
 
+#[inline]
 fn state_code(conid: i32) -> i32 {
     let Some(state) = Conn::peek_state(conid) else {
         debug!("tcp_conid_state: connection id {conid} does not exist");
@@ -72,6 +75,7 @@ fn state_code(conid: i32) -> i32 {
 }
 
 /// `tcp_conid_alive(conid)`: 1 if the connection is usable, -1 otherwise.
+#[inline]
 pub fn conid_alive(conid: i32) -> i32 {
     if let Err(e) = require_tcp("tcp_conid_alive") {
         return e;

@@ -1,8 +1,10 @@
-//! RPC commands `tcpops.list [offset [limit]]`, `tcpops.info conid`, `tcpops.close conid`.
+//! RPC commands `tcpops.list [offset [limit [after_conid]]]`, `tcpops.info conid`,
+//! `tcpops.close conid`.
 //!
-//! The connections come from a copy of the core's table made under its lock (held only for
-//! the copy), the kernel's figures from one `sock_diag` dump (no socket is touched, nothing
-//! is asked of TCP main), matched by address and port; the reply is built afterwards and
+//! A page's connections are copied from the core's table under its lock (held for a chunk
+//! of the page at most: [`tcp_table::page`]), the kernel's figures asked for those sockets
+//! only through `sock_diag` (no socket is touched, nothing is asked of TCP main), matched by
+//! address and port; the reply is built afterwards and
 //! bounded as keepalive's listings are ([`kamailio::rpc_page`]: entries and bytes per reply).
 
 use std::collections::HashMap;
@@ -119,34 +121,74 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
     f
 }
 
-/// The kernel's figures of every socket, or none (logged) when the dump fails.
-fn kernel_view() -> HashMap<Ends, TcpFigures> {
-    tcp_diag::dump().unwrap_or_else(|e| {
-        log::error!("sock_diag dump failed: {e}");
+/// The kernel's figures of these connections' sockets, or none (logged) when asking fails.
+fn kernel_view(conns: &[ConnInfo]) -> HashMap<Ends, TcpFigures> {
+    let ends: Vec<Ends> = conns.iter().map(|c| (c.local, c.remote)).collect();
+    tcp_diag::lookup_many(&ends).unwrap_or_else(|e| {
+        log::error!("sock_diag request failed: {e}");
         HashMap::new()
     })
 }
 
-/// `tcpops.list [offset [limit]]`.
+/// Reads the optional cursor after `[offset [limit]]`: 0 without one; `None` after a fault.
+fn read_cursor(rpc: &Rpc, cmd: &str) -> Option<i32> {
+    let bad = |m: &str| {
+        rpc.fault(
+            400,
+            &format!("{m}; usage: {cmd} [offset [limit [after_conid]]]"),
+        );
+        None
+    };
+    match rpc.next_int() {
+        None => match rpc.next_str() {
+            None => Some(0),
+            Some(t) => match std::str::from_utf8(&t).ok().map(str::trim) {
+                Some(t) if t.parse::<i32>().is_ok_and(|v| v >= 0) => t.parse().ok(),
+                _ => bad("after_conid must be a number, 0 or more"),
+            },
+        },
+        Some(Ok(v)) => match i32::try_from(v) {
+            Ok(v) if v >= 0 => Some(v),
+            _ => bad(&format!(
+                "after_conid must be a number, 0 or more (got {v})"
+            )),
+        },
+        Some(Err(())) => bad("after_conid must be a number, 0 or more"),
+    }
+}
+
+/// `tcpops.list [offset [limit [after_conid]]]`: the page `limit` entries from `offset`
+/// among the connections whose conid is above `after_conid` (a page's last conid is the
+/// cursor of the next: a page then costs its own size, whatever the table's).
 pub fn list(rpc: &Rpc) {
     const CMD: &str = "tcpops.list";
     let Some(page) = read_page(rpc, CMD) else {
+        return;
+    };
+    let Some(after) = read_cursor(rpc, CMD) else {
         return;
     };
     if ops::require_tcp(CMD).is_err() {
         rpc.fault(500, "TCP is disabled (disable_tcp=yes)");
         return;
     }
-    let all = tcp_table::snapshot();
-    crate::user_timeout::sweep(&all);
-    let total = all.len();
-    let from = page.offset.min(total);
-    let conns = &all[from..(from + rpc_page::take(rpc, page)).min(total)];
-    let kernel = if conns.is_empty() {
-        HashMap::new()
+    let take = rpc_page::take(rpc, page);
+    let conns = tcp_table::page(after, page.offset, take);
+    // a reply without a limit must know whether the rest fits: a page shorter than what it
+    // took is the rest (counting again could see connections accepted since: not an error)
+    let total = if page.limit.is_some() || conns.len() < take {
+        page.offset + conns.len()
     } else {
-        kernel_view()
+        tcp_table::count_after(after).max(page.offset + conns.len())
     };
+    let kernel = kernel_view(&conns);
+    let (hold_us, holds) = tcp_table::lock_holds();
+    log::debug!(
+        "{CMD}: {} entries after conid {after} from {}: TCPCONN_LOCK held {holds} times, \
+         longest {hold_us:.1} us",
+        conns.len(),
+        page.offset
+    );
     let rows: Vec<Fields> = conns
         .iter()
         .map(|c| fields(c, tcp_diag::find(&kernel, c.local, c.remote)))
