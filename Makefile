@@ -1,28 +1,33 @@
 # kamailio-rs: `make` builds build/modules/{tcpops,keepalive}.so against the installed Kamailio.
 # `make run` starts Kamailio with the modules on examples/kamailio.cfg (127.0.0.1:5060);
-# `make test` runs every test against a real Kamailio. Both install what they need first.
+# `make test` runs every test against a real Kamailio. Both install what they need first
+# (scripts/deps): `make run` what building and running need, `make test` the test tools too,
+# and either a Rust toolchain from Debian's packages when there is no cargo at least as new as
+# rust-version (Cargo.toml) on the PATH (scripts/cargo then runs Debian's).
 # `make test-debian13` runs `make test` in a Debian 13 chroot (see .ci/chroot-test).
 
 MODULES      := tcpops keepalive
-CARGO        ?= cargo
+CARGO        ?= scripts/cargo
 KAMAILIO     ?= kamailio
 MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/modules/tm.so$$' | head -n1)" 2>/dev/null)
-# with KAMAILIO_SRC (a Kamailio of your own) the Debian package and its source are not needed
-APT_PACKAGES := $(if $(KAMAILIO_SRC),,kamailio dpkg-dev) kamailio-lua-modules kamailio-xml-modules \
-                clang libclang-dev iproute2 procps lintian prometheus
+# What building and running need (with KAMAILIO_SRC, a Kamailio of your own, neither the Debian
+# package nor its source); bindgen needs libclang, the C shim a C compiler.
+RUN_PACKAGES  := $(if $(KAMAILIO_SRC),,kamailio dpkg-dev) libclang-dev gcc
+# What the tests add: Lua and xmlrpc modules, ss/ip, ps, the package's lintian, a Prometheus.
+TEST_PACKAGES := kamailio-lua-modules kamailio-xml-modules iproute2 procps lintian prometheus
+# `make deps` installs the run set; `make test`, `bench` and `deb` the test set too; `make lint`
+# the run set and, with Debian's toolchain, its clippy and rustfmt.
+DEPS_FOR     ?= $(RUN_PACKAGES)
+test bench deb: DEPS_FOR = $(RUN_PACKAGES) $(TEST_PACKAGES)
+lint: DEPS_LINT = --lint
 
 .PHONY: all deps headers build run test test-debian13 bench unit lint install uninstall deb clean
 
 all: build
 
-# Installs the system packages the build and the tests need (idempotent: no apt run when present).
+# Installs the system packages (and the Rust toolchain) the target needs; idempotent.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@scripts/deps $(DEPS_LINT) $(DEPS_FOR)
 
 # Fetches the installed Kamailio's source tree (headers) into kamailio-headers/src (git-ignored).
 headers: deps
@@ -94,11 +99,11 @@ FUZZ_MAX_LEN ?= 8192
 
 .PHONY: fuzz
 fuzz:
-	@$(CARGO) +nightly fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
-	@cd fuzz && mkdir -p logs && targets=$$($(CARGO) +nightly fuzz list) && \
+	@cargo +nightly fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	@cd fuzz && mkdir -p logs && targets=$$(cargo +nightly fuzz list) && \
 	for t in $$targets; do \
 	  echo "fuzz: $$t for $(FUZZ_S) s"; \
-	  $(CARGO) +nightly fuzz run --sanitizer none --debug-assertions $$t -- \
+	  cargo +nightly fuzz run --sanitizer none --debug-assertions $$t -- \
 	    -max_total_time=$(FUZZ_S) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
 	    >logs/$$t.log 2>&1 || { tail -n 40 logs/$$t.log; \
 	    echo "fuzz: $$t FAILED (log fuzz/logs/$$t.log, input in fuzz/artifacts/$$t/)"; exit 1; }; \
