@@ -72,12 +72,17 @@ NOT_WITH_DEB  = if $(DEB_INSTALLED); then \
 	  echo "the kamailio-rs-modules package is installed and owns $(MODULES_DIR)/{tcpops,keepalive}.so:" >&2; \
 	  echo "  use apt (apt-get remove kamailio-rs-modules), not make install/uninstall" >&2; exit 1; fi
 
-# Installs the modules into Kamailio's module directory, keeping the stock ones as *.so.stock.
+# Installs the modules into Kamailio's module directory, keeping the stock ones as *.so.stock
+# (again after a kamailio upgrade wrote new stock files over ours: a file whose md5sum the
+# kamailio package records is the stock one).
 install: build
 	@$(NOT_WITH_DEB)
-	@for m in $(MODULES); do \
-	  if [ -f "$(MODULES_DIR)/$$m.so" ] && [ ! -f "$(MODULES_DIR)/$$m.so.stock" ]; then \
-	    cp -p "$(MODULES_DIR)/$$m.so" "$(MODULES_DIR)/$$m.so.stock"; fi; \
+	@sums=$$(dpkg-query --control-show kamailio md5sums 2>/dev/null); \
+	for m in $(MODULES); do \
+	  f="$(MODULES_DIR)/$$m.so"; \
+	  own=$$(echo "$$sums" | awk -v p="$${f#/}" '$$2 == p {print $$1}'); \
+	  if [ -f "$$f" ] && { [ ! -f "$$f.stock" ] || [ "$$(md5sum <"$$f" | cut -d' ' -f1)" = "$$own" ]; }; then \
+	    cp -p "$$f" "$$f.stock"; fi; \
 	  install -m 0644 build/modules/$$m.so "$(MODULES_DIR)/$$m.so"; \
 	  echo "installed $(MODULES_DIR)/$$m.so"; done
 
