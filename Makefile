@@ -2,7 +2,7 @@
 # `make run` starts Kamailio with the modules on examples/kamailio.cfg (127.0.0.1:5060);
 # `make test` runs every test against a real Kamailio. Both install what they need first
 # (scripts/deps): `make run` what building and running need, `make test` the test tools too,
-# and either a Rust toolchain from Debian's packages when there is no cargo at least as new as
+# and both a Rust toolchain from Debian's packages when there is no cargo at least as new as
 # rust-version (Cargo.toml) on the PATH (scripts/cargo then runs Debian's).
 # `make test-debian13` runs `make test` in a Debian 13 chroot (see .ci/chroot-test).
 
