@@ -61,7 +61,7 @@ lint: headers
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 
-# The Debian package kamailio-rs-modules (packaging/, README "Debian package"): build/*.deb,
+# The Debian package kamailio-rs-modules (packaging/, docs/migrating.md): build/*.deb,
 # checked with lintian.
 deb: build
 	./packaging/build-deb.sh
