@@ -3,11 +3,14 @@
 # (run `make build` first; `make deb` does both) for the installed kamailio package, then runs
 # lintian on it and fails on any lintian error.
 #
-# Version: <workspace version>+kamailio<installed kamailio version>, e.g. 0.1.0+kamailio5.6.3-2:
-# the package only works with that one kamailio build, which it depends on exactly.
+# Version: <workspace version>+kamailio<installed kamailio version>+b<build time, UTC>, e.g.
+# 0.1.0+kamailio5.6.3-2+b20261206135501: the package only works with that one kamailio build,
+# which it depends on exactly, and every build is newer than the ones before it for apt.
 #
 # Environment: DEB_OUT (output directory, default build/), DEB_MAINTAINER (Maintainer field),
-# SOURCE_DATE_EPOCH (timestamps; default: the last commit's time), LINTIAN=0 (skip lintian).
+# SOURCE_DATE_EPOCH (the build time in the version, and the files' timestamps: set it to make the
+# same .deb again byte for byte; default: now for the version, the last commit's time for the
+# timestamps), LINTIAN=0 (skip lintian).
 set -eu
 umask 022
 export LC_ALL=C
@@ -34,7 +37,9 @@ crate_ver=$(cd "$top" && cargo tree -e normal -p tcpops --depth 0 --prefix none 
     sed -n 's/^tcpops v\([^ ]*\).*/\1/p')
 [ -n "$crate_ver" ] || die "cannot read the workspace version"
 # An epoch's ':' may not appear later in a version: "1:5.6.3-2" gives "+kamailio1.5.6.3-2".
-version="$crate_ver+kamailio$(echo "$kver" | tr ':' '.')"
+# The build time last, so that apt takes a rebuild (same workspace and kamailio versions) as newer.
+built=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y%m%d%H%M%S)
+version="$crate_ver+kamailio$(echo "$kver" | tr ':' '.')+b$built"
 dpkg --validate-version "$version" || die "invalid version $version"
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 

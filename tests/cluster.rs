@@ -49,6 +49,7 @@ fn three_nodes_share_probing_and_state() {
             SHARE.contains(&(here as usize)),
             "destinations_probed_here {here}"
         );
+        assert_eq!(stat(k, "cluster_peers"), 2, "each node hears the other two");
     }
     assert!(stat(&k1, "dmq_updates_sent") > 0 && stat(&k1, "dmq_updates_received") > 0);
 
@@ -110,6 +111,9 @@ fn three_nodes_share_probing_and_state() {
     uas.clear();
     std::thread::sleep(Duration::from_secs(3));
     ports.remove("node3");
+    for k in [&k1, &k2] {
+        assert_eq!(stat(k, "cluster_peers"), 1, "node 3 is gone");
+    }
     let p = pings_from(&uas, &ports);
     assert_eq!(
         p.len(),

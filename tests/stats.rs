@@ -152,11 +152,14 @@ fn wait(secs: u64, mut f: impl FnMut() -> bool) -> bool {
     }
 }
 
-const KA_GAUGES: [&str; 4] = [
+const KA_GAUGES: [&str; 7] = [
     "destinations",
     "destinations_up",
     "destinations_down",
     "destinations_unknown",
+    "destinations_probed_here",
+    "max_destinations",
+    "cluster_peers",
 ];
 const KA_COUNTERS: [&str; 5] = [
     "pings_sent",
@@ -207,6 +210,14 @@ fn kamcmd_keepalive_statistics_follow_the_uas_and_reset_spares_gauges() {
     assert_eq!(s["ping_replies_failed"], 0, "{s:?}");
     assert_eq!(s["ping_timeouts"], 0, "{s:?}");
     assert!(s["pings_sent"] >= s["ping_replies_alive"], "{s:?}");
+    assert_eq!(s["cluster_peers"], 0, "no cluster: {s:?}");
+    assert_eq!(s["destinations_probed_here"], 1, "{s:?}");
+    // the limit in force: the derived one the module logged at start-up
+    let logged = format!("max_destinations: {} (derived", s["max_destinations"]);
+    assert!(
+        s["max_destinations"] > 0 && k.log_text().contains(&logged),
+        "{s:?}: no '{logged}' in the log"
+    );
 
     // a destination added now is unknown until its first ping (500 ms later)
     let other = format!("sip:127.0.0.1:{}", port());
@@ -473,16 +484,32 @@ struct Prometheus {
 
 impl Prometheus {
     fn start(target: SocketAddr) -> Prometheus {
-        Self::start_jobs(target, &[])
+        Self::start_full(target, &[], "")
     }
 
     /// [`Prometheus::start`] with more jobs on the same target: (job name, metrics path).
     fn start_jobs(target: SocketAddr, more: &[(&str, &str)]) -> Prometheus {
+        Self::start_full(target, more, "")
+    }
+
+    /// With alert rules (a rules file's text), evaluated every second.
+    fn start_with_rules(target: SocketAddr, rules: &str) -> Prometheus {
+        Self::start_full(target, &[], rules)
+    }
+
+    fn start_full(target: SocketAddr, more: &[(&str, &str)], rules: &str) -> Prometheus {
         let dir = tempdir::Dir::new("prom");
         let cfg = dir.path().join("prometheus.yml");
+        let rule_files = if rules.is_empty() {
+            String::new()
+        } else {
+            let f = dir.path().join("rules.yml");
+            std::fs::write(&f, rules).unwrap();
+            format!("rule_files: ['{}']\n", f.display())
+        };
         let mut yml = format!(
             "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
-             scrape_configs:\n  - job_name: kamailio\n    static_configs:\n      - targets: ['{target}']\n"
+             {rule_files}scrape_configs:\n  - job_name: kamailio\n    static_configs:\n      - targets: ['{target}']\n"
         );
         for (job, path) in more {
             yml.push_str(&format!(
@@ -758,4 +785,82 @@ fn prometheus_scrapes_the_per_gateway_series_of_ka_prom_metrics() {
     failing.set(Answer::Code(200));
     prom.wait_value(&series("kamailio_keepalive_dest_state", &failing), 1.0, 6)
         .unwrap_or_else(|last| panic!("recovered: {last:?}"));
+}
+
+/// `ALERTS` query for an alert in state firing (labels: more matchers, e.g. `,destination="x"`).
+fn firing(alert: &str, labels: &str) -> String {
+    format!("ALERTS{{alertname=\"{alert}\",alertstate=\"firing\"{labels}}}")
+}
+
+/// examples/prometheus/alerts.yml: promtool accepts it; a copy with every `for:` cut to 2 s,
+/// loaded into a real Prometheus scraping a real Kamailio (the per-gateway recipe,
+/// max_destinations 1), fires KamailioDestinationsNearMax (1 destination of 1), no
+/// KamailioGatewayDown while the UAS answers, and KamailioGatewayDown for that gateway plus
+/// KamailioPingTimeoutsRising once it goes silent.
+#[test]
+fn shipped_alert_rules_pass_promtool_and_fire_when_a_gateway_goes_silent() {
+    let shipped =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/prometheus/alerts.yml");
+    let out = Command::new("promtool")
+        .args(["check", "rules"])
+        .arg(&shipped)
+        .output()
+        .expect("promtool (Debian package prometheus)");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && said.contains("SUCCESS: 6 rules found"),
+        "promtool check rules {}:\n{said}",
+        shipped.display()
+    );
+    let text = std::fs::read_to_string(&shipped).unwrap();
+    let fast: String = text
+        .lines()
+        .map(|l| match l.split_once("for: ") {
+            Some((indent, _)) if indent.trim().is_empty() => format!("{indent}for: 2s\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    assert_eq!(fast.matches("for: 2s").count(), 6, "{fast}");
+
+    let uas = Uas::start(0, Answer::Code(200));
+    let k = start_ka(
+        "st-alerts",
+        uas.port(),
+        &format!("{RECIPE}\nmodparam(\"keepalive\", \"max_destinations\", 1)"),
+    );
+    let dest = format!("sip:127.0.0.1:{}", uas.port());
+    let prom = Prometheus::start_with_rules(k.addr(), &fast);
+
+    let near = firing("KamailioDestinationsNearMax", "");
+    prom.wait_value(&near, 1.0, 15)
+        .unwrap_or_else(|last| panic!("{near}: {last:?}\n{}", prom.log()));
+    let gw = format!("kamailio_gateway_up{{destination=\"{dest}\"}}");
+    prom.wait_value(&gw, 1.0, 10)
+        .unwrap_or_else(|last| panic!("{gw}: {last:?}"));
+    std::thread::sleep(Duration::from_secs(4));
+    let down = firing("KamailioGatewayDown", &format!(",destination=\"{dest}\""));
+    let any_down = "ALERTS{alertname=\"KamailioGatewayDown\"}";
+    assert_eq!(
+        prom.query(any_down),
+        None,
+        "no gateway-down alert while it answers"
+    );
+    assert_eq!(prom.query(&firing("KamailioPingTimeoutsRising", "")), None);
+
+    uas.set(Answer::Silent);
+    let silent = Instant::now();
+    prom.wait_value(&down, 1.0, 20)
+        .unwrap_or_else(|last| panic!("{down}: {last:?}\n{}", prom.log()));
+    eprintln!(
+        "figures: KamailioGatewayDown (for: 2s) firing {:?} after the UAS went silent",
+        silent.elapsed()
+    );
+    let rising = firing("KamailioPingTimeoutsRising", "");
+    prom.wait_value(&rising, 1.0, 10)
+        .unwrap_or_else(|last| panic!("{rising}: {last:?}"));
+    assert_eq!(kamcmd_stats(&k, "keepalive")["destinations_down"], 1);
 }

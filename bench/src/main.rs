@@ -1,7 +1,7 @@
 //! `make bench`: the same workloads on a Kamailio loading the stock C `tcpops`/`keepalive`
 //! and on one loading ours, interleaved over rounds; CPU time of the Kamailio processes
 //! (from /proc/PID/schedstat), medians and spread, ratio ours / C. `BENCH_QUICK=1` runs a
-//! short version. See README.md ("Benchmark") for what each metric means.
+//! short version. See docs/benchmark.md for what each metric means.
 
 #[path = "../../tests/common/mod.rs"]
 #[allow(unused_imports)]

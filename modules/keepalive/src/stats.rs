@@ -85,5 +85,15 @@ pub fn list() -> Vec<Stat> {
             doc: "destinations this node probes (dmq mode: as of the last digest; else all)",
             get: crate::cluster::probed_here,
         },
+        Stat::Gauge {
+            name: "max_destinations",
+            doc: "the max_destinations limit in force (0: none)",
+            get: || i64::from(crate::config::settings().max_destinations),
+        },
+        Stat::Gauge {
+            name: "cluster_peers",
+            doc: "cluster peers this node hears (dmq mode; 0 otherwise)",
+            get: crate::cluster::peers,
+        },
     ]
 }

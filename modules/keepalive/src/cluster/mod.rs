@@ -200,6 +200,14 @@ pub fn probed_here() -> i64 {
     }
 }
 
+/// `cluster_peers`: the live peers this node hears (their digests complete); 0 outside
+/// cluster mode.
+pub fn peers() -> i64 {
+    CLUSTER
+        .get()
+        .map_or(0, |c| c.members.lock().live().count() as i64)
+}
+
 /// Who probes what, as seen at one moment (taken once per batch of pings).
 pub struct View {
     ready: bool,
