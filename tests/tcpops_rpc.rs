@@ -708,7 +708,13 @@ fn all_conids(k: &Kamailio) -> Vec<(i64, String)> {
 /// a 400 error.
 #[test]
 fn paging_from_a_cursor_lists_every_connection_once() {
-    let k = ours("rpccursor", "tcp_max_connections=4096\ntcp_children=2");
+    let k = ours(
+        "rpccursor",
+        &format!(
+            "tcp_max_connections=4096\ntcp_children=2\n{}",
+            common::NO_TCP_IP_LIMIT
+        ),
+    );
     let mut socks: Vec<Option<std::net::TcpStream>> = (0..1_400)
         .map(|_| Some(std::net::TcpStream::connect(k.addr()).expect("connect")))
         .collect();
@@ -812,7 +818,10 @@ fn applied_keepalive_is_remembered_for_every_connection() {
     let k = start_with_shm(
         "rpcapplied",
         "{MODDIR}/tcpops.so",
-        "tcp_max_connections=9000\ndebug=2",
+        &format!(
+            "tcp_max_connections=9000\ndebug=2\n{}",
+            common::NO_TCP_IP_LIMIT
+        ),
         256,
     );
     let conns: Vec<SipTcp> = (0..8_000)

@@ -137,8 +137,11 @@ impl Instance {
         let k = Kamailio::start_with_shm(
             &format!("bench-tcpscale-{}", side.name()),
             Config {
-                globals: "debug=1\nmax_while_loops=10000000\ntcp_keepalive=no\ntcp_children=4\n\
-                          children=2\ntcp_max_connections=19000\ntcp_connection_lifetime=3600",
+                globals: &format!(
+                    "debug=1\nmax_while_loops=10000000\ntcp_keepalive=no\ntcp_children=4\n\
+                     children=2\ntcp_max_connections=19000\ntcp_connection_lifetime=3600\n{}",
+                    crate::common::NO_TCP_IP_LIMIT
+                ),
                 modules: &modules,
                 routes: ROUTES,
             },

@@ -82,6 +82,10 @@ fn ephemeral_range() -> (u16, u16) {
     }
 }
 
+/// Global cfg lines for a test with more than 1,024 connections from one address: Kamailio
+/// 6.0+ refuses more by default (`tcp_accept_iplimit`, a parameter 5.6 does not know).
+pub const NO_TCP_IP_LIMIT: &str = "#!ifndef KAMAILIO_5\ntcp_accept_iplimit=0\n#!endif";
+
 /// A free-looking TCP/UDP port, distinct per call within this test binary, for a server that
 /// binds it later (Kamailio's listeners). Picked outside the kernel's ephemeral range where
 /// there is room, so a client socket of a concurrent test cannot take it before its server
