@@ -108,9 +108,9 @@ const BINRPC_SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// in errors), complete or not at all: when the entries asked for do not fit one reply, a
 /// 413 error that says which request does (`use <cmd> <offset> <limit>`), before anything
 /// was added. `c_fields`: the whole table (no limit) that does not fit one reply with every
-/// field but does with the first `c_fields` of each entry (the C module's; the rest are
-/// this module's additions) is answered with those, so that a listing answers every table
-/// the C module answers.
+/// field but does with the first `c_fields` of each entry (the C module's, or those of an
+/// earlier release; the rest are later additions) is answered with those, so that a listing
+/// answers every table the C module (or the earlier release) answers.
 pub fn reply_page(
     rpc: &Rpc,
     cmd: &str,

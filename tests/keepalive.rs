@@ -1086,7 +1086,7 @@ fn binrpc_uris(k: &Kamailio, cmd: &str, params: &[&str]) -> Result<Vec<String>, 
 /// where the transport carries it: 150 destinations over kamcmd, 250 over a jsonrpcs
 /// datagram (a datagram holds about 280 of these); 400 fit a datagram only with the C
 /// module's fields of `keepalive.list` (so they go with those) and not with those of
-/// `keepalive.stats`, 500 not at all: a 413 that says how to page, never a lost reply.
+/// `keepalive.stats` (250 go without the latency statistics), 500 not at all: a 413 that says how to page, never a lost reply.
 #[test]
 fn plain_lists_answer_the_whole_table_where_it_fits() {
     let jport = port();
@@ -1103,6 +1103,11 @@ fn plain_lists_answer_the_whole_table_where_it_fits() {
     assert_eq!(sorted(kamcmd_uris(&out)), want, "kamcmd keepalive.list");
     let out = k.rpc(&["keepalive.stats"]).unwrap();
     assert_eq!(sorted(kamcmd_uris(&out)), want, "kamcmd keepalive.stats");
+    assert_eq!(
+        out.matches("rtt_stddev_us: ").count(),
+        150,
+        "kamcmd keepalive.stats: the latency statistics of each"
+    );
     // 250: one datagram
     let more: Vec<String> = (150..250)
         .map(|i| {
@@ -1116,6 +1121,11 @@ fn plain_lists_answer_the_whole_table_where_it_fits() {
     assert_eq!(sorted(json_uris(&r)), want, "datagram keepalive.list");
     let r = udp.call("keepalive.stats", &[]).unwrap();
     assert_eq!(sorted(json_uris(&r)), want, "datagram keepalive.stats");
+    // ... which holds them only without the latency statistics
+    for e in r["result"].as_array().into_iter().flatten() {
+        let o = e.as_object().unwrap();
+        assert!(o.len() == 11 && o.contains_key("rtt_avg_us"), "{e}");
+    }
     let out = k.rpc(&["keepalive.list"]).unwrap();
     assert_eq!(sorted(kamcmd_uris(&out)), want, "kamcmd, 250");
     // 400: a datagram holds them with the C module's fields only

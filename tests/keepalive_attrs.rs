@@ -515,6 +515,11 @@ fn latency_statistics_match_known_delays() {
     let listed = k.rpc(&["keepalive.latency"]).unwrap();
     assert!(listed.contains(&format!("uri: {uri}")), "{listed}");
     assert!(listed.contains(&format!("rtt_samples: {n}")), "{listed}");
+    let stats = k.rpc(&["keepalive.stats"]).unwrap();
+    let est = get_int(&k, &uri, "t", "rtt_est_us");
+    for f in [format!("rtt_samples: {n}"), format!("rtt_est_us: {est}")] {
+        assert!(stats.contains(&f), "keepalive.stats: {f}: {stats}");
+    }
     assert_eq!(get_int(&k, &uri, "t", "fail_timeout"), 0);
     assert_ne!(
         get_field(&k, &uri, "t", "last_change").as_deref(),

@@ -220,10 +220,12 @@ pub fn run(side: Side, plan: &Plan, res: &mut Results) {
         settle(&mut rpc);
         if size >= 10_000 {
             let used = rpc.number("core.shmmem", "used");
+            // ≤ 0.8: the record carries the latency statistics and attribute fields (about
+            // 100 bytes) the C module has not; it was ≤ 0.5 without them
             res.add(
                 &format!("shm per destination, N={size}"),
                 "bytes",
-                Target::RatioAtMost(0.5),
+                Target::RatioAtMost(0.8),
                 side,
                 used.saturating_sub(shm0) as f64 / f64::from(size),
             );

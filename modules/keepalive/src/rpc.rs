@@ -87,11 +87,17 @@ fn latency_fields(e: &Entry) -> Fields {
     ]
 }
 
-/// `keepalive.stats`: the figures, and the attributes of a destination that has some (an
-/// entry without stays as small as before: see "One reply" in the README).
+/// The fields of a `keepalive.stats` entry before the latency statistics and attributes (the
+/// whole table falls back to these where one reply carries it only so).
+const STATS_BASE_FIELDS: usize = 11;
+
+/// `keepalive.stats`: the figures, the latency statistics, and the attributes of a
+/// destination that has some.
 fn stats_fields(e: &Entry) -> Fields {
     let mut f = vec![("uri", Val::Str(e.uri.clone()))];
     f.extend(stat_fields(e));
+    debug_assert_eq!(f.len(), STATS_BASE_FIELDS);
+    f.extend(latency_fields(e));
     if !e.attrs.is_empty() {
         f.push(("attrs", Val::Str(e.attrs.clone())));
     }
@@ -210,7 +216,9 @@ pub fn list(rpc: &Rpc) {
     );
 }
 
-/// `keepalive.stats [offset [limit]]`: the probing figures, one entry per destination.
+/// `keepalive.stats [offset [limit]]`: the probing figures and latency statistics, one entry
+/// per destination; a whole table that one reply carries only without the latency statistics
+/// and attributes goes without them.
 pub fn stats(rpc: &Rpc) {
     listing(
         rpc,
@@ -218,7 +226,7 @@ pub fn stats(rpc: &Rpc) {
         &STATS_RESUME,
         table::dest_page,
         stats_fields,
-        None,
+        Some(STATS_BASE_FIELDS),
     );
 }
 
