@@ -17,19 +17,51 @@ fn parent(pid: u32) -> Option<u32> {
     rest.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// CPU ns used so far by `main` and by each of its children, by pid.
-fn per_process_ns(main: u32) -> Vec<(u32, u64)> {
-    let mut all = vec![(main, on_cpu_ns(main))];
+/// `main` and every process it forked.
+fn family(main: u32) -> Vec<u32> {
+    let mut all = vec![main];
     if let Ok(dir) = fs::read_dir("/proc") {
         for e in dir.flatten() {
             if let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) {
                 if parent(pid) == Some(main) {
-                    all.push((pid, on_cpu_ns(pid)));
+                    all.push(pid);
                 }
             }
         }
     }
     all
+}
+
+/// CPU ns used so far by `main` and by each of its children, by pid.
+fn per_process_ns(main: u32) -> Vec<(u32, u64)> {
+    family(main)
+        .into_iter()
+        .map(|pid| (pid, on_cpu_ns(pid)))
+        .collect()
+}
+
+/// Clock ticks spent so far in user space and in the kernel by `main` and its children
+/// (`utime`, `stime` of /proc/PID/stat).
+fn user_sys_ticks(main: u32) -> (u64, u64) {
+    let ticks = |pid: u32| -> Option<(u64, u64)> {
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let mut f = stat[stat.rfind(')')? + 2..].split_whitespace().skip(11);
+        Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+    };
+    family(main)
+        .into_iter()
+        .filter_map(ticks)
+        .fold((0, 0), |(u, s), (a, b)| (u + a, s + b))
+}
+
+/// The share of the instance's CPU spent in the kernel while `f` runs (system calls,
+/// packet handling), with `f`'s result.
+pub fn kernel_share<T>(main: u32, f: impl FnOnce() -> T) -> (f64, T) {
+    let (u0, s0) = user_sys_ticks(main);
+    let out = f();
+    let (u1, s1) = user_sys_ticks(main);
+    let (u, s) = (u1.saturating_sub(u0), s1.saturating_sub(s0));
+    (s as f64 / (u + s).max(1) as f64, out)
 }
 
 /// CPU ns the whole instance spends while `f` runs.

@@ -107,9 +107,20 @@ fn run_once(side: Side, tm: bool, plan: &Plan, res: &mut Results) -> Option<(f64
     std::thread::sleep(Duration::from_secs(3)); // first pings and their transactions are over
     uas.clear();
     let t0 = Instant::now();
-    let (ns, _) = cpu::measure(k.pid(), || {
-        std::thread::sleep(Duration::from_secs(plan.probe_secs))
+    let (kernel, (ns, _)) = cpu::kernel_share(k.pid(), || {
+        cpu::measure(k.pid(), || {
+            std::thread::sleep(Duration::from_secs(plan.probe_secs))
+        })
     });
+    // where a ping's CPU goes: the kernel's share (sendto, recvfrom, the loopback) weighs
+    // more on the side that does less in user space, so the ratio of two machines differs
+    // with their system call cost
+    res.note(format!(
+        "probing: {} side{}: {:.0}% of its CPU in the kernel",
+        side.name(),
+        if tm { " through tm" } else { "" },
+        kernel * 100.0
+    ));
     let window = t0.elapsed();
     let got: Vec<_> = uas
         .received()
