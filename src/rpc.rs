@@ -203,11 +203,30 @@ impl<'a> Rpc<'a> {
     }
 }
 
+/// A member name as a C string on the stack (names are short literals; a reply adds
+/// thousands, so no heap allocation each): cut at 63 bytes or an interior NUL.
+struct MemberName([u8; 64]);
+
+impl MemberName {
+    fn new(name: &str) -> MemberName {
+        let mut b = [0u8; 64];
+        let n = name.bytes().take(63).take_while(|&c| c != 0);
+        for (d, c) in b.iter_mut().zip(n) {
+            *d = c;
+        }
+        MemberName(b)
+    }
+
+    fn as_ptr(&self) -> *const c_char {
+        self.0.as_ptr().cast()
+    }
+}
+
 impl RpcStruct<'_> {
     /// Adds `name: value` (string).
     pub fn str(&self, name: &str, v: &str) -> &Self {
         if let Some(f) = self.rpc.api.struct_add {
-            let n = CString::new(name).unwrap_or_default();
+            let n = MemberName::new(name);
             let mut s = c_str_of(v.as_bytes());
             // SAFETY: "S" takes a name and a str*, both valid across the call.
             unsafe {
@@ -227,7 +246,7 @@ impl RpcStruct<'_> {
     /// as a double by xmlrpc and binrpc).
     pub fn int(&self, name: &str, v: i64) -> &Self {
         if let Some(f) = self.rpc.api.struct_add {
-            let n = CString::new(name).unwrap_or_default();
+            let n = MemberName::new(name);
             match c_int::try_from(v) {
                 // SAFETY: "d" takes a name and an int.
                 Ok(i) => unsafe { f(self.handle, c"d".as_ptr() as *mut c_char, n.as_ptr(), i) },
@@ -283,4 +302,21 @@ macro_rules! rpc {
         let r = unsafe { $crate::rpc::RpcDef::with_flags($name, $doc, tramp as *const (), $flags) };
         r
     }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MemberName;
+    use std::ffi::CStr;
+
+    #[test]
+    fn member_names_are_c_strings_cut_at_63_bytes_or_a_nul() {
+        // SAFETY: MemberName always ends with a NUL within its 64 bytes.
+        let read = |n: &MemberName| unsafe { CStr::from_ptr(n.as_ptr()) }.to_bytes().to_vec();
+        assert_eq!(read(&MemberName::new("rtt_est_us")), b"rtt_est_us");
+        assert_eq!(read(&MemberName::new("")), b"");
+        assert_eq!(read(&MemberName::new("a\0b")), b"a");
+        let long = "x".repeat(100);
+        assert_eq!(read(&MemberName::new(&long)), &long.as_bytes()[..63]);
+    }
 }

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::binrpc;
 use crate::common::uas::{Answer, Uas};
 use crate::common::{port, Config, Kamailio, SipTcp};
 use crate::cpu;
@@ -63,6 +64,20 @@ fn add(c: &mut SipTcp, n: u32, p: &str, deadline: Instant) -> u32 {
         }
     }
     have
+}
+
+/// Pages through a listing 100 entries at a time from offset 0 (`page(offset)`: how many
+/// entries that page had) until a short page: the entries and the seconds it took.
+fn page_all(mut page: impl FnMut(&str) -> usize) -> (usize, f64) {
+    let t = Instant::now();
+    let mut n = 0;
+    loop {
+        let got = page(&n.to_string());
+        n += got;
+        if got < 100 {
+            return (n, t.elapsed().as_secs_f64());
+        }
+    }
 }
 
 pub fn run(plan: &Plan, res: &mut Results) {
@@ -137,6 +152,32 @@ pub fn run(plan: &Plan, res: &mut Results) {
          over UDP) in {:.1} s; {:.4} of them pinged at least twice (two intervals)",
         t.elapsed().as_secs_f64(),
         pinged_twice as f64 / entries.max(1) as f64
+    ));
+    // the same walk with fewer fields, and over binrpc: a page costs what its transport
+    // spends per field (jsonrpcs builds and prints a JSON node for each)
+    let (listed, s) = page_all(|off| {
+        rpc.call("keepalive.list", &[off, "100"])
+            .matches("\"uri\"")
+            .count()
+    });
+    lines.push(format!(
+        "ours: keepalive.list paged through {listed} entries (100 per page, JSON-RPC over UDP) \
+         in {s:.1} s"
+    ));
+    let (binrpc_n, s) = page_all(|off| {
+        match binrpc::call(
+            &k.ctl,
+            "keepalive.stats",
+            &[off, "100"],
+            Duration::from_secs(30),
+        ) {
+            Ok(Ok(v)) => v.len(),
+            _ => 0,
+        }
+    });
+    lines.push(format!(
+        "ours: keepalive.stats paged through {binrpc_n} destinations (100 per page, binrpc \
+         over ctl's unix socket) in {s:.1} s"
     ));
     // a new connection: the paging may outlast the idle one's tcp_connection_lifetime
     let mut c = SipTcp::connect(k.addr());
