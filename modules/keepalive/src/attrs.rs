@@ -228,6 +228,20 @@ impl Attrs {
     }
 }
 
+/// Parses an attribute string ([`parse`]) and checks that a `socket` is one of
+/// this server's.
+pub fn parse_checked(text: &[u8]) -> Result<Patch, String> {
+    let p = parse(text)?;
+    if let Some(s) = &p.set.socket {
+        if !kamailio::send::local_socket_exists(s.as_bytes()) {
+            return Err(format!(
+                "socket: {s} is not a listening socket of this server"
+            ));
+        }
+    }
+    Ok(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ mod dest_uri;
 mod latency;
 mod latency_event;
 mod lookup;
+mod outcome;
 mod prober;
 mod prom;
 mod rpc;
@@ -133,7 +134,7 @@ fn definition() -> ModuleDef {
             kemi!("best", ki_best, (list: Str, pvname: Str)),
             kemi!("prom_metrics", ki_prom, (owner: Str, pvname: Str)),
         ],
-        stats: stats::list(),
+        stats: stats::list(cluster::probed_here, cluster::peers),
         pvs: vec![pv!("kalat", latency_event::pv_parse, latency_event::pv_get)],
         init: mod_init,
         child_init,
@@ -153,7 +154,7 @@ fn mod_init() -> Result<(), String> {
     kamailio::timer::reserve_processes(1)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
     for (uri, attrs) in initial {
-        let patch = attrs.as_deref().map(parse_attrs).transpose()?;
+        let patch = attrs.as_deref().map(attrs::parse_checked).transpose()?;
         table::add(
             &uri,
             b"_params",
@@ -203,24 +204,10 @@ fn alive_code(state: Option<i32>) -> i32 {
     }
 }
 
-/// Parses an attribute string ([`attrs::parse`]) and checks that a `socket` is one of
-/// this server's.
-pub fn parse_attrs(text: &[u8]) -> Result<attrs::Patch, String> {
-    let p = attrs::parse(text)?;
-    if let Some(s) = &p.set.socket {
-        if !kamailio::send::local_socket_exists(s.as_bytes()) {
-            return Err(format!(
-                "socket: {s} is not a listening socket of this server"
-            ));
-        }
-    }
-    Ok(p)
-}
-
 fn add(uri: &[u8], owner: &[u8], attrs: Option<&[u8]>) -> i32 {
     // an empty string is no attributes (replicated as a plain add)
     let attrs = attrs.filter(|a| !a.is_empty());
-    let patch = match attrs.map(parse_attrs).transpose() {
+    let patch = match attrs.map(attrs::parse_checked).transpose() {
         Ok(p) => p,
         Err(e) => {
             error!("ka_add_destination({}, {}): {e}", shown(uri), shown(owner));

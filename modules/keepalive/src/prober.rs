@@ -1,8 +1,6 @@
 //! Probing: the timer process sends OPTIONS pings spread over each interval; replies and
 //! timeouts (in whatever process tm completes them) update the shared state.
 
-use kamailio::event::{self, EventTarget};
-use kamailio::ka_api::ForeignCallbacks;
 use kamailio::send::Transport;
 use kamailio::shm_map::MapGuard;
 use kamailio::timer::monotonic_us;
@@ -12,12 +10,11 @@ use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::config::{self, settings};
-use crate::latency::Failure;
-use crate::state;
+use crate::config::settings;
+use crate::outcome::{self, After, Outcome};
 use crate::stateless::{self, Ping, Sent};
 use crate::stats;
-use crate::table::{now_unix, table, Dest, Reg};
+use crate::table::{table, Dest};
 
 /// The timer process wakes up this often (the granularity of `probe_timeout`). A tick with
 /// nothing due costs a lock and a look at the schedule.
@@ -25,22 +22,6 @@ pub const TICK_MS: u32 = 10;
 
 /// Pings go out in batches on this grid: a ping goes out at most this late.
 pub const BATCH_MS: u32 = 100;
-
-/// What a probe came to.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Outcome {
-    Reply(i32),
-    Timeout,
-    SendFailed,
-}
-
-struct Targets {
-    up: Option<EventTarget>,
-    down: Option<EventTarget>,
-    latency: Option<EventTarget>,
-}
-
-static TARGETS: OnceCell<Targets> = OnceCell::new();
 
 /// `keepalive.ping_active 0`: all probing paused (zero-filled: active).
 static PAUSED: OnceCell<kamailio::shm::ShmMutex<bool>> = OnceCell::new();
@@ -58,158 +39,12 @@ pub fn set_active(on: bool) -> bool {
     })
 }
 
-/// Resolves the event routes (or the KEMI callback) and binds tm; call in mod_init.
+/// Binds tm and resolves the event routes (or the KEMI callback); call in mod_init.
 pub fn init() -> Result<(), String> {
     tm::load(on_reply)?;
     let _ = PAUSED.set(kamailio::shm::ShmMutex::new()?);
-    let cb = config::EVENT_CALLBACK.get();
-    let target = |name: &'static str| EventTarget::resolve(name, cb);
-    let _ = TARGETS.set(Targets {
-        up: target("keepalive:dst-up"),
-        down: target("keepalive:dst-down"),
-        latency: target("keepalive:dst-latency"),
-    });
+    outcome::init();
     Ok(())
-}
-
-/// Work left after the table lock is released: events, API callbacks, removal.
-struct After {
-    uri: Vec<u8>,
-    changed: Option<i32>,
-    cbs: Vec<ForeignCallbacks>,
-    /// Probing stopped under `remove_unreachable`: (index, generation) of the destination,
-    /// removed after the events if it is still stopped and unowned by the API then.
-    remove: Option<(u32, u32)>,
-    /// Cluster mode: the changed state to broadcast (recorded by this node's probes).
-    publish: Option<crate::cluster::codec::Shared>,
-    /// The RTT estimate crossed `latency_threshold`: (now slow, estimate µs).
-    latency: Option<(bool, u32)>,
-}
-
-impl After {
-    fn run(self, reply: Option<&mut Reply>) {
-        if let Some((slow, est)) = self.latency {
-            log::info!(
-                "destination {}: RTT estimate {est} µs is {} latency_threshold",
-                String::from_utf8_lossy(&self.uri),
-                if slow { "above" } else { "back below" }
-            );
-            if let Some(target) = TARGETS.get().and_then(|t| t.latency.as_ref()) {
-                crate::latency_event::with_event((slow, est), || {
-                    event::run_with_ruri(target, &self.uri)
-                });
-            }
-        }
-        if let Some(s) = self.changed {
-            let uri = String::from_utf8_lossy(&self.uri);
-            log::info!("destination {uri} is now {}", state::name(s));
-            if let Some(t) = TARGETS.get() {
-                let target = if s == state::UP { &t.up } else { &t.down };
-                if let Some(target) = target {
-                    event::run_with_ruri(target, &self.uri);
-                }
-            }
-            for cb in &self.cbs {
-                cb.notify_state(&self.uri, s);
-            }
-            if let Some(shared) = self.publish {
-                crate::cluster::publish(&self.uri, shared);
-            }
-        }
-        if let Some(r) = reply {
-            for cb in &self.cbs {
-                cb.notify_response(&self.uri, r);
-            }
-        }
-        if let Some((idx, gen)) = self.remove {
-            if crate::table::remove_unreachable(idx, gen) {
-                log::info!(
-                    "removed unreachable destination {}",
-                    String::from_utf8_lossy(&self.uri)
-                );
-            }
-        }
-    }
-}
-
-/// Records a probe outcome for destination `idx` (table locked).
-fn record(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
-    let s = settings();
-    let now = now_unix();
-    // the ping is over: its identity no longer matches any reply
-    dests.set_word(idx, 0);
-    let own_codes = crate::table::attrs_at(dests, idx)
-        .and_then(|a| a.alive_codes)
-        .and_then(|c| crate::codes::Codes::parse(&c).ok());
-    let alive_codes = own_codes.as_ref().unwrap_or(&s.alive);
-    let d = dests.get_mut(idx);
-    d.in_flight = false;
-    let alive = match outcome {
-        Outcome::Reply(code) => {
-            d.replies = d.replies.wrapping_add(1);
-            d.last_code = code.clamp(0, 999) as u16;
-            let alive = alive_codes.contains(code);
-            if alive {
-                stats::REPLIES_ALIVE.inc();
-            } else {
-                stats::REPLIES_FAILED.inc();
-            }
-            alive
-        }
-        Outcome::Timeout => {
-            stats::TIMEOUTS.inc();
-            d.timeouts = d.timeouts.wrapping_add(1);
-            d.last_code = 408;
-            false
-        }
-        Outcome::SendFailed => false,
-    };
-    if !alive {
-        d.lat.fail(match outcome {
-            Outcome::Reply(code) => Failure::Code(code),
-            Outcome::Timeout => Failure::Timeout,
-            Outcome::SendFailed => Failure::Send,
-        });
-    }
-    if alive {
-        d.last_up = now;
-    } else {
-        d.last_down = now;
-    }
-    let (up_after, down_after) = thresholds(d);
-    let changed = d.streak.record(alive, up_after, down_after);
-    if changed.is_some() {
-        d.last_change = now;
-    }
-    let newly_stopped =
-        !alive && s.delete_counter > 0 && d.streak.fail > s.delete_counter && !d.stopped;
-    d.stopped |= newly_stopped;
-    let mut after = after_change(dests, idx, changed);
-    if newly_stopped {
-        log::info!(
-            "{} failed more than delete_counter ({}) times: probing stopped",
-            String::from_utf8_lossy(&after.after.uri),
-            s.delete_counter
-        );
-        if s.remove_unreachable && !after.api_owned {
-            after.after.remove = Some((idx, dests.gen(idx)));
-        }
-    }
-    if let Some(st) = changed {
-        if crate::cluster::mode() != crate::cluster::Mode::Off {
-            let d = dests.get_mut(idx);
-            d.epoch = d.epoch.wrapping_add(1);
-            after.after.publish = Some(crate::cluster::shared_of(d, st));
-        }
-    }
-    after.after
-}
-
-/// A destination's `up_after` and `down_after`: its attributes' or the modparams.
-fn thresholds(d: &Dest) -> (u32, u32) {
-    let s = settings();
-    let own = |v: u16, default: u32| if v > 0 { u32::from(v) } else { default };
-    (own(d.up_after, s.up_after), own(d.down_after, s.down_after))
 }
 
 /// A destination's probe timeout in µs: its `timeout` attribute or `probe_timeout`
@@ -219,125 +54,6 @@ fn timeout_of(d: &Dest, global_us: u32) -> u32 {
         d.timeout_ms.saturating_mul(1000)
     } else {
         global_us
-    }
-}
-
-/// The work after a state change (or none) of destination `idx`, and whether an API user
-/// owns it (table locked).
-struct Changed {
-    after: After,
-    api_owned: bool,
-}
-
-fn after_change(dests: &mut MapGuard<Dest>, idx: u32, changed: Option<i32>) -> Changed {
-    let first = dests.get(idx).first_reg;
-    if let Some(st) = changed {
-        stats::STATE_CHANGES.inc();
-        dests.set_status(idx, st);
-    }
-    let regs = table().regs.lock();
-    let mut cbs = Vec::new();
-    let mut api_owned = false;
-    let mut r = first.get();
-    while let Some(ri) = r {
-        let reg: &Reg = regs.get(ri);
-        cbs.push(reg.cbs);
-        api_owned |= reg.api || reg.view.is_some();
-        if let (Some(v), Some(st)) = (&reg.view, changed) {
-            v.set_state(st);
-        }
-        r = reg.next.get();
-    }
-    Changed {
-        after: After {
-            uri: dests.key(idx),
-            changed,
-            cbs,
-            remove: None,
-            publish: None,
-            latency: None,
-        },
-        api_owned,
-    }
-}
-
-/// Whether an API user registered destination `idx` with a response callback: it gets this
-/// node's own replies, so the destination is probed here in any cluster mode (table locked).
-fn has_response_cb(dests: &MapGuard<Dest>, idx: u32) -> bool {
-    let regs = table().regs.lock();
-    let mut r = dests.get(idx).first_reg.get();
-    while let Some(ri) = r {
-        let reg: &Reg = regs.get(ri);
-        if reg.cbs.has_response() {
-            return true;
-        }
-        r = reg.next.get();
-    }
-    false
-}
-
-/// Cluster mode: applies the states `sender` shared (by hash; `digest`: in a digest) of the
-/// destinations it probes as this node sees it, at a plausible change count, unless this
-/// node probes them itself (then its count goes above the sender's, and its state goes out
-/// again if they differ); runs this node's events and callbacks for each change.
-pub fn apply_shared(states: &[(u64, crate::cluster::codec::Shared)], sender: u64, digest: bool) {
-    let Some(view) = crate::cluster::view() else {
-        return;
-    };
-    let mut after = Vec::new();
-    let mut republish = Vec::new();
-    {
-        let mut dests = table().dests.lock();
-        for &(h, sh) in states {
-            let Some((idx, gen)) = crate::cluster::index_of(&dests, h) else {
-                continue;
-            };
-            if !dests.is_current(idx, gen) {
-                continue;
-            }
-            if view.probes_here(h) || has_response_cb(&dests, idx) {
-                let st = dests.status(idx);
-                let d = dests.get_mut(idx);
-                if let Some((epoch, resend)) = view.outbid(h, d.epoch, st, sender, &sh) {
-                    d.epoch = epoch;
-                    if resend {
-                        let shared = crate::cluster::shared_of(d, st);
-                        republish.push((dests.key(idx), shared));
-                    }
-                }
-                continue;
-            }
-            let d = dests.get_mut(idx);
-            if !view.takes(h, d.epoch, sender, digest, &sh) {
-                continue;
-            }
-            d.epoch = sh.epoch;
-            d.last_code = sh.last_code;
-            d.rtt_last_us = sh.rtt_last_us;
-            d.rtt_avg_us = sh.rtt_avg_us;
-            d.last_checked = sh.last_checked;
-            d.last_up = sh.last_up;
-            d.last_down = sh.last_down;
-            d.pings = sh.pings;
-            d.replies = sh.replies;
-            d.timeouts = sh.timeouts;
-            let (up_after, down_after) = thresholds(d);
-            let changed = d.streak.adopt(i32::from(sh.state), up_after, down_after);
-            if changed.is_some() {
-                d.last_change = now_unix();
-            }
-            // ka_best here ranks it by the prober's smoothed RTT
-            dests.set_aux(idx, sh.rtt_avg_us);
-            if changed.is_some() {
-                after.push(after_change(&mut dests, idx, changed).after);
-            }
-        }
-    }
-    for a in after {
-        a.run(None);
-    }
-    for (key, shared) in republish {
-        crate::cluster::publish(&key, shared);
     }
 }
 
@@ -368,10 +84,10 @@ impl Token {
 struct Schedule {
     /// The table's version the schedule was made from.
     version: u64,
-    /// Next pings: (due ms, record index, record generation).
-    pings: BinaryHeap<Reverse<(u64, u32, u32)>>,
-    /// Deadlines of pings in flight (`probe_timeout`): (ms, index, generation, ping seq).
-    deadlines: BinaryHeap<Reverse<(u64, u32, u32, u32)>>,
+    /// Next pings, soonest first.
+    pings: BinaryHeap<Reverse<Due>>,
+    /// Deadlines of pings in flight (`probe_timeout`), soonest first.
+    deadlines: BinaryHeap<Reverse<Deadline>>,
     /// Pings per ms at the steady rate.
     rate: f64,
     /// Pings that may go out now: the steady rate accrues them, so a burst of additions is
@@ -384,6 +100,24 @@ struct Schedule {
     retr_first: VecDeque<Retr>,
     /// Later retransmissions.
     retr_later: BinaryHeap<Reverse<Retr>>,
+}
+
+/// A destination's next ping: when it is due, its record (index, generation).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Due {
+    at_ms: u64,
+    idx: u32,
+    gen: u32,
+}
+
+/// When a ping in flight times out (`probe_timeout`): the time, the record (index,
+/// generation) and the ping's seq.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Deadline {
+    at_ms: u64,
+    idx: u32,
+    gen: u32,
+    seq: u32,
 }
 
 /// A retransmission of a stateless UDP ping: when it is due, the ping (record index,
@@ -419,16 +153,20 @@ impl Schedule {
                 continue;
             }
             self.rate += 1.0 / f64::from(d.interval_ms.max(1));
-            pings.push(Reverse((d.next_due_ms, idx, gen)));
+            pings.push(Reverse(Due {
+                at_ms: d.next_due_ms,
+                idx,
+                gen,
+            }));
             let timeout_us = timeout_of(d, timeout_us);
             if d.in_flight && timeout_us > 0 {
                 let left = timeout_us.saturating_sub(now_us.wrapping_sub(d.sent_at_us));
-                deadlines.push(Reverse((
-                    now_ms + u64::from(left / 1000),
+                deadlines.push(Reverse(Deadline {
+                    at_ms: now_ms + u64::from(left / 1000),
                     idx,
                     gen,
-                    d.ping_seq,
-                )));
+                    seq: d.ping_seq,
+                }));
             }
         }
         self.pings = BinaryHeap::from(pings);
@@ -478,7 +216,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
         expired.dedup();
         let after: Vec<After> = expired
             .into_iter()
-            .map(|idx| record(&mut dests, idx, Outcome::Timeout))
+            .map(|idx| outcome::record(&mut dests, idx, Outcome::Timeout))
             .collect();
         let resends = sch.retransmissions(&dests, now_ms, now_us, timeout_us);
         (
@@ -488,7 +226,7 @@ fn run_due(sch: &mut Schedule, now_ms: u64) {
         )
     };
     for a in after {
-        a.run(None);
+        a.run(None, crate::cluster::publish);
     }
     for (uri, ping) in resends {
         match stateless::resend(&uri, ping) {
@@ -582,8 +320,14 @@ impl Schedule {
     /// Pops the deadlines passed by `now_ms`: the pings still unanswered then.
     fn expired(&mut self, dests: &MapGuard<Dest>, now_ms: u64) -> Vec<u32> {
         let mut expired = Vec::new();
-        while let Some(&Reverse((at, idx, gen, seq))) = self.deadlines.peek() {
-            if at > now_ms {
+        while let Some(&Reverse(Deadline {
+            at_ms,
+            idx,
+            gen,
+            seq,
+        })) = self.deadlines.peek()
+        {
+            if at_ms > now_ms {
                 break;
             }
             self.deadlines.pop();
@@ -614,8 +358,8 @@ impl Schedule {
         let elapsed = (batch - self.batch_ms).min(u64::from(BATCH_MS) * 100);
         self.batch_ms = batch;
         self.tokens = (self.tokens + self.rate * 1.1 * elapsed as f64).min(self.token_cap());
-        while let Some(&Reverse((at, idx, gen))) = self.pings.peek() {
-            if at > batch || self.tokens < 1.0 {
+        while let Some(&Reverse(Due { at_ms, idx, gen })) = self.pings.peek() {
+            if at_ms > batch || self.tokens < 1.0 {
                 break;
             }
             self.pings.pop();
@@ -628,7 +372,11 @@ impl Schedule {
             }
             if d.next_due_ms > batch {
                 // moved since the schedule was made: keep it for later
-                self.pings.push(Reverse((d.next_due_ms, idx, gen)));
+                self.pings.push(Reverse(Due {
+                    at_ms: d.next_due_ms,
+                    idx,
+                    gen,
+                }));
                 continue;
             }
             if d.in_flight {
@@ -644,12 +392,20 @@ impl Schedule {
             } else {
                 batch + interval
             };
-            self.pings.push(Reverse((d.next_due_ms, idx, gen)));
+            self.pings.push(Reverse(Due {
+                at_ms: d.next_due_ms,
+                idx,
+                gen,
+            }));
             let timeout_us = timeout_of(d, timeout_us);
             if timeout_us > 0 {
                 let deadline = now_ms + u64::from(timeout_us / 1000);
-                self.deadlines
-                    .push(Reverse((deadline, idx, gen, d.ping_seq)));
+                self.deadlines.push(Reverse(Deadline {
+                    at_ms: deadline,
+                    idx,
+                    gen,
+                    seq: d.ping_seq,
+                }));
             }
             due.push(Token {
                 idx,
@@ -709,7 +465,7 @@ fn mark_sent(
     now_us: u32,
     view: Option<&crate::cluster::View>,
 ) -> Vec<Send> {
-    let unix = now_unix();
+    let unix = crate::table::now_unix();
     let mut sends = Vec::with_capacity(due.len());
     for tok in due {
         if dests.get(tok.idx).stopped {
@@ -717,7 +473,7 @@ fn mark_sent(
         }
         if let Some(v) = view {
             let h = crate::cluster::hrw::dest_hash(&dests.key(tok.idx));
-            if !v.probes_here(h) && !has_response_cb(dests, tok.idx) {
+            if !v.probes_here(h) && !outcome::has_response_cb(dests, tok.idx) {
                 continue;
             }
         }
@@ -799,29 +555,6 @@ fn send(from: &[u8], sends: Vec<Send>) -> Vec<(u32, u32, u32)> {
     udp
 }
 
-/// A final reply to a stateless ping (from the reply hook, in any process), whose Call-ID
-/// named record `idx` and identity `id` and whose Via branch carried it: it counts if that
-/// ping is still in flight, the CSeq is its number and it came over its transport.
-pub fn stateless_reply(idx: u32, id: u64, cseq: u32, transport: Option<Transport>, code: i32) {
-    let after = {
-        let mut dests = table().dests.lock();
-        if !dests.is_live(idx) || table().dests.word(idx) != id {
-            return;
-        }
-        let d = dests.get(idx);
-        if !d.in_flight || stateless::cseq(d.ping_seq) != cseq {
-            log::debug!("reply with another CSeq ignored");
-            return;
-        }
-        if transport.is_none() || stateless::transport_of(&dests.key(idx)) != transport {
-            log::debug!("reply over another transport ignored");
-            return;
-        }
-        complete(&mut dests, idx, Outcome::Reply(code))
-    };
-    after.run(None);
-}
-
 /// tm's completion callback for a ping.
 fn on_reply(tok: u64, reply: &mut Reply) {
     let outcome = if reply.local && reply.code == 408 {
@@ -834,7 +567,7 @@ fn on_reply(tok: u64, reply: &mut Reply) {
 
 /// Applies the outcome of the ping `tok`, unless the destination was deleted or the ping
 /// already counted as failed (late reply).
-fn finish(tok: Token, outcome: Outcome, reply: Option<&mut Reply>) {
+fn finish(tok: Token, result: Outcome, reply: Option<&mut Reply>) {
     let Token { idx, seq } = tok;
     let after = {
         let mut dests = table().dests.lock();
@@ -847,38 +580,9 @@ fn finish(tok: Token, outcome: Outcome, reply: Option<&mut Reply>) {
             log::debug!("late reply ignored");
             return;
         }
-        complete(&mut dests, idx, outcome)
+        outcome::complete(&mut dests, idx, result)
     };
-    after.run(reply);
-}
-
-/// Applies the outcome of destination `idx`'s ping in flight (table locked); a reply's
-/// round-trip time counts from the ping's first copy.
-fn complete(dests: &mut MapGuard<Dest>, idx: u32, outcome: Outcome) -> After {
-    let d = dests.get_mut(idx);
-    let mut latency = None;
-    if matches!(outcome, Outcome::Reply(_)) {
-        let rtt = (monotonic_us() as u32).wrapping_sub(d.sent_at_us);
-        d.rtt_last_us = rtt;
-        d.lat.sample(rtt, settings().latency_alpha);
-        d.rtt_avg_us = if d.rtt_avg_us == 0 {
-            rtt
-        } else {
-            ((u64::from(d.rtt_avg_us) * 7 + u64::from(rtt)) / 8) as u32
-        };
-        let est = d.lat.ewma_us;
-        if let Some(levels) = settings().latency_levels {
-            latency = crate::latency_event::crossing(d.slow, est, levels).map(|slow| {
-                d.slow = slow;
-                (slow, est)
-            });
-        }
-        // the estimate, read lock-free by ka_best
-        dests.set_aux(idx, est);
-    }
-    let mut after = record(dests, idx, outcome);
-    after.latency = latency;
-    after
+    after.run(reply, crate::cluster::publish);
 }
 
 #[cfg(test)]

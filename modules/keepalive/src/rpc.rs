@@ -232,7 +232,7 @@ pub fn stats(rpc: &Rpc) {
 
 /// Reads and checks an attribute string parameter (a fault if it is bad).
 fn attrs_param(rpc: &Rpc, text: &[u8]) -> Option<crate::attrs::Patch> {
-    match crate::parse_attrs(text) {
+    match crate::attrs::parse_checked(text) {
         Ok(p) => Some(p),
         Err(e) => {
             log::error!("RPC: {e}");

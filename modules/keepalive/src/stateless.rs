@@ -28,6 +28,7 @@ use kamailio::send::{Dest, SipReply, Transport};
 use once_cell::sync::OnceCell;
 
 use crate::config::settings;
+use crate::outcome::{self, Outcome};
 use crate::table::table;
 
 /// The Call-ID prefix of this server's pings: `kaping-<8 hex of a random instance id>-`,
@@ -99,19 +100,13 @@ fn needs_tm(idx: u32, regs: bool) -> bool {
     if !dests.is_live(idx) {
         return false;
     }
-    let mut r = dests.get(idx).first_reg.get();
-    if r.is_none() {
+    let first = dests.get(idx).first_reg;
+    if first.is_none() {
         return false;
     }
     let regs = t.regs.lock();
-    while let Some(ri) = r {
-        let reg = regs.get(ri);
-        if reg.cbs.has_response() {
-            return true;
-        }
-        r = reg.next.get();
-    }
-    false
+    let answer = crate::table::regs_from(&regs, first).any(|(_, r)| r.cbs.has_response());
+    answer
 }
 
 /// The Call-ID of ping `id` of record `idx` (after the instance prefix).
@@ -247,11 +242,34 @@ pub fn on_reply(reply: &SipReply) -> bool {
         .and_then(|n| n.parse::<u32>().ok());
     match seq {
         Some(seq) if ids.branch == branch(id).as_bytes() && ids.method == b"OPTIONS" => {
-            crate::prober::stateless_reply(idx, id, seq, ids.transport, reply.code())
+            ping_reply(idx, id, seq, ids.transport, reply.code())
         }
         _ => log::debug!("reply with a ping's Call-ID but another Via branch or CSeq ignored"),
     }
     true
+}
+
+/// A final reply to a stateless ping (from the reply hook, in any process), whose Call-ID
+/// named record `idx` and identity `id` and whose Via branch carried it: it counts if that
+/// ping is still in flight, the CSeq is its number and it came over its transport.
+fn ping_reply(idx: u32, id: u64, reply_cseq: u32, transport: Option<Transport>, code: i32) {
+    let after = {
+        let mut dests = table().dests.lock();
+        if !dests.is_live(idx) || table().dests.word(idx) != id {
+            return;
+        }
+        let d = dests.get(idx);
+        if !d.in_flight || cseq(d.ping_seq) != reply_cseq {
+            log::debug!("reply with another CSeq ignored");
+            return;
+        }
+        if transport.is_none() || transport_of(&dests.key(idx)) != transport {
+            log::debug!("reply over another transport ignored");
+            return;
+        }
+        outcome::complete(&mut dests, idx, Outcome::Reply(code))
+    };
+    after.run(None, crate::cluster::publish);
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ fn with_status(s: i32) -> i64 {
     table().dests.count_with_status(s).unwrap_or(0) as i64
 }
 
-pub fn list() -> Vec<Stat> {
+/// The statistics, the cluster's gauges read by `probed_here` and `peers`.
+pub fn list(probed_here: fn() -> i64, peers: fn() -> i64) -> Vec<Stat> {
     vec![
         Stat::Gauge {
             name: "destinations",
@@ -83,7 +84,7 @@ pub fn list() -> Vec<Stat> {
         Stat::Gauge {
             name: "destinations_probed_here",
             doc: "destinations this node probes (dmq mode: as of the last digest; else all)",
-            get: crate::cluster::probed_here,
+            get: probed_here,
         },
         Stat::Gauge {
             name: "max_destinations",
@@ -93,7 +94,7 @@ pub fn list() -> Vec<Stat> {
         Stat::Gauge {
             name: "cluster_peers",
             doc: "cluster peers this node hears (dmq mode; 0 otherwise)",
-            get: crate::cluster::peers,
+            get: peers,
         },
     ]
 }

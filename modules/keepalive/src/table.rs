@@ -110,6 +110,17 @@ kamailio::shm_safe! {
     }
 }
 
+/// The registration records linked from `first` (a destination's `first_reg`), in order,
+/// with their indices (`regs` locked).
+pub fn regs_from<'a>(
+    regs: &'a MapGuard<'_, Reg>,
+    first: Link,
+) -> impl Iterator<Item = (u32, &'a Reg)> {
+    std::iter::successors(first.get().map(|i| (i, regs.get(i))), move |(_, r)| {
+        r.next.get().map(|i| (i, regs.get(i)))
+    })
+}
+
 pub struct Table {
     pub dests: ShmMap<Dest>,
     pub regs: ShmMap<Reg>,
@@ -612,13 +623,8 @@ pub fn remove_unreachable(idx: u32, gen: u32) -> bool {
     if !l.dests.is_current(idx, gen) || !l.dests.get(idx).stopped {
         return false;
     }
-    let mut r = l.dests.get(idx).first_reg.get();
-    while let Some(i) = r {
-        let reg = l.regs.get(i);
-        if reg.api || reg.view.is_some() {
-            return false;
-        }
-        r = reg.next.get();
+    if regs_from(&l.regs, l.dests.get(idx).first_reg).any(|(_, r)| r.api || r.view.is_some()) {
+        return false;
     }
     l.clear_inline(idx);
     while let Some(r) = l.dests.get(idx).first_reg.get() {
@@ -777,12 +783,10 @@ impl Locked<'_> {
             .map(|o| self.owners.key(o))
             .into_iter()
             .collect();
-        let mut r = d.first_reg.get();
-        while let Some(ri) = r {
+        for (ri, _) in regs_from(&self.regs, d.first_reg) {
             let rk = self.regs.key(ri);
             let cut = rk.iter().position(|&b| b == 0).map_or(rk.len(), |c| c + 1);
             v.push(rk[cut..].to_vec());
-            r = self.regs.get(ri).next.get();
         }
         v
     }

@@ -43,8 +43,9 @@ use kamailio::shm_map::{MapGuard, ShmMap};
 use kamailio::timer::monotonic_ms;
 use once_cell::sync::OnceCell;
 
+use crate::outcome;
 use crate::stats;
-use crate::table::{table, Dest};
+use crate::table::{now_unix, table, Dest};
 use codec::{Entry, Key, Kind, Message, Shared, Stamp};
 use membership::{Members, PartOutcome};
 use throttle::Throttle;
@@ -74,9 +75,9 @@ pub const FRESH_MS: u64 = 60_000;
 /// The dmq peer name (the R-URI user of our KDMQ requests).
 pub const PEER: &str = "keepalive";
 
+/// The `dmq` modparam's cluster mode (no cluster: 0, no [`Cluster`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Mode {
-    Off,
     Share,
     EveryNode,
 }
@@ -116,10 +117,6 @@ struct Cluster {
 
 static CLUSTER: OnceCell<Cluster> = OnceCell::new();
 
-/// The mode set by the `dmq` modparam (checked in mod_init).
-pub fn mode() -> Mode {
-    CLUSTER.get().map_or(Mode::Off, |c| c.mode)
-}
 
 /// A random node id (new at every start: a restarted node is a new member).
 fn random_id() -> u64 {
@@ -350,23 +347,6 @@ pub fn index_of(dests: &MapGuard<Dest>, h: u64) -> Option<(u32, u32)> {
     })
 }
 
-/// What a prober shares of destination record `d` in state `state`.
-pub fn shared_of(d: &Dest, state: i32) -> Shared {
-    Shared {
-        state: state.clamp(0, 2) as u8,
-        epoch: d.epoch,
-        last_code: d.last_code,
-        rtt_last_us: d.rtt_last_us,
-        rtt_avg_us: d.rtt_avg_us,
-        last_checked: d.last_checked,
-        last_up: d.last_up,
-        last_down: d.last_down,
-        pings: d.pings,
-        replies: d.replies,
-        timeouts: d.timeouts,
-    }
-}
-
 /// Sends the bodies (sealed with `dmq_secret` if set) to node `to`, or to every node.
 fn send_all(c: &Cluster, bodies: Vec<Vec<u8>>, to: Option<&dmq::Sender>) {
     static CANNOT: Throttle = Throttle::new();
@@ -428,7 +408,7 @@ fn digest(c: &Cluster, full: bool) -> (Vec<Entry>, u32) {
             probed += u32::from(here);
             Entry {
                 dest: h,
-                state: (here || full).then(|| shared_of(d, dests.status(idx))),
+                state: (here || full).then(|| outcome::shared_of(d, dests.status(idx))),
             }
         })
         .collect();
@@ -701,7 +681,72 @@ fn apply(c: &Cluster, m: &Message) {
         .filter_map(|e| e.state.map(|s| (e.dest, s)))
         .collect();
     if !states.is_empty() {
-        crate::prober::apply_shared(&states, m.sender, m.kind == Kind::Digest);
+        apply_shared(&states, m.sender, m.kind == Kind::Digest);
+    }
+}
+
+/// Cluster mode: applies the states `sender` shared (by hash; `digest`: in a digest) of the
+/// destinations it probes as this node sees it, at a plausible change count, unless this
+/// node probes them itself (then its count goes above the sender's, and its state goes out
+/// again if they differ); runs this node's events and callbacks for each change.
+fn apply_shared(states: &[(u64, Shared)], sender: u64, digest: bool) {
+    let Some(view) = view() else {
+        return;
+    };
+    let mut after = Vec::new();
+    let mut republish = Vec::new();
+    {
+        let mut dests = table().dests.lock();
+        for &(h, sh) in states {
+            let Some((idx, gen)) = index_of(&dests, h) else {
+                continue;
+            };
+            if !dests.is_current(idx, gen) {
+                continue;
+            }
+            if view.probes_here(h) || outcome::has_response_cb(&dests, idx) {
+                let st = dests.status(idx);
+                let d = dests.get_mut(idx);
+                if let Some((epoch, resend)) = view.outbid(h, d.epoch, st, sender, &sh) {
+                    d.epoch = epoch;
+                    if resend {
+                        let shared = outcome::shared_of(d, st);
+                        republish.push((dests.key(idx), shared));
+                    }
+                }
+                continue;
+            }
+            let d = dests.get_mut(idx);
+            if !view.takes(h, d.epoch, sender, digest, &sh) {
+                continue;
+            }
+            d.epoch = sh.epoch;
+            d.last_code = sh.last_code;
+            d.rtt_last_us = sh.rtt_last_us;
+            d.rtt_avg_us = sh.rtt_avg_us;
+            d.last_checked = sh.last_checked;
+            d.last_up = sh.last_up;
+            d.last_down = sh.last_down;
+            d.pings = sh.pings;
+            d.replies = sh.replies;
+            d.timeouts = sh.timeouts;
+            let (up_after, down_after) = outcome::thresholds(d);
+            let changed = d.streak.adopt(i32::from(sh.state), up_after, down_after);
+            if changed.is_some() {
+                d.last_change = now_unix();
+            }
+            // ka_best here ranks it by the prober's smoothed RTT
+            dests.set_aux(idx, sh.rtt_avg_us);
+            if changed.is_some() {
+                after.push(outcome::after_change(&mut dests, idx, changed).after);
+            }
+        }
+    }
+    for a in after {
+        a.run(None, publish);
+    }
+    for (key, shared) in republish {
+        publish(&key, shared);
     }
 }
 
@@ -754,7 +799,7 @@ fn replay_attrs(c: &Cluster, a: &codec::ReplicatedAttrs) {
         return;
     }
     let uri = String::from_utf8_lossy(&a.uri);
-    let patch = match crate::parse_attrs(&a.text) {
+    let patch = match crate::attrs::parse_checked(&a.text) {
         Ok(p) => p,
         Err(e) => {
             REFUSED.warn(format_args!(
