@@ -50,7 +50,7 @@ pub mod process;
 pub mod pv;
 pub mod random;
 pub mod rpc;
-pub mod rpc_args;
+pub use krs_parse::rpc_args;
 pub mod rpc_page;
 pub mod rpc_transport;
 pub mod send;

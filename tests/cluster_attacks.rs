@@ -7,12 +7,8 @@
 
 mod common;
 
-#[allow(dead_code)]
-#[path = "../modules/keepalive/src/cluster/codec.rs"]
-mod codec;
-#[allow(dead_code)]
-#[path = "../modules/keepalive/src/cluster/hrw.rs"]
-mod hrw;
+use krs_parse::cluster_codec as codec;
+use krs_parse::hrw;
 
 use codec::{Entry, Key, Kind, Replicated, Shared, Stamp};
 use common::cluster::*;

@@ -6,9 +6,7 @@
 //! i32 extremes.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../modules/keepalive/src/codes.rs"]
-mod codes;
+use krs_parse::codes;
 
 use codes::Codes;
 

@@ -11,9 +11,7 @@
 //! and no longer once one byte changes.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../modules/keepalive/src/cluster/codec.rs"]
-mod codec;
+use krs_parse::cluster_codec as codec;
 
 use codec::{Key, Kind, Message, Part, Stamp, MAX_BODY, MAX_PLAIN, TRAILER};
 

@@ -7,9 +7,7 @@
 //! forms hash equally and `==` is byte equality.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../modules/keepalive/src/dest_uri.rs"]
-mod dest_uri;
+use krs_parse::dest_uri;
 
 use dest_uri::{Canonical, UriError, MAX_URI_LEN};
 use std::hash::{DefaultHasher, Hash, Hasher};

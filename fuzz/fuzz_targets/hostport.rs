@@ -8,9 +8,7 @@
 //! same host and port.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../modules/tcpops/src/hostport.rs"]
-mod hostport;
+use krs_parse::hostport;
 
 /// A parse result that owns its host, for comparisons.
 fn owned(input: &[u8]) -> Result<(Vec<u8>, u16), String> {

@@ -2,9 +2,7 @@
 //! parameters, and arbitrary integers, checked against a plain model of the grammar.
 #![no_main]
 
-#[allow(dead_code)]
-#[path = "../../src/rpc_args.rs"]
-mod rpc_args;
+use krs_parse::rpc_args;
 
 use rpc_args::{count, fit, page, Arg, BOUND};
 

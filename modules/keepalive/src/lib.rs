@@ -9,11 +9,10 @@
 #![deny(unsafe_code)]
 
 mod attrs;
+use krs_parse::{codes, dest_uri};
 mod best;
 mod cluster;
-mod codes;
 mod config;
-mod dest_uri;
 mod latency;
 mod latency_event;
 mod lookup;

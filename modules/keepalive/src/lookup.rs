@@ -47,25 +47,7 @@ const USER_CHAR: [bool; 256] = {
 #[inline]
 fn canonical_hostport(s: &[u8]) -> Option<bool> {
     let n = s.len();
-    let mut i = 0;
-    for part in 0..4 {
-        if part > 0 {
-            if i >= n || s[i] != b'.' {
-                return None;
-            }
-            i += 1;
-        }
-        let start = i;
-        let mut v = 0u32;
-        while i < n && i - start < 3 && s[i].is_ascii_digit() {
-            v = v * 10 + u32::from(s[i] - b'0');
-            i += 1;
-        }
-        let len = i - start;
-        if len == 0 || v > 255 || (len > 1 && s[start] == b'0') {
-            return None;
-        }
-    }
+    let (_, i) = krs_parse::ipv4::dotted_quad(s)?;
     if i == n {
         return Some(false);
     }

@@ -10,12 +10,12 @@ use kamailio::timer::monotonic_us;
 use kamailio::tm::Reply;
 use once_cell::sync::OnceCell;
 
-use crate::cluster::codec::Shared;
 use crate::config::{self, settings};
 use crate::latency::Failure;
 use crate::state;
 use crate::stats;
 use crate::table::{now_unix, regs_from, table, Dest};
+use krs_parse::cluster_codec::Shared;
 
 /// What a probe came to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -472,7 +472,7 @@ fn mark_sent(
             continue;
         }
         if let Some(v) = view {
-            let h = crate::cluster::hrw::dest_hash(&dests.key(tok.idx));
+            let h = krs_parse::hrw::dest_hash(&dests.key(tok.idx));
             if !v.probes_here(h) && !outcome::has_response_cb(dests, tok.idx) {
                 continue;
             }

@@ -10,8 +10,8 @@
 #![deny(unsafe_code)]
 
 mod applied;
+use krs_parse::hostport;
 mod events;
-mod hostport;
 mod ops;
 mod pv_tcp;
 mod rpc;

@@ -26,9 +26,9 @@
 //! it (one bit per membership slot). Lock order: the destination table, then the membership,
 //! then the peer bits.
 
-pub mod codec;
+use krs_parse::cluster_codec as codec;
+use krs_parse::hrw;
 pub mod epoch;
-pub mod hrw;
 pub mod membership;
 mod throttle;
 
@@ -116,7 +116,6 @@ struct Cluster {
 }
 
 static CLUSTER: OnceCell<Cluster> = OnceCell::new();
-
 
 /// A random node id (new at every start: a restarted node is a new member).
 fn random_id() -> u64 {

@@ -31,6 +31,7 @@
 //! checks the mac (in constant time). The encoders keep the plain body within
 //! [`MAX_PLAIN`], so a sealed one still fits [`MAX_BODY`].
 
+use crate::attrs::MAX_LEN;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -41,8 +42,6 @@ pub const VERSION: u8 = 1;
 /// Longest body: Kamailio 6.0+'s default `msg_recv_max_size` (32,767 bytes; 5.6 has no such
 /// limit) less room for the KDMQ request's headers.
 pub const MAX_BODY: usize = 30_000;
-/// Longest attribute string in an `Attrs` message (the module's limit on any).
-pub const MAX_ATTRS: usize = 480;
 
 /// Bytes of the authentication trailer ([`seal`]).
 pub const TRAILER: usize = 48;
@@ -194,7 +193,7 @@ pub struct Replicated {
     pub owner: Vec<u8>,
 }
 
-/// A destination's attribute string as a peer merged it (at most [`MAX_ATTRS`]
+/// A destination's attribute string as a peer merged it (at most [`MAX_LEN`]
 /// bytes; checked again by the receiver as any attribute string).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplicatedAttrs {
@@ -292,7 +291,7 @@ pub fn encode_replicated(add: bool, sender: u64, d: &Replicated) -> Option<Vec<u
 pub fn encode_attrs(sender: u64, a: &ReplicatedAttrs) -> Option<Vec<u8>> {
     let ul = u16::try_from(a.uri.len()).ok()?;
     let ol = u8::try_from(a.owner.len()).ok()?;
-    if a.text.len() > MAX_ATTRS {
+    if a.text.len() > MAX_LEN {
         return None;
     }
     let mut out = Vec::with_capacity(HEADER + 5 + a.uri.len() + a.owner.len() + a.text.len());
@@ -452,7 +451,7 @@ pub fn decode(body: &[u8]) -> Result<Message, DecodeError> {
         let ol = usize::from(r.u8()?);
         let owner = r.take(ol)?.to_vec();
         let al = usize::from(r.u16()?);
-        if al > MAX_ATTRS {
+        if al > MAX_LEN {
             return Err(DecodeError::Malformed);
         }
         let text = r.take(al)?.to_vec();
@@ -633,14 +632,14 @@ mod tests {
             Some(set)
         );
         let long = ReplicatedAttrs {
-            text: vec![b'a'; MAX_ATTRS + 1],
+            text: vec![b'a'; MAX_LEN + 1],
             ..a.clone()
         };
         assert_eq!(encode_attrs(9, &long), None);
         // a forged length beyond the limit, a missing URI, trailing bytes: refused
         let mut b = encode_attrs(9, &a).unwrap();
         let at = HEADER + 2 + a.uri.len() + 1 + a.owner.len();
-        b[at..at + 2].copy_from_slice(&((MAX_ATTRS + 1) as u16).to_le_bytes());
+        b[at..at + 2].copy_from_slice(&((MAX_LEN + 1) as u16).to_le_bytes());
         assert_eq!(decode(&b), Err(DecodeError::Malformed));
         let empty = ReplicatedAttrs {
             uri: Vec::new(),

@@ -19,29 +19,7 @@ pub fn ipv4_fast(input: &[u8]) -> Option<([u8; 4], u16)> {
         Some(p) if p.eq_ignore_ascii_case(b"sip:") => &input[4..],
         _ => input,
     };
-    let mut ip = [0u8; 4];
-    let mut i = 0;
-    for (n, octet) in ip.iter_mut().enumerate() {
-        if n > 0 {
-            if s.get(i) != Some(&b'.') {
-                return None;
-            }
-            i += 1;
-        }
-        let start = i;
-        let mut v = 0u32;
-        while let Some(&d) = s.get(i).filter(|d| d.is_ascii_digit()) {
-            v = v * 10 + u32::from(d - b'0');
-            i += 1;
-            if i - start > 3 {
-                return None;
-            }
-        }
-        if i == start || v > 255 || (i - start > 1 && s[start] == b'0') {
-            return None;
-        }
-        *octet = v as u8;
-    }
+    let (ip, i) = crate::ipv4::dotted_quad(s)?;
     let port = match s.get(i..) {
         Some([]) => 5060,
         Some([b':', p @ ..]) if !p.is_empty() && p.len() <= 5 => {

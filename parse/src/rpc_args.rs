@@ -1,6 +1,5 @@
-//! Parsing of RPC parameters and the size bounds of one RPC reply (pure logic, std only, so
-//! that a fuzz target can include this file by `#[path]`); [`crate::rpc_page`] applies it to
-//! a call.
+//! Parsing of RPC parameters and the size bounds of one RPC reply; the `kamailio` crate's
+//! `rpc_page` applies it to a call.
 
 /// A page (`limit`) holds at most this many entries; and on a transport that gives no room
 /// of its own ([`BOUND`]) one reply holds at most this many.
@@ -97,7 +96,7 @@ pub fn int_bytes(v: i64) -> usize {
     v.to_string().len()
 }
 
-/// The type a member's value is added as ([`crate::rpc::RpcStruct`]).
+/// The type a member's value is added as (the `kamailio` crate's `RpcStruct`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Text,
