@@ -3,7 +3,7 @@
 //!
 //! Properties: `decode` and `Key::verifies` never panic; a body `decode` accepts is at most
 //! `MAX_BODY` bytes and canonical: encoding what it read gives back the same bytes (updates,
-//! sync requests, adds and deletes, a one-part digest; a plain body longer than `MAX_PLAIN`,
+//! sync requests, adds and deletes, attributes, a one-part digest; a plain body longer than `MAX_PLAIN`,
 //! which the encoders never make, in two parts with the same entries). A sealed body is its
 //! plain content plus the trailer: sealing that content again with the same stamp gives the
 //! same bytes but the mac, and the body verifies exactly when the mac is the key's. A plain
@@ -32,6 +32,16 @@ fn encode_again(data: &[u8], m: &Message) -> Option<Vec<Vec<u8>>> {
                         data.len() > MAX_PLAIN,
                         "an add or delete that fits re-encodes"
                     );
+                    return None;
+                }
+            }
+        }
+        Kind::Attrs => {
+            let a = m.attrs.as_ref().expect("an attributes message has them");
+            match codec::encode_attrs(m.sender, a) {
+                Some(b) => vec![b],
+                None => {
+                    assert!(data.len() > MAX_PLAIN, "attributes that fit re-encode");
                     return None;
                 }
             }
