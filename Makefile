@@ -74,6 +74,7 @@ bench: build
 lint: headers
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
+	$(CARGO) check --manifest-path fuzz/Cargo.toml --bins
 
 # The Debian package kamailio-rs-modules (packaging/, docs/migrating.md): build/*.deb,
 # checked with lintian.
