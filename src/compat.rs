@@ -10,7 +10,7 @@
 //!   (`cb_flags` is a plain `as _` cast in tm.rs).
 //! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on, and from 6.0.2
 //!   on also on each connection it opens (`init_sock_opt` in tcp_main.c, when it connects):
-//!   detected per socket at run time where keepalive is applied (`tcp_user_timeout::align`).
+//!   detected per socket at run time where keepalive is applied (`user_timeout::align`).
 //!   What a connection Kamailio opened started with is not on any socket tcpops can read
 //!   cheaply, so it comes from the release, read at build time: [`CORE_OUTBOUND_USER_TIMEOUT`]
 //!   (the one build probe so far; no header tells, the meaning of `tcp_send_timeout` changed).
@@ -18,7 +18,7 @@
 //! - the connection table's fields that `tcpops.list` reports are copied by shim functions
 //!   (`krs_tcp_table_probe`, `krs_tcp_table_rows`) compiled against the release's own
 //!   headers, so the 6.0 layout of `tcp_connection` needs nothing in Rust; the user timeout the core puts on its listening
-//!   sockets (5.8+) is read from the sockets at start-up (`tcp_user_timeout::listen_value`).
+//!   sockets (5.8+) is read from the sockets at start-up (`user_timeout::listen_value`).
 //!
 //! - dmq's API (`dmq_api_t`, `dmq_peer_t`, `peer_reponse_t`, `dmq_resp_cback_t`, bound in
 //!   dmq.rs) is the same in 5.6.3 and 6.0.1 (checked: `git diff 5.6.3 6.0.1` of

@@ -61,9 +61,6 @@ mod sockopt;
 pub mod stats;
 pub mod str;
 pub mod tcp;
-pub mod tcp_diag;
-pub mod tcp_table;
-pub mod tcp_user_timeout;
 pub mod timer;
 pub mod tm;
 

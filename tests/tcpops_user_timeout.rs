@@ -292,7 +292,7 @@ request_route {
 
 /// Where the socket has a user timeout, `tcp_keepalive_enable` aligns it to
 /// `idle + cnt * intvl` and `tcp_keepalive_disable` puts the core's `tcp_send_timeout` back
-/// (`tcp_user_timeout::align`); the modparam differs from `tcp_send_timeout` (7 s), so that
+/// (`user_timeout::align`); the modparam differs from `tcp_send_timeout` (7 s), so that
 /// each check tells the alignment's value from the one kept: one set with `tcp_set_user_timeout` or the `user_timeout`
 /// modparam stays instead, read from Kamailio's socket itself.
 #[test]

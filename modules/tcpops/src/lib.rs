@@ -61,7 +61,7 @@ fn child_init(rank: i32) -> Result<(), String> {
         return Ok(());
     }
     if let Some(ms) = user_timeout::configured() {
-        kamailio::tcp_user_timeout::set_listen(ms)
+        kamailio::tcp::user_timeout::set_listen(ms)
             .map_err(|e| format!("cannot set user_timeout on the listening sockets: {e}"))?;
     }
     rpc::remember_listen_user_timeout();

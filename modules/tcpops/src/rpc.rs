@@ -2,7 +2,7 @@
 //! `tcpops.close conid`.
 //!
 //! A page's connections are copied from the core's table under its lock (held for a chunk
-//! of the page at most: [`tcp_table::page`]), the kernel's figures asked for those sockets
+//! of the page at most: [`table::page`]), the kernel's figures asked for those sockets
 //! only through `sock_diag` (no socket is touched, nothing is asked of TCP main), matched by
 //! address and port; the reply is built afterwards and
 //! bounded as keepalive's listings are ([`kamailio::rpc_page`]: entries and bytes per reply).
@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use kamailio::rpc::Rpc;
 use kamailio::rpc_page::{self, add_entries, read_page, Fields, Val};
+use kamailio::tcp::diag::{self, Ends, TcpFigures};
+use kamailio::tcp::table::{self, ConnInfo};
 use kamailio::tcp::ConnState;
-use kamailio::tcp_diag::{self, Ends, TcpFigures};
-use kamailio::tcp_table::{self, ConnInfo};
 
 use crate::ops::{self, CloseError};
 
@@ -24,7 +24,7 @@ static LISTEN_USER_TIMEOUT: AtomicI64 = AtomicI64::new(-1);
 
 /// Reads the listening sockets' user timeout (before the fork).
 pub fn remember_listen_user_timeout() {
-    let v = kamailio::tcp_user_timeout::listen_value().map_or(-1, i64::from);
+    let v = kamailio::tcp::user_timeout::listen_value().map_or(-1, i64::from);
     LISTEN_USER_TIMEOUT.store(v, Ordering::Relaxed);
 }
 
@@ -59,7 +59,7 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
     ];
     let (ka, ka_source) = match crate::applied::applied(c.identity) {
         Some(ka) => (ka, "tcpops"),
-        None => (tcp_table::global_keepalive(), "global"),
+        None => (table::global_keepalive(), "global"),
     };
     let (idle, cnt, intvl) = ka.unwrap_or((0, 0, 0));
     f.extend([
@@ -74,7 +74,7 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
     let core = if c.accepted {
         Some(LISTEN_USER_TIMEOUT.load(Ordering::Relaxed)).filter(|&ms| ms > 0)
     } else {
-        kamailio::tcp_user_timeout::core_outbound().map(i64::from)
+        kamailio::tcp::user_timeout::core_outbound().map(i64::from)
     };
     let modparam = crate::user_timeout::configured();
     let (ut, ut_source) = match (crate::user_timeout::applied(c.identity), modparam, core) {
@@ -84,10 +84,10 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         // accepted ones inherit it, and keepalive changes set it again: applied.rs)
         (None, Some(ms), _) => (i64::from(ms), "modparam"),
         // the core's, which keepalive settings applied by this module align
-        // (tcp_user_timeout::align)
+        // (user_timeout::align)
         (None, None, Some(core)) => match crate::applied::applied(c.identity) {
             Some(Some(ka)) => (
-                i64::from(kamailio::tcp_user_timeout::aligned(ka)),
+                i64::from(kamailio::tcp::user_timeout::aligned(ka)),
                 "keepalive",
             ),
             _ => (core, "core"),
@@ -124,7 +124,7 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
 /// The kernel's figures of these connections' sockets, or none (logged) when asking fails.
 fn kernel_view(conns: &[ConnInfo]) -> HashMap<Ends, TcpFigures> {
     let ends: Vec<Ends> = conns.iter().map(|c| (c.local, c.remote)).collect();
-    tcp_diag::lookup_many(&ends).unwrap_or_else(|e| {
+    diag::lookup_many(&ends).unwrap_or_else(|e| {
         log::error!("sock_diag request failed: {e}");
         HashMap::new()
     })
@@ -173,16 +173,16 @@ pub fn list(rpc: &Rpc) {
         return;
     }
     let take = rpc_page::take(rpc, page);
-    let conns = tcp_table::page(after, page.offset, take);
+    let conns = table::page(after, page.offset, take);
     // a reply without a limit must know whether the rest fits: a page shorter than what it
     // took is the rest (counting again could see connections accepted since: not an error)
     let total = if page.limit.is_some() || conns.len() < take {
         page.offset + conns.len()
     } else {
-        tcp_table::count_after(after).max(page.offset + conns.len())
+        table::count_after(after).max(page.offset + conns.len())
     };
     let kernel = kernel_view(&conns);
-    let (hold_us, holds) = tcp_table::lock_holds();
+    let (hold_us, holds) = table::lock_holds();
     log::debug!(
         "{CMD}: {} entries after conid {after} from {}: TCPCONN_LOCK held {holds} times, \
          longest {hold_us:.1} us",
@@ -191,7 +191,7 @@ pub fn list(rpc: &Rpc) {
     );
     let rows: Vec<Fields> = conns
         .iter()
-        .map(|c| fields(c, tcp_diag::find(&kernel, c.local, c.remote)))
+        .map(|c| fields(c, diag::find(&kernel, c.local, c.remote)))
         .collect();
     rpc_page::reply_page(rpc, CMD, "connections", page, &rows, total, None);
 }
@@ -237,10 +237,10 @@ pub fn info(rpc: &Rpc) {
     let Some(id) = read_conid(rpc, "tcpops.info") else {
         return;
     };
-    let Some(c) = tcp_table::one(id) else {
+    let Some(c) = table::one(id) else {
         return unknown(rpc, id);
     };
-    let k = tcp_diag::lookup(c.local, c.remote).unwrap_or_else(|e| {
+    let k = diag::lookup(c.local, c.remote).unwrap_or_else(|e| {
         log::error!("sock_diag request failed: {e}");
         None
     });

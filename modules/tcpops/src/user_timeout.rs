@@ -18,8 +18,8 @@ use std::collections::{HashMap, HashSet};
 
 use kamailio::shm::ShmMutex;
 use kamailio::shm_map::ShmMap;
+use kamailio::tcp::table::{self, ConnInfo};
 use kamailio::tcp::{Conn, ConnState, KeepaliveError};
-use kamailio::tcp_table::{self, ConnInfo};
 use log::{debug, warn};
 use once_cell::sync::OnceCell;
 
@@ -62,7 +62,7 @@ fn sweep_if_grown() {
     if map.count() < (*at).max(SWEEP_AT) {
         return;
     }
-    sweep(&tcp_table::snapshot());
+    sweep(&table::snapshot());
     *at = map.count().saturating_mul(2);
 }
 
@@ -205,7 +205,7 @@ fn pass(seen: &mut Seen, ms: u32) {
     seen.passes += 1;
     if seen.passes >= SWEEP_PASSES {
         seen.passes = 0;
-        let all = tcp_table::snapshot();
+        let all = table::snapshot();
         sweep(&all);
         let live: HashSet<(u64, u64)> = all.iter().map(|c| c.identity).collect();
         seen.pending.retain(|_, p| live.contains(&p.identity));
@@ -214,7 +214,7 @@ fn pass(seen: &mut Seen, ms: u32) {
             seen.high = 0;
         }
     }
-    let new = tcp_table::outbound_after(seen.high);
+    let new = table::outbound_after(seen.high);
     for c in &new {
         seen.high = seen.high.max(c.id);
         seen.pending.entry(c.id).or_insert(Pending {
@@ -232,7 +232,7 @@ fn pass(seen: &mut Seen, ms: u32) {
         };
         let c = match new.iter().find(|c| c.id == id) {
             Some(c) => Some(c.clone()),
-            None => tcp_table::one(id),
+            None => table::one(id),
         };
         let Some(c) = c.filter(|c| c.identity == p.identity) else {
             seen.pending.remove(&id); // gone

@@ -71,7 +71,7 @@ pub fn aligned((idle, count, interval): (i32, i32, i32)) -> u32 {
 /// sockets (child_init with rank `PROC_INIT`).
 pub fn set_listen(ms: u32) -> std::io::Result<()> {
     extern "C" fn each(fd: i32, arg: *mut std::ffi::c_void) -> i32 {
-        crate::ffi_guard::guard("tcp_user_timeout::set_listen", -1, || {
+        crate::ffi_guard::guard("tcp::user_timeout::set_listen", -1, || {
             // SAFETY: `arg` is the u32 passed below, alive for the whole walk.
             let ms = unsafe { *(arg as *const u32) };
             // SAFETY: the core's listening socket, open in this process during the call.
@@ -107,7 +107,7 @@ pub fn core_outbound() -> Option<u32> {
 /// listening socket or without a user timeout on it (0).
 pub fn listen_value() -> Option<u32> {
     extern "C" fn first(fd: i32, arg: *mut std::ffi::c_void) -> i32 {
-        crate::ffi_guard::guard("tcp_user_timeout::listen_value", -1, || {
+        crate::ffi_guard::guard("tcp::user_timeout::listen_value", -1, || {
             // SAFETY: the core's listening socket, open in this process during the call.
             let fd = unsafe { BorrowedFd::borrow_raw(fd) };
             if let Ok(v) = get(fd) {

@@ -13,6 +13,10 @@
 //! fn peek(c: &kamailio::tcp::Conn) -> i32 { c.raw().id }
 //! ```
 
+pub mod diag;
+pub mod table;
+pub mod user_timeout;
+
 use std::marker::PhantomData;
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
@@ -25,7 +29,7 @@ use crate::sys;
 pub type Keepalive = Option<(i32, i32, i32)>;
 
 /// The identity of connection `id` whose shared structure is at `addr` (see
-/// [`Conn::identity`]); also what [`crate::tcp_table::ConnInfo::identity`] gives.
+/// [`Conn::identity`]); also what [`crate::tcp::table::ConnInfo::identity`] gives.
 pub(crate) fn identity_of(id: i32, addr: usize) -> (u64, u64) {
     (id as u32 as u64 + 1, addr as u64)
 }
@@ -352,7 +356,7 @@ impl Conn {
     /// `Some(ms)`, `TCP_USER_TIMEOUT` to `ms` (0 = the kernel's default), in one access to the
     /// socket (one copy of it from TCP main for another process's connection). The user
     /// timeout is asked for and set after the keepalive options, so it replaces what keeping
-    /// the two consistent made of it (`tcp_user_timeout::align`), and a value another
+    /// the two consistent made of it (`user_timeout::align`), and a value another
     /// process recorded meanwhile is the one set: for a caller with a user timeout of its own
     /// that must stay.
     pub fn set_socket_options(
@@ -373,7 +377,7 @@ impl Conn {
     ) -> Result<(), KeepaliveError> {
         self.with_socket(|fd| {
             set_keepalive(fd, ka, prev)?;
-            user_timeout_ms().map_or(Ok(()), |ms| crate::tcp_user_timeout::set(fd, ms))
+            user_timeout_ms().map_or(Ok(()), |ms| crate::tcp::user_timeout::set(fd, ms))
         })
         .map_err(KeepaliveError::Fd)
         .and_then(|r| r.map_err(KeepaliveError::Socket))
@@ -500,7 +504,7 @@ fn send_to_tcp_main(
 }
 
 /// Sets SO_KEEPALIVE and, with `Some((idle, count, interval))`, the probe timing; keeps a
-/// user timeout the socket has consistent with it (see [`crate::tcp_user_timeout::align`]).
+/// user timeout the socket has consistent with it (see [`crate::tcp::user_timeout::align`]).
 /// `prev`: the settings known to be in force (`Some(value)`), whose unchanged options are not
 /// set again.
 fn set_keepalive(
@@ -527,7 +531,7 @@ fn set_keepalive(
         }
         None => set(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 0)?,
     }
-    crate::tcp_user_timeout::align(fd, params)
+    crate::tcp::user_timeout::align(fd, params)
 }
 
 /// Why the core closed a connection, as passed to `tcp:*` events.
