@@ -1,7 +1,7 @@
 //! RPC commands `keepalive.list/stats/add/del/get/flush`.
 //!
 //! A listing replies with every entry asked for or, before anything is added, an error that
-//! says which request fits: one reply is bounded ([`kamailio::rpc_page`]).
+//! says which request fits: one reply is bounded ([`kamailio::rpc::page`]).
 
 use std::sync::Mutex;
 
@@ -9,8 +9,8 @@ use kamailio::rpc::Rpc;
 
 use crate::state;
 use crate::table::{self, Entry, Error, Resume};
-use kamailio::rpc_args::Page;
-use kamailio::rpc_page::{self, add_entries, read_page, Fields, Val};
+use kamailio::rpc::args::Page;
+use kamailio::rpc::page::{self as rpc_page, add_entries, read_page, Fields, Val};
 
 fn ctime(t: i64) -> String {
     if t == 0 {

@@ -5,13 +5,13 @@
 //! of the page at most: [`table::page`]), the kernel's figures asked for those sockets
 //! only through `sock_diag` (no socket is touched, nothing is asked of TCP main), matched by
 //! address and port; the reply is built afterwards and
-//! bounded as keepalive's listings are ([`kamailio::rpc_page`]: entries and bytes per reply).
+//! bounded as keepalive's listings are ([`kamailio::rpc::page`]: entries and bytes per reply).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use kamailio::rpc::page::{self as rpc_page, add_entries, read_page, Fields, Val};
 use kamailio::rpc::Rpc;
-use kamailio::rpc_page::{self, add_entries, read_page, Fields, Val};
 use kamailio::tcp::diag::{self, Ends, TcpFigures};
 use kamailio::tcp::table::{self, ConnInfo};
 use kamailio::tcp::ConnState;

@@ -1,14 +1,14 @@
 //! Bounded RPC listings: a listing (`[offset [limit]]`) replies with every entry asked for,
 //! the whole table when no limit is given and the transport carries it in one reply
-//! ([`crate::rpc_transport`]), or, before anything is added, an error that says which
+//! ([`crate::rpc::transport`]), or, before anything is added, an error that says which
 //! request fits. The pure parts are in [`rpc_args`]. A method that replies with a list of
 //! entries is declared with `rpc!(array: ...)`.
 
 use std::time::Duration;
 
+use crate::rpc::args::{self, Arg, BadArg, Bound, Encoding, Kind, Page, MAX_ENTRIES};
+use crate::rpc::transport::{Transport, BINRPC_DIRECT_BYTES};
 use crate::rpc::Rpc;
-use crate::rpc_args::{self, Arg, BadArg, Bound, Encoding, Kind, Page, MAX_ENTRIES};
-use crate::rpc_transport::{Transport, BINRPC_DIRECT_BYTES};
 
 /// A value of an entry's field.
 pub enum Val {
@@ -23,14 +23,12 @@ pub type Fields = Vec<(&'static str, Val)>;
 pub fn size(enc: Encoding, f: &[(&'static str, Val)]) -> usize {
     f.iter()
         .map(|(n, v)| match v {
-            Val::Str(s) => {
-                rpc_args::field_bytes(enc, n, rpc_args::value_bytes(s.as_bytes()), Kind::Text)
-            }
+            Val::Str(s) => args::field_bytes(enc, n, args::value_bytes(s.as_bytes()), Kind::Text),
             // binrpc carries an integer in up to 4 bytes (a long as a fixed-point double)
             Val::Int(i) if enc == Encoding::Binrpc => {
-                rpc_args::field_bytes(enc, n, 8, Kind::of_int(*i))
+                args::field_bytes(enc, n, 8, Kind::of_int(*i))
             }
-            Val::Int(i) => rpc_args::field_bytes(enc, n, rpc_args::int_bytes(*i), Kind::of_int(*i)),
+            Val::Int(i) => args::field_bytes(enc, n, args::int_bytes(*i), Kind::of_int(*i)),
         })
         .sum()
 }
@@ -80,7 +78,7 @@ pub fn read_page(rpc: &Rpc, cmd: &str) -> Option<Page> {
             Err(t) => Arg::Text(t),
         })
     }
-    match rpc_args::page(arg(&offset), arg(&limit)) {
+    match args::page(arg(&offset), arg(&limit)) {
         Ok(p) => Some(p),
         Err(BadArg(e)) => {
             log::error!("RPC {cmd}: {e}");
@@ -90,7 +88,7 @@ pub fn read_page(rpc: &Rpc, cmd: &str) -> Option<Page> {
     }
 }
 
-/// What one reply of this call's transport holds (see [`crate::rpc_transport`]).
+/// What one reply of this call's transport holds (see [`crate::rpc::transport`]).
 pub fn bound(rpc: &Rpc) -> Bound {
     rpc.transport().bound()
 }
@@ -138,8 +136,8 @@ pub fn reply_page(
             .map(|f| size(b.enc, &f[..width.min(f.len())]))
             .collect();
         let bytes: usize = sizes.iter().sum();
-        fits = rpc_args::fit(b, sizes.iter().copied());
-        let whole = bytes + sizes.len() * rpc_args::entry_overhead(b.enc);
+        fits = args::fit(b, sizes.iter().copied());
+        let whole = bytes + sizes.len() * args::entry_overhead(b.enc);
         if fits.is_ok_and(|n| page.limit.is_some() || n == left) && t.room_for(whole) {
             add_fields(rpc, rows, width);
             if matches!(t, Transport::Binrpc { .. }) && bytes > BINRPC_DIRECT_BYTES {

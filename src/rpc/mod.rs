@@ -1,6 +1,10 @@
 //! RPC methods (`kamcmd <module>.<method>`): the export table, typed reads of parameters
 //! and structured replies.
 
+pub mod page;
+pub mod transport;
+pub use krs_parse::rpc_args as args;
+
 use std::ffi::{c_char, c_int, c_void, CString};
 
 use crate::ffi_guard::guard;

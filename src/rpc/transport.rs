@@ -22,8 +22,8 @@ use std::cell::Cell;
 use std::ffi::{c_int, CStr};
 use std::time::Duration;
 
+use crate::rpc::args::{Bound, Encoding, BOUND, MAX_WHOLE_ENTRIES};
 use crate::rpc::Rpc;
-use crate::rpc_args::{Bound, Encoding, BOUND, MAX_WHOLE_ENTRIES};
 use crate::sys;
 
 /// The transport of a call.
