@@ -6,6 +6,30 @@ use crate::sys;
 
 static RANK: AtomicI32 = AtomicI32::new(sys::PROC_INIT);
 
+/// The kind of process a child_init rank names.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Rank {
+    /// Before the fork (the core's listening sockets exist).
+    Init,
+    /// The main (attendant) process, after the fork: where a module forks its own.
+    Main,
+    /// The TCP main process.
+    TcpMain,
+    /// Any other (SIP workers, TCP readers, timers, RPC handlers).
+    Other(i32),
+}
+
+impl From<i32> for Rank {
+    fn from(rank: i32) -> Rank {
+        match rank {
+            sys::PROC_INIT => Rank::Init,
+            r if r == sys::PROC_MAIN as i32 => Rank::Main,
+            sys::PROC_TCP_MAIN => Rank::TcpMain,
+            r => Rank::Other(r),
+        }
+    }
+}
+
 /// Records the rank Kamailio gave this process (called by the module glue in child_init).
 pub fn set_rank(rank: i32) {
     RANK.store(rank, Ordering::Relaxed);

@@ -47,6 +47,11 @@ unsafe extern "C" fn tick(_ticks: c_uint, param: *mut c_void) {
     })
 }
 
+/// Milliseconds in `ticks` of the core's timer (as tm keeps `fr_timer`).
+pub fn ticks_to_ms(ticks: u64) -> u64 {
+    ticks * 1000 / u64::from(sys::TIMER_TICKS_HZ)
+}
+
 /// A monotonic clock in milliseconds, the same in every process.
 pub fn monotonic_ms() -> u64 {
     monotonic_us() / 1000

@@ -150,9 +150,7 @@ fn derived_max(s: &Settings) -> (u32, u64) {
         let ms = |name: &str, default_ms: u64| {
             kamailio::module::foreign_int_param("tm", name)
                 .and_then(|t| u64::try_from(t).ok())
-                .map_or(default_ms, |t| {
-                    t * 1000 / u64::from(kamailio::sys::TIMER_TICKS_HZ)
-                })
+                .map_or(default_ms, kamailio::timer::ticks_to_ms)
         };
         let held_ms = ms("fr_timer", 30_000) + ms("wt_timer", 5_000);
         let tx = (TM_TX_BYTES * held_ms / u64::from(s.interval_ms)).max(TM_TX_BYTES);

@@ -29,6 +29,7 @@ use kamailio::cfg::PvName;
 use kamailio::cfg::{routes, LitStr};
 use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
 use kamailio::module::{ModuleDef, Param};
+use kamailio::process::Rank;
 use kamailio::pv::PvTarget;
 use kamailio::{cmd, func_param, kemi, pv, rpc as rpc_def, Msg};
 use log::error;
@@ -169,7 +170,7 @@ fn mod_init() -> Result<(), String> {
 }
 
 fn child_init(rank: i32) -> Result<(), String> {
-    if rank == kamailio::sys::PROC_MAIN as i32 {
+    if Rank::from(rank) == Rank::Main {
         kamailio::timer::fork("keepalive pinger", prober::TICK_MS, pinger_tick)?;
     }
     Ok(())

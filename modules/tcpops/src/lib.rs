@@ -20,6 +20,7 @@ mod user_timeout;
 
 use kamailio::cfg::{routes, PvName};
 use kamailio::module::{IntParam, ModuleDef, Param};
+use kamailio::process::Rank;
 use kamailio::pv::PvTarget;
 use kamailio::{cmd, kemi, pv, rpc as rpc_def, Msg};
 
@@ -50,14 +51,14 @@ fn init() -> Result<(), String> {
 /// inherit it; the value they then carry is what `tcpops.list` reports for them. In the main
 /// process, the timer that sets it on outbound connections.
 fn child_init(rank: i32) -> Result<(), String> {
-    if rank == kamailio::sys::PROC_MAIN as i32 && user_timeout::configured().is_some() {
+    if Rank::from(rank) == Rank::Main && user_timeout::configured().is_some() {
         kamailio::timer::fork(
             "tcpops user_timeout",
             user_timeout::TICK_MS,
             user_timeout::tick,
         )?;
     }
-    if rank != kamailio::sys::PROC_INIT {
+    if Rank::from(rank) != Rank::Init {
         return Ok(());
     }
     if let Some(ms) = user_timeout::configured() {
