@@ -1,0 +1,183 @@
+//! Applying TCP profiles with no cfg code: an accepted connection gets its profile when its
+//! first message is received (the core's received-data event, in the TCP reader, before
+//! the message reaches the cfg), a connection Kamailio opens when its first message is sent
+//! (the sent-data event, right after the core's send) or received, whichever comes first.
+//!
+//! Each connection is handled once: a mark per conid in shm (slot `conid mod n`, the conid
+//! and the profile's index), claimed with one compare-and-swap, so a message on a connection
+//! already handled costs the match (a few comparisons) and one atomic load. A setting a cfg
+//! call already made on the connection (keepalive, user timeout: their shm records) is
+//! never replaced; a cfg call later replaces the profile's.
+
+use std::sync::atomic::Ordering;
+use std::sync::Mutex;
+
+use kamailio::msg::Proto;
+use kamailio::net_event::{self, Peer};
+use kamailio::shm::ShmMutex;
+use kamailio::shm_slots::ShmSlots;
+use kamailio::tcp::Conn;
+use once_cell::sync::OnceCell;
+
+use crate::profile::{self, Profile, MAX_PROFILES};
+
+/// The `profile` modparam lines, in the order written (main process, before mod_init).
+static SPECS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The profiles, most specific first (parsed in mod_init, copied into every process).
+static PROFILES: OnceCell<Vec<Profile>> = OnceCell::new();
+
+/// A mark per connection that was handled: see [`mark`].
+static MARKS: OnceCell<ShmSlots> = OnceCell::new();
+
+/// How many connections each profile was applied to.
+static COUNTS: OnceCell<ShmMutex<[u64; MAX_PROFILES]>> = OnceCell::new();
+
+/// modparam `profile` (repeatable): kept as written, parsed in mod_init.
+pub fn add_spec(v: &[u8]) -> Result<(), String> {
+    let s = std::str::from_utf8(v).map_err(|_| "profile: not UTF-8".to_string())?;
+    SPECS
+        .lock()
+        .map_err(|_| "profile: poisoned".to_string())?
+        .push(s.to_string());
+    Ok(())
+}
+
+/// mod_init: parses the profiles (an error names the profile and the problem) and, if there
+/// are any, sets up the marks and counters and takes the core's network events.
+pub fn init() -> Result<(), String> {
+    let specs = SPECS.lock().map(|s| s.clone()).unwrap_or_default();
+    let profiles = profile::parse_all(&specs)?;
+    if profiles.is_empty() {
+        return Ok(());
+    }
+    let _ = MARKS.set(ShmSlots::new(crate::applied::slots(
+        Conn::max_connections(),
+    ))?);
+    let _ = COUNTS.set(ShmMutex::new()?);
+    for p in &profiles {
+        log::info!("tcp profile \"{}\": match {}", p.name, p.matches.text());
+    }
+    let _ = PROFILES.set(profiles);
+    net_event::on_data_in(on_received)?;
+    if let Err(e) = net_event::on_data_sent(on_sent) {
+        log::warn!(
+            "{e}: connections Kamailio opens get their TCP profile when their first message \
+             is received instead of when their first is sent"
+        );
+    }
+    Ok(())
+}
+
+/// A connection's mark: its conid and the index of the profile applied (+ 1).
+fn mark(conid: i32, idx: usize) -> u64 {
+    (u64::from(conid as u32) << 8) | (idx as u64 + 1)
+}
+
+/// The profile for a peer; `None` (wait) for a TCP/TLS peer a ws/wss profile covers: its
+/// connection may become a WebSocket (its first message is the HTTP upgrade).
+#[inline]
+fn profile_for(all: &[Profile], p: &Peer) -> Option<usize> {
+    let ws = match p.proto {
+        Proto::Tcp => Some(Proto::Ws),
+        Proto::Tls => Some(Proto::Wss),
+        _ => None,
+    };
+    if let Some(ws) = ws {
+        if let Some(i) = profile::find(all, p.ip, p.port, ws) {
+            if all[i].matches.proto.is_some() {
+                return None;
+            }
+        }
+    }
+    profile::find(all, p.ip, p.port, p.proto)
+}
+
+fn on_received(p: &Peer) {
+    if p.conid > 0 {
+        handle(p, || Conn::by_id(p.conid));
+    }
+}
+
+fn on_sent(p: &Peer) {
+    if p.conid > 0 {
+        handle(p, || Conn::by_id(p.conid));
+    } else {
+        handle(p, || Conn::by_ip(p.ip, p.port));
+    }
+}
+
+/// Applies the peer's profile to its connection (`conn` finds it) unless it was handled.
+#[inline]
+fn handle(p: &Peer, conn: impl FnOnce() -> Option<Conn>) {
+    if !p.proto.is_tcp_based() {
+        return;
+    }
+    let (Some(all), Some(marks)) = (PROFILES.get(), MARKS.get()) else {
+        return;
+    };
+    let Some(idx) = profile_for(all, p) else {
+        return;
+    };
+    let known = p.conid > 0;
+    if known && marks.slot(p.conid as u64).load(Ordering::Acquire) >> 8 == u64::from(p.conid as u32)
+    {
+        return;
+    }
+    let Some(c) = conn() else { return };
+    let id = c.id();
+    let slot = marks.slot(id as u64);
+    let cur = slot.load(Ordering::Acquire);
+    if cur >> 8 == u64::from(id as u32)
+        || slot
+            .compare_exchange(cur, mark(id, idx), Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+    {
+        return; // handled, or being handled by another process
+    }
+    apply(&c, &all[idx]);
+    if let Some(counts) = COUNTS.get() {
+        counts.lock()[idx] += 1;
+    }
+}
+
+/// Sets what the profile gives, leaving alone what a cfg call already set.
+fn apply(c: &Conn, p: &Profile) {
+    let identity = c.identity();
+    let id = c.id();
+    if let Some(ms) = p.user_timeout_ms {
+        if crate::user_timeout::applied(identity).is_none() {
+            if let Err(e) = crate::user_timeout::set(c, ms) {
+                log::warn!("tcp profile \"{}\": conid {id}: user timeout: {e}", p.name);
+            }
+        }
+    }
+    if let Some(ka) = p.keepalive {
+        if crate::applied::applied(identity).is_none() {
+            if let Err(e) = crate::applied::apply(c, Some(ka)) {
+                log::warn!("tcp profile \"{}\": conid {id}: keepalive: {e}", p.name);
+            }
+        }
+    }
+    if let Some(s) = p.lifetime_s {
+        Conn::set_lifetime_by_id(id, s);
+    }
+    log::debug!("tcp profile \"{}\" applied to conid {id}", p.name);
+}
+
+/// The profiles, most specific first, with the number of connections each was applied to.
+pub fn list() -> Vec<(&'static Profile, u64)> {
+    let Some(all) = PROFILES.get() else {
+        return Vec::new();
+    };
+    let counts = COUNTS.get().map(|c| *c.lock()).unwrap_or([0; MAX_PROFILES]);
+    all.iter().zip(counts).collect()
+}
+
+/// The profile applied to connection `conid`, if one was.
+pub fn applied_to(conid: i32) -> Option<&'static Profile> {
+    let v = MARKS.get()?.slot(conid as u64).load(Ordering::Acquire);
+    (v >> 8 == u64::from(conid as u32))
+        .then(|| PROFILES.get()?.get((v & 0xff) as usize - 1))
+        .flatten()
+}
