@@ -25,8 +25,17 @@ request_route {
         exit;
     }
     $var(cid) = $(hdr(X-Conid){s.int});
+    if ($hdr(X-Addr) != $null) {
+        tcp_get_conid("$hdr(X-Addr)", "$var(cid)");
+    }
     $var(rc) = 0;
     switch ($rU) {
+    case "all":
+        tcp_keepalive_enable("$var(cid)", "7", "2", "3");
+        tcp_set_user_timeout("$var(cid)", "4321");
+        tcp_set_connection_lifetime("$var(cid)", "45");
+        $var(rc) = $rc;
+        break;
     case "ka": tcp_keepalive_enable("$var(cid)", "7", "2", "3"); $var(rc) = $rc; break;
     case "ut": tcp_set_user_timeout("$var(cid)", "4321"); $var(rc) = $rc; break;
     }
@@ -212,6 +221,36 @@ fn a_cfg_call_after_the_profile_wins() {
     assert_eq!(i["keepalive_source"], "tcpops", "{i:?}");
     assert_eq!(i["user_timeout_source"], "tcpops", "{i:?}");
     assert_eq!(i["profile"], "two", "{i:?}");
+}
+
+/// Settings a cfg call made on a connection before its first message (through another
+/// connection's message, by address) stay when its profile comes to be applied.
+#[test]
+fn the_profile_never_replaces_what_a_cfg_call_set_first() {
+    let k = start("prof-first");
+    let kp = k.addr().port();
+    let mut two = connect_from(&k, "127.0.0.2");
+    let addr = format!("127.0.0.2:{}", two.local_port());
+    let mut other = connect_from(&k, "127.0.0.4");
+    let rc = wait_until(1, || other.request("all", &[("X-Addr", &addr)]).int("X-Rc"));
+    assert_eq!(rc, 1, "the cfg calls on the idle connection");
+    let conid = two.request("plain", &[]).int("X-Conid");
+    assert_eq!(opts(kp, two.local_port()), (1, 7, 2, 3, 4321));
+    let i = info(&k, conid);
+    assert_eq!(i["profile"], "two", "handled: {i:?}");
+    assert_eq!(i["keepalive_source"], "tcpops", "{i:?}");
+    let deadline = Instant::now() + Duration::from_secs(12);
+    let lifetime = loop {
+        let l: i64 = info(&k, conid)["lifetime_left"].parse().unwrap();
+        if l > 20 || Instant::now() > deadline {
+            break l;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        (30..=45).contains(&lifetime),
+        "the cfg's 45 s, not the profile's 300 s: {lifetime}"
+    );
 }
 
 #[test]

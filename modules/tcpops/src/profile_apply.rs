@@ -6,8 +6,8 @@
 //! Each connection is handled once: a mark per conid in shm (slot `conid mod n`, the conid
 //! and the profile's index), claimed with one compare-and-swap, so a message on a connection
 //! already handled costs the match (a few comparisons) and one atomic load. A setting a cfg
-//! call already made on the connection (keepalive, user timeout: their shm records) is
-//! never replaced; a cfg call later replaces the profile's.
+//! call already made on the connection (keepalive, user timeout: their shm records; the
+//! lifetime: a bit in the mark) is never replaced; a cfg call later replaces the profile's.
 
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
@@ -69,9 +69,40 @@ pub fn init() -> Result<(), String> {
     Ok(())
 }
 
-/// A connection's mark: its conid and the index of the profile applied (+ 1).
-fn mark(conid: i32, idx: usize) -> u64 {
-    (u64::from(conid as u32) << 8) | (idx as u64 + 1)
+/// A connection's mark: its conid (bits 8 and up), bit 7 set once a cfg call set its
+/// lifetime ([`lifetime_set`]), and the index of the profile applied + 1 (0: none yet).
+fn mark(conid: i32, low: u64) -> u64 {
+    (u64::from(conid as u32) << 8) | low
+}
+
+const CFG_LIFETIME: u64 = 0x80;
+
+/// The low bits of `v` if it is connection `conid`'s mark, else 0.
+#[inline]
+fn low_bits(v: u64, conid: i32) -> u64 {
+    if v >> 8 == u64::from(conid as u32) {
+        v & 0xff
+    } else {
+        0
+    }
+}
+
+/// Whether connection `conid` was handled (a profile was applied).
+#[inline]
+fn handled(marks: &ShmSlots, conid: i32) -> bool {
+    low_bits(marks.slot(conid as u64).load(Ordering::Acquire), conid) & !CFG_LIFETIME != 0
+}
+
+/// Notes that a cfg call set connection `conid`'s lifetime, which its profile then leaves
+/// alone (one atomic operation; nothing without profiles).
+pub fn lifetime_set(conid: i32) {
+    if let Some(marks) = MARKS.get() {
+        let _ = marks
+            .slot(conid as u64)
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| {
+                Some(mark(conid, low_bits(v, conid) | CFG_LIFETIME))
+            });
+    }
 }
 
 /// The profile for a peer; `None` (wait) for a TCP/TLS peer a ws/wss profile covers: its
@@ -119,18 +150,22 @@ fn handle(p: &Peer, conn: impl FnOnce() -> Option<Conn>) {
     let Some(idx) = profile_for(all, p) else {
         return;
     };
-    let known = p.conid > 0;
-    if known && marks.slot(p.conid as u64).load(Ordering::Acquire) >> 8 == u64::from(p.conid as u32)
-    {
+    if p.conid > 0 && handled(marks, p.conid) {
         return;
     }
     let Some(c) = conn() else { return };
     let id = c.id();
     let slot = marks.slot(id as u64);
     let cur = slot.load(Ordering::Acquire);
-    if cur >> 8 == u64::from(id as u32)
+    let low = low_bits(cur, id);
+    if low & !CFG_LIFETIME != 0
         || slot
-            .compare_exchange(cur, mark(id, idx), Ordering::AcqRel, Ordering::Acquire)
+            .compare_exchange(
+                cur,
+                mark(id, (low & CFG_LIFETIME) | (idx as u64 + 1)),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
             .is_err()
     {
         return; // handled, or being handled by another process
@@ -160,7 +195,12 @@ fn apply(c: &Conn, p: &Profile) {
         }
     }
     if let Some(s) = p.lifetime_s {
-        Conn::set_lifetime_by_id(id, s);
+        let cfg_set = MARKS.get().is_some_and(|m| {
+            low_bits(m.slot(id as u64).load(Ordering::Acquire), id) & CFG_LIFETIME != 0
+        });
+        if !cfg_set {
+            Conn::set_lifetime_by_id(id, s);
+        }
     }
     log::debug!("tcp profile \"{}\" applied to conid {id}", p.name);
 }
@@ -176,8 +216,10 @@ pub fn list() -> Vec<(&'static Profile, u64)> {
 
 /// The profile applied to connection `conid`, if one was.
 pub fn applied_to(conid: i32) -> Option<&'static Profile> {
-    let v = MARKS.get()?.slot(conid as u64).load(Ordering::Acquire);
-    (v >> 8 == u64::from(conid as u32))
-        .then(|| PROFILES.get()?.get((v & 0xff) as usize - 1))
-        .flatten()
+    let low = low_bits(
+        MARKS.get()?.slot(conid as u64).load(Ordering::Acquire),
+        conid,
+    );
+    let idx = (low & !CFG_LIFETIME).checked_sub(1)?;
+    PROFILES.get()?.get(idx as usize)
 }
