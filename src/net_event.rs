@@ -1,8 +1,9 @@
-//! The core's network events a module may watch without changing anything: a SIP message
-//! received (`SREV_NET_DATA_IN`, raised in `receive_msg` before the message is parsed and
-//! reaches the cfg, in the process that received it: a TCP reader for TCP) and a message
-//! sent (`SREV_NET_DATA_SENT`, raised after the core's send, in the sending process).
-//! Handlers see the peer only; the data is left alone.
+//! The core's network events, watched for messages over TCP-based transports (TCP, TLS, WS,
+//! WSS) without changing anything: a SIP message received (`SREV_NET_DATA_IN`, raised in
+//! `receive_msg` before the message is parsed and reaches the cfg, in the process that
+//! received it: a TCP reader for TCP) and a message sent (`SREV_NET_DATA_SENT`, raised after
+//! the core's send, in the sending process). Handlers see the peer only; the data is left
+//! alone. Other messages (UDP, SCTP) cost a test of their protocol.
 
 use std::ffi::c_int;
 use std::net::IpAddr;
@@ -18,7 +19,7 @@ use crate::tcp_table::ip_of;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Peer {
     pub proto: Proto,
-    /// The TCP connection's id (0: none known, e.g. a message sent by address).
+    /// The TCP connection's id (0: none known: a message sent by address).
     pub conid: i32,
     pub ip: IpAddr,
     pub port: u16,
@@ -30,8 +31,8 @@ pub type PeerHandler = fn(&Peer);
 static DATA_IN: OnceCell<PeerHandler> = OnceCell::new();
 static DATA_SENT: OnceCell<PeerHandler> = OnceCell::new();
 
-/// Runs `handler` for every message received, before it is parsed (call in mod_init). The
-/// core keeps up to 8 such handlers.
+/// Runs `handler` for every message received over a TCP-based transport, before it is
+/// parsed (call in mod_init). The core keeps up to 8 such handlers.
 pub fn on_data_in(handler: PeerHandler) -> Result<(), String> {
     DATA_IN
         .set(handler)
@@ -43,8 +44,9 @@ pub fn on_data_in(handler: PeerHandler) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `handler` after every message sent (call in mod_init). The core has one slot for
-/// this event (siptrace's core-callback mode takes it too): an error when it is taken.
+/// Runs `handler` after every message sent over a TCP-based transport (call in mod_init).
+/// The core has one slot for this event (siptrace's core-callback mode takes it too): an
+/// error when it is taken.
 pub fn on_data_sent(handler: PeerHandler) -> Result<(), String> {
     DATA_SENT
         .set(handler)
@@ -62,20 +64,20 @@ extern "C" fn data_in_cb(evp: *mut sys::sr_event_param_t) -> c_int {
         // SAFETY: receive_msg passes an event parameter whose `rcv` is the message's
         // receive info, valid for the duration of the callback.
         let rcv = unsafe { evp.as_ref().and_then(|e| e.rcv.as_ref()) };
-        if let (Some(rcv), Some(h)) = (rcv, DATA_IN.get()) {
-            let proto = Proto::from_raw(rcv.proto as i32);
-            if let Some(ip) = ip_of(&rcv.src_ip) {
-                h(&Peer {
-                    proto,
-                    conid: if proto.is_tcp_based() {
-                        rcv.proto_reserved1
-                    } else {
-                        0
-                    },
-                    ip,
-                    port: rcv.src_port,
-                });
-            }
+        let (Some(rcv), Some(h)) = (rcv, DATA_IN.get()) else {
+            return 0;
+        };
+        let proto = Proto::from_raw(rcv.proto as i32);
+        if !proto.is_tcp_based() {
+            return 0;
+        }
+        if let Some(ip) = ip_of(&rcv.src_ip) {
+            h(&Peer {
+                proto,
+                conid: rcv.proto_reserved1,
+                ip,
+                port: rcv.src_port,
+            });
         }
         0
     })
@@ -90,22 +92,27 @@ extern "C" fn data_sent_cb(evp: *mut sys::sr_event_param_t) -> c_int {
                 .and_then(|e| (e.data as *const sys::sr_net_info).as_ref())
                 .and_then(|n| n.dst.as_mut())
         };
-        if let (Some(dst), Some(h)) = (dst, DATA_SENT.get()) {
-            // SAFETY: plain C data; all-zero is an empty address.
-            let mut ip: sys::ip_addr = unsafe { std::mem::zeroed() };
-            // SAFETY: `to` is the destination's socket address, converted into `ip`.
-            let port = unsafe {
-                sys::krs_su2ip_addr(&mut ip, &mut dst.to);
-                sys::krs_su_getport(&mut dst.to)
-            };
-            if let Some(ip) = ip_of(&ip) {
-                h(&Peer {
-                    proto: Proto::from_raw(dst.proto as i32),
-                    conid: dst.id,
-                    ip,
-                    port,
-                });
-            }
+        let (Some(dst), Some(h)) = (dst, DATA_SENT.get()) else {
+            return 0;
+        };
+        let proto = Proto::from_raw(dst.proto as i32);
+        if !proto.is_tcp_based() {
+            return 0;
+        }
+        // SAFETY: plain C data; all-zero is an empty address.
+        let mut ip: sys::ip_addr = unsafe { std::mem::zeroed() };
+        // SAFETY: `to` is the destination's socket address, converted into `ip`.
+        let port = unsafe {
+            sys::krs_su2ip_addr(&mut ip, &mut dst.to);
+            sys::krs_su_getport(&mut dst.to)
+        };
+        if let Some(ip) = ip_of(&ip) {
+            h(&Peer {
+                proto,
+                conid: dst.id,
+                ip,
+                port,
+            });
         }
         0
     })

@@ -141,9 +141,6 @@ fn on_sent(p: &Peer) {
 /// Applies the peer's profile to its connection (`conn` finds it) unless it was handled.
 #[inline]
 fn handle(p: &Peer, conn: impl FnOnce() -> Option<Conn>) {
-    if !p.proto.is_tcp_based() {
-        return;
-    }
     let (Some(all), Some(marks)) = (PROFILES.get(), MARKS.get()) else {
         return;
     };
