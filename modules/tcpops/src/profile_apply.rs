@@ -220,3 +220,27 @@ pub fn applied_to(conid: i32) -> Option<&'static Profile> {
     let idx = (low & !CFG_LIFETIME).checked_sub(1)?;
     PROFILES.get()?.get(idx as usize)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mark_names_its_connection_only() {
+        let m = mark(77, 3);
+        assert_eq!(low_bits(m, 77), 3);
+        assert_eq!(low_bits(m, 78), 0, "another conid in the same slot");
+        assert_eq!(low_bits(0, 77), 0, "an empty slot");
+        let cfg = mark(77, CFG_LIFETIME | 3);
+        assert_eq!(
+            low_bits(cfg, 77) & !CFG_LIFETIME,
+            3,
+            "the profile's index is kept"
+        );
+        assert_eq!(low_bits(cfg, 77) & CFG_LIFETIME, CFG_LIFETIME);
+        // the largest conid and profile index fit
+        let top = mark(i32::MAX, MAX_PROFILES as u64);
+        assert_eq!(low_bits(top, i32::MAX), MAX_PROFILES as u64);
+        assert!(MAX_PROFILES as u64 & CFG_LIFETIME == 0);
+    }
+}
