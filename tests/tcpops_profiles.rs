@@ -46,9 +46,14 @@ request_route {
 "#;
 
 fn start(tag: &str) -> Kamailio {
+    start_with(tag, "")
+}
+
+/// As `start`, with more module parameters.
+fn start_with(tag: &str, extra: &str) -> Kamailio {
     let modules = format!(
         "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
-         loadmodule \"{{MODDIR}}/tcpops.so\"\n{PROFILES}"
+         loadmodule \"{{MODDIR}}/tcpops.so\"\n{PROFILES}{extra}\n"
     );
     Kamailio::start(
         tag,
@@ -275,6 +280,32 @@ fn a_connection_kamailio_opens_gets_its_profile() {
         list.contains("profile: three"),
         "tcpops.list names the profile: {list}"
     );
+}
+
+/// The profile wins over the `user_timeout` parameter, which still gives connections no
+/// profile matches their user timeout; on a connection Kamailio opens, the parameter's timer
+/// (which sets it there) leaves the profile's alone.
+#[test]
+fn the_profile_wins_over_the_user_timeout_parameter() {
+    let k = start_with("prof-mp", "modparam(\"tcpops\", \"user_timeout\", 6000)");
+    let kp = k.addr().port();
+    let mut two = connect_from(&k, "127.0.0.2");
+    let mut none = connect_from(&k, "127.0.0.4");
+    two.request("plain", &[]);
+    none.request("plain", &[]);
+    assert_eq!(opts(kp, two.local_port()).4, 12000, "the profile's");
+    assert_eq!(opts(kp, none.local_port()).4, 6000, "the parameter's");
+
+    let uas = std::net::TcpListener::bind("127.0.0.3:0").unwrap();
+    let uas_port = uas.local_addr().unwrap().port();
+    let mut c = SipTcp::connect(k.addr());
+    c.send("out", &[("X-Port", &uas_port.to_string())]);
+    let (_held, from): (_, SocketAddr) = uas.accept().expect("Kamailio connects to the UAS");
+    let got = wait_until(23000, || opts(from.port(), uas_port).4);
+    assert_eq!(got, 23000, "the profile's on the outbound connection");
+    // the parameter's timer (200 ms ticks) has seen the connection by now
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(opts(from.port(), uas_port).4, 23000, "still the profile's");
 }
 
 #[test]
