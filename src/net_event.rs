@@ -25,15 +25,17 @@ pub struct Peer {
     pub port: u16,
 }
 
-/// What a module runs for each message.
+/// What a module runs for each message sent.
 pub type PeerHandler = fn(&Peer);
+/// What a module runs for each message received: the peer and the message as received.
+pub type ReceivedHandler = fn(&Peer, &[u8]);
 
-static DATA_IN: OnceCell<PeerHandler> = OnceCell::new();
+static DATA_IN: OnceCell<ReceivedHandler> = OnceCell::new();
 static DATA_SENT: OnceCell<PeerHandler> = OnceCell::new();
 
 /// Runs `handler` for every message received over a TCP-based transport, before it is
 /// parsed (call in mod_init). The core keeps up to 8 such handlers.
-pub fn on_data_in(handler: PeerHandler) -> Result<(), String> {
+pub fn on_data_in(handler: ReceivedHandler) -> Result<(), String> {
     DATA_IN
         .set(handler)
         .map_err(|_| "received-data handler already set".to_string())?;
@@ -62,22 +64,39 @@ pub fn on_data_sent(handler: PeerHandler) -> Result<(), String> {
 extern "C" fn data_in_cb(evp: *mut sys::sr_event_param_t) -> c_int {
     guard("received-data event", 0, || {
         // SAFETY: receive_msg passes an event parameter whose `rcv` is the message's
-        // receive info, valid for the duration of the callback.
-        let rcv = unsafe { evp.as_ref().and_then(|e| e.rcv.as_ref()) };
-        let (Some(rcv), Some(h)) = (rcv, DATA_IN.get()) else {
+        // receive info and whose data is the message's buffer (a `str`), valid for the
+        // duration of the callback.
+        let (rcv, buf) = unsafe {
+            let e = evp.as_ref();
+            (
+                e.and_then(|e| e.rcv.as_ref()),
+                e.and_then(|e| (e.data as *const sys::str_).as_ref()),
+            )
+        };
+        let (Some(rcv), Some(buf), Some(h)) = (rcv, buf, DATA_IN.get()) else {
             return 0;
         };
         let proto = Proto::from_raw(rcv.proto as i32);
         if !proto.is_tcp_based() {
             return 0;
         }
+        let data: &[u8] = if buf.s.is_null() || buf.len <= 0 {
+            &[]
+        } else {
+            // SAFETY: the message's bytes, `len` of them at `s`, valid during the callback
+            // and not written by anyone while it runs.
+            unsafe { std::slice::from_raw_parts(buf.s as *const u8, buf.len as usize) }
+        };
         if let Some(ip) = ip_of(&rcv.src_ip) {
-            h(&Peer {
-                proto,
-                conid: rcv.proto_reserved1,
-                ip,
-                port: rcv.src_port,
-            });
+            h(
+                &Peer {
+                    proto,
+                    conid: rcv.proto_reserved1,
+                    ip,
+                    port: rcv.src_port,
+                },
+                data,
+            );
         }
         0
     })

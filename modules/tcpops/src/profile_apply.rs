@@ -105,46 +105,45 @@ pub fn lifetime_set(conid: i32) {
     }
 }
 
-/// The profile for a peer; `None` (wait) for a TCP/TLS peer a ws/wss profile covers: its
-/// connection may become a WebSocket (its first message is the HTTP upgrade).
+/// The profile for a peer. For a message received, `http` says it is an HTTP request (a
+/// WebSocket upgrade, over TCP or TLS): `None` (wait for the connection's first WebSocket
+/// message) where a ws/wss profile would choose differently for the same peer.
 #[inline]
-fn profile_for(all: &[Profile], p: &Peer) -> Option<usize> {
+fn profile_for(all: &[Profile], p: &Peer, http: bool) -> Option<usize> {
+    let now = profile::find(all, p.ip, p.port, p.proto);
     let ws = match p.proto {
-        Proto::Tcp => Some(Proto::Ws),
-        Proto::Tls => Some(Proto::Wss),
-        _ => None,
+        Proto::Tcp => Proto::Ws,
+        Proto::Tls => Proto::Wss,
+        _ => return now,
     };
-    if let Some(ws) = ws {
-        if let Some(i) = profile::find(all, p.ip, p.port, ws) {
-            if all[i].matches.proto.is_some() {
-                return None;
-            }
-        }
+    if http && profile::find(all, p.ip, p.port, ws) != now {
+        return None;
     }
-    profile::find(all, p.ip, p.port, p.proto)
+    now
 }
 
-fn on_received(p: &Peer) {
+fn on_received(p: &Peer, data: &[u8]) {
     if p.conid > 0 {
-        handle(p, || Conn::by_id(p.conid));
+        // SIP has no GET method: a GET is an HTTP request
+        handle(p, data.starts_with(b"GET "), || Conn::by_id(p.conid));
     }
 }
 
 fn on_sent(p: &Peer) {
     if p.conid > 0 {
-        handle(p, || Conn::by_id(p.conid));
+        handle(p, false, || Conn::by_id(p.conid));
     } else {
-        handle(p, || Conn::by_ip(p.ip, p.port));
+        handle(p, false, || Conn::by_ip(p.ip, p.port));
     }
 }
 
 /// Applies the peer's profile to its connection (`conn` finds it) unless it was handled.
 #[inline]
-fn handle(p: &Peer, conn: impl FnOnce() -> Option<Conn>) {
+fn handle(p: &Peer, http: bool, conn: impl FnOnce() -> Option<Conn>) {
     let (Some(all), Some(marks)) = (PROFILES.get(), MARKS.get()) else {
         return;
     };
-    let Some(idx) = profile_for(all, p) else {
+    let Some(idx) = profile_for(all, p, http) else {
         return;
     };
     if p.conid > 0 && handled(marks, p.conid) {
@@ -224,6 +223,44 @@ pub fn applied_to(conid: i32) -> Option<&'static Profile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_http_request_waits_only_where_a_ws_profile_would_choose_otherwise() {
+        let specs: Vec<String> = [
+            "name=webrtc; match=0.0.0.0/0/wss; lifetime=1",
+            "name=trunk; match=192.0.2.0/24:5061/tls; lifetime=2",
+            "name=lan; match=10.0.0.0/8; lifetime=3",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let all = profile::parse_all(&specs).unwrap();
+        let name = |ip: &str, port, proto, http| {
+            let p = Peer {
+                proto,
+                conid: 1,
+                ip: ip.parse().unwrap(),
+                port,
+            };
+            profile_for(&all, &p, http).map(|i| all[i].name.as_str())
+        };
+        // SIP over TLS from the trunk: the trunk's, HTTP or not
+        assert_eq!(name("192.0.2.7", 5061, Proto::Tls, false), Some("trunk"));
+        // a browser's upgrade over TLS: wait; its WebSocket messages then get webrtc
+        assert_eq!(name("198.51.100.1", 40000, Proto::Tls, true), None);
+        assert_eq!(
+            name("198.51.100.1", 40000, Proto::Wss, false),
+            Some("webrtc")
+        );
+        // SIP over TLS from elsewhere: no profile (webrtc is for wss only)
+        assert_eq!(name("198.51.100.1", 40000, Proto::Tls, false), None);
+        // the LAN's profile has no protocol: the same for the upgrade and after
+        assert_eq!(name("10.1.1.1", 40000, Proto::Tls, true), Some("lan"));
+        assert_eq!(name("10.1.1.1", 40000, Proto::Wss, false), Some("lan"));
+        // plain TCP: no wss profile differs from no profile
+        assert_eq!(name("198.51.100.1", 40000, Proto::Tcp, true), None);
+        assert_eq!(name("10.1.1.1", 40000, Proto::Tcp, true), Some("lan"));
+    }
 
     #[test]
     fn a_mark_names_its_connection_only() {
