@@ -308,6 +308,52 @@ fn the_profile_wins_over_the_user_timeout_parameter() {
     assert_eq!(opts(from.port(), uas_port).4, 23000, "still the profile's");
 }
 
+/// A connection whose first message is an HTTP request (a WebSocket upgrade) waits where a
+/// `ws` profile would choose differently for its peer: a SIP message on it afterwards (it
+/// stayed plain TCP) decides. Without a `ws` profile that differs, the first message decides.
+#[test]
+fn an_http_request_waits_where_a_ws_profile_differs() {
+    let k = start_with(
+        "prof-http",
+        "modparam(\"tcpops\", \"profile\", \"name=web; match=127.0.0.5/32/ws; keepalive=31,3,3\")\n\
+         modparam(\"tcpops\", \"profile\", \"name=five; match=127.0.0.5/32; keepalive=15,5,5\")",
+    );
+    let kp = k.addr().port();
+    let kernel = (
+        sysctl("tcp_keepalive_time"),
+        sysctl("tcp_keepalive_probes"),
+        sysctl("tcp_keepalive_intvl"),
+    );
+    let ka = |port| {
+        let (_, idle, cnt, intvl, _) = opts(kp, port);
+        (idle, cnt, intvl)
+    };
+    let mut five = connect_from(&k, "127.0.0.5");
+    use std::io::Write;
+    five.stream
+        .write_all(b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
+    // without xhttp the core hands it to no route (after the received-data event ran)
+    assert!(
+        k.wait_log("finished handling non-sip request message", 5),
+        "the GET was received"
+    );
+    assert_eq!(ka(five.local_port()), kernel, "no profile yet");
+    five.request("plain", &[]);
+    assert_eq!(
+        ka(five.local_port()),
+        (15, 5, 5),
+        "a SIP message: the TCP profile"
+    );
+
+    // 127.0.0.2: no ws profile, so an HTTP request first gets the profile at once
+    let mut two = connect_from(&k, "127.0.0.2");
+    two.stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
+    assert_eq!(wait_until((11, 4, 6), || ka(two.local_port())), (11, 4, 6));
+}
+
 #[test]
 fn bad_profiles_refuse_to_start() {
     for (p, line) in [
