@@ -15,7 +15,7 @@ pub enum Proto {
 }
 
 impl Proto {
-    fn from_raw(p: i32) -> Proto {
+    pub(crate) fn from_raw(p: i32) -> Proto {
         match p as u32 {
             sys::PROTO_UDP => Proto::Udp,
             sys::PROTO_TCP => Proto::Tcp,

@@ -4,6 +4,11 @@
 //! and (ours: the C module has no RPC) paging `tcpops.list` over JSON-RPC 50 at a time, from
 //! a cursor and by offset, with the longest `TCPCONN_LOCK` hold of a call.
 //!
+//! Ours runs with a TCP profile that matches its holders' addresses (127.0.2.0/24, the
+//! keepalive settings the holders' request asks for): the bench checks from
+//! `tcpops.profiles` that it was applied to every connection, and reports the wall time of
+//! making a connection and its first request on both sides (the profile is applied then).
+//!
 //! The client sockets are held by child processes (this binary again, `KRS_TCPSCALE_HOLD`),
 //! 5,000 each from addresses of their own on 127.0.0.0/8: one process may open 20,000 files
 //! here, and each source address has its own ephemeral ports.
@@ -122,7 +127,14 @@ struct Instance {
     /// connections the holders hold
     conns: usize,
     shm_base: u64,
+    /// wall time the holders took, and the connections they made
+    grow_secs: f64,
+    grown: usize,
 }
+
+/// Ours: the profile every holder connection gets (127.0.2.x, see `grow`).
+const PROFILE: &str =
+    "modparam(\"tcpops\", \"profile\", \"name=holders; match=127.0.2.0/24; keepalive=60,5,5\")\n";
 
 impl Instance {
     fn new(side: Side) -> Instance {
@@ -131,8 +143,9 @@ impl Instance {
             "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
              loadmodule \"jsonrpcs.so\"\nloadmodule \"cfg_rpc.so\"\n\
              modparam(\"jsonrpcs\", \"transport\", 4)\n\
-             modparam(\"jsonrpcs\", \"dgram_socket\", \"udp:127.0.0.1:{jport}\")\n{}",
-            side.module("tcpops")
+             modparam(\"jsonrpcs\", \"dgram_socket\", \"udp:127.0.0.1:{jport}\")\n{}{}",
+            side.module("tcpops"),
+            if side == Side::Ours { PROFILE } else { "" }
         );
         let k = Kamailio::start_with_shm(
             &format!("bench-tcpscale-{}", side.name()),
@@ -163,6 +176,8 @@ impl Instance {
             holders: Vec::new(),
             conns: 0,
             shm_base,
+            grow_secs: 0.0,
+            grown: 0,
         }
     }
 
@@ -175,9 +190,25 @@ impl Instance {
         while self.conns < n {
             let from = format!("127.0.{side}.{}", self.holders.len() + 1);
             let k = PER_HOLDER.min(n - self.conns);
+            let t0 = Instant::now();
             self.holders.push(Holder::start(self.k.addr(), &from, k));
+            self.grow_secs += t0.elapsed().as_secs_f64();
+            self.grown += k;
             self.conns += k;
         }
+    }
+
+    /// The connections the holders' profile was applied to (`tcpops.profiles`).
+    fn profile_applied(&mut self) -> i64 {
+        let v = self
+            .json
+            .call("tcpops.profiles", &[])
+            .expect("tcpops.profiles");
+        v["result"]
+            .as_array()
+            .and_then(|a| a.iter().find(|p| p["name"] == "holders"))
+            .and_then(|p| p["connections"].as_i64())
+            .unwrap_or_else(|| panic!("tcpops.profiles: {v}"))
     }
 
     /// CPU ns per call of the loop `op` (minus the empty loop), median of 5.
@@ -201,8 +232,8 @@ impl Instance {
 
     /// Pages through every connection 50 at a time: from a cursor, or by offset. Returns the
     /// seconds it took, the number of connections seen and how many of them show the
-    /// keepalive settings tcpops applied (`keepalive_source: tcpops`: remembered, so that
-    /// repeating them costs no socket call).
+    /// keepalive settings tcpops applied (`keepalive_source: tcpops`, or `profile` where
+    /// they are the profile's: remembered, so that repeating them costs no socket call).
     fn page_all(&mut self, cursor: bool) -> (f64, usize, usize) {
         let t0 = Instant::now();
         let (mut seen, mut after, mut known) = (0usize, 0i64, 0usize);
@@ -220,7 +251,7 @@ impl Instance {
             seen += page.len();
             known += page
                 .iter()
-                .filter(|e| e["keepalive_source"] == "tcpops")
+                .filter(|e| e["keepalive_source"] == "tcpops" || e["keepalive_source"] == "profile")
                 .count();
             // a module without cursors answers the first page again
             if cursor && page.first().and_then(|e| e["conid"].as_i64()) <= Some(after) {
@@ -281,7 +312,23 @@ pub fn run(plan: &Plan, res: &mut Results) {
                 inst.side,
                 used as f64 / size as f64,
             );
+            res.add(
+                &format!("tcpscale N={size}: connect + first request, wall per connection"),
+                "µs",
+                Target::None,
+                inst.side,
+                inst.grow_secs * 1e6 / inst.grown.max(1) as f64,
+            );
+            (inst.grow_secs, inst.grown) = (0.0, 0);
         }
+        let applied = both[1].profile_applied();
+        res.add(
+            &format!("tcpscale N={size}: connections the holders' profile was applied to"),
+            "%",
+            Target::None,
+            Side::Ours,
+            100.0 * applied as f64 / size as f64,
+        );
         for (op, name) in CALLS {
             for inst in both.iter_mut() {
                 match inst.per_call(op, n) {

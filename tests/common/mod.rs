@@ -738,6 +738,17 @@ pub fn ss_until(kam_port: u16, client_port: u16, pred: impl Fn(&str) -> bool) ->
 /// `TCP_USER_TIMEOUT` (ms) of Kamailio's socket of the connection from `client_port`: a copy
 /// of the socket taken from a Kamailio process holding it (pidfd_getfd), read with getsockopt.
 pub fn kamailio_user_timeout_ms(kam_port: u16, client_port: u16) -> i32 {
+    kamailio_sockopts(
+        kam_port,
+        client_port,
+        &[(libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT)],
+    )[0]
+}
+
+/// Integer socket options (level, name) of Kamailio's socket of the connection between its
+/// `kam_port` and the peer's `client_port`, read from outside Kamailio: a copy of the socket
+/// taken from a Kamailio process holding it (pidfd_getfd), read with getsockopt.
+pub fn kamailio_sockopts(kam_port: u16, client_port: u16, opts: &[(i32, i32)]) -> Vec<i32> {
     let out = std::process::Command::new("ss")
         .args(["-tneH", "state", "established"])
         .arg(format!(
@@ -761,14 +772,14 @@ pub fn kamailio_user_timeout_ms(kam_port: u16, client_port: u16) -> i32 {
         for fd in fds.flatten() {
             if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == link) {
                 let fd: i32 = fd.file_name().to_string_lossy().parse().unwrap();
-                return user_timeout_of(pid, fd);
+                return sockopts_of(pid, fd, opts);
             }
         }
     }
     panic!("no process holds {link}");
 }
 
-fn user_timeout_of(pid: i32, fd: i32) -> i32 {
+fn sockopts_of(pid: i32, fd: i32, opts: &[(i32, i32)]) -> Vec<i32> {
     // SAFETY: plain syscalls on ints; every fd they return is closed here.
     unsafe {
         let pidfd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as i32;
@@ -781,16 +792,17 @@ fn user_timeout_of(pid: i32, fd: i32) -> i32 {
         let err = std::io::Error::last_os_error();
         libc::close(pidfd);
         assert!(local >= 0, "pidfd_getfd: {err}");
-        let (mut v, mut len) = (0i32, std::mem::size_of::<i32>() as libc::socklen_t);
-        let rc = libc::getsockopt(
-            local,
-            libc::IPPROTO_TCP,
-            libc::TCP_USER_TIMEOUT,
-            (&mut v as *mut i32).cast(),
-            &mut len,
-        );
+        let values = opts
+            .iter()
+            .map(|&(level, name)| {
+                let (mut v, mut len) = (0i32, std::mem::size_of::<i32>() as libc::socklen_t);
+                let rc =
+                    libc::getsockopt(local, level, name, (&mut v as *mut i32).cast(), &mut len);
+                assert_eq!(rc, 0, "getsockopt({level}, {name})");
+                v
+            })
+            .collect();
         libc::close(local);
-        assert_eq!(rc, 0, "getsockopt(TCP_USER_TIMEOUT)");
-        v
+        values
     }
 }

@@ -48,7 +48,7 @@ const MIN_SLOTS: usize = 16_384;
 
 /// Slots for connections whose conids span `max` at once (twice that, so that connections
 /// made while long-lived ones stay still find their own; at least [`MIN_SLOTS`]).
-fn slots(max: usize) -> usize {
+pub fn slots(max: usize) -> usize {
     max.saturating_mul(2).max(MIN_SLOTS)
 }
 

@@ -6,13 +6,16 @@
 //! calling `ops::*`; `$tcp(...)` is `pv_tcp`; the `tcp:closed` / `tcp:timeout` / `tcp:reset`
 //! event routes (or `event_callback`) are `events::init` and its handler; the `tcpops.*` RPCs
 //! are `rpc`; the `user_timeout` modparam and the records of user timeouts set are
-//! `user_timeout`, the record of applied keepalive settings `applied`.
+//! `user_timeout`, the record of applied keepalive settings `applied`; the `profile`
+//! modparam is `profile` (parsing, matching) and `profile_apply`.
 #![deny(unsafe_code)]
 
 mod applied;
 use krs_parse::hostport;
 mod events;
 mod ops;
+mod profile;
+mod profile_apply;
 mod pv_tcp;
 mod rpc;
 mod stats;
@@ -40,6 +43,7 @@ fn init() -> Result<(), String> {
     }
     applied::init()?;
     user_timeout::init()?;
+    profile_apply::init()?;
     if user_timeout::configured().is_some() {
         kamailio::timer::reserve_processes(1)?;
     }
@@ -96,6 +100,7 @@ fn definition() -> ModuleDef {
             Param::Int("closed_event", &events::CLOSED_EVENT),
             Param::Str("event_callback", &events::EVENT_CALLBACK),
             Param::Int("user_timeout", &USER_TIMEOUT),
+            kamailio::func_param!("profile", Str, profile_apply::add_spec),
         ],
         rpcs: vec![
             rpc_def!(
@@ -107,6 +112,11 @@ fn definition() -> ModuleDef {
                 "tcpops.info",
                 "One TCP connection with its TCP health: conid",
                 rpc::info
+            ),
+            rpc_def!(
+                array: "tcpops.profiles",
+                "The TCP profiles, most specific first, with the connections each was applied to",
+                rpc::profiles
             ),
             rpc_def!(
                 "tcpops.close",

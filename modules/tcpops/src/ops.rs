@@ -177,6 +177,7 @@ pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
             debug!("tcp_set_connection_lifetime: connection id {id} does not exist");
             return Err(FAIL);
         }
+        crate::profile_apply::lifetime_set(id);
         stats::LIFETIME_SET.inc();
         Ok(OK)
     })())

@@ -1,5 +1,5 @@
 //! RPC commands `tcpops.list [offset [limit [after_conid]]]`, `tcpops.info conid`,
-//! `tcpops.close conid`.
+//! `tcpops.profiles`, `tcpops.close conid`.
 //!
 //! A page's connections are copied from the core's table under its lock (held for a chunk
 //! of the page at most: [`table::page`]), the kernel's figures asked for those sockets
@@ -57,7 +57,12 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         ("lifetime_left", Int(c.lifetime_left_s)),
         ("closed_event", Int(i64::from(c.closed_event))),
     ];
+    let profile = crate::profile_apply::applied_to(c.id);
+    // a value equal to the profile's is the profile's (a cfg call setting the same is alike)
     let (ka, ka_source) = match crate::applied::applied(c.identity) {
+        Some(ka) if profile.is_some_and(|p| p.keepalive.is_some() && p.keepalive == ka) => {
+            (ka, "profile")
+        }
         Some(ka) => (ka, "tcpops"),
         None => (table::global_keepalive(), "global"),
     };
@@ -78,7 +83,10 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
     };
     let modparam = crate::user_timeout::configured();
     let (ut, ut_source) = match (crate::user_timeout::applied(c.identity), modparam, core) {
-        // only tcp_set_user_timeout is recorded
+        // only tcp_set_user_timeout and profiles are recorded
+        (Some(ms), _, _) if profile.is_some_and(|p| p.user_timeout_ms == Some(ms)) => {
+            (i64::from(ms), "profile")
+        }
         (Some(ms), _, _) => (i64::from(ms), "tcpops"),
         // kept on every connection (the timer sets it on outbound ones: user_timeout.rs;
         // accepted ones inherit it, and keepalive changes set it again: applied.rs)
@@ -98,6 +106,10 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         ("user_timeout", Int(ut)),
         ("user_timeout_source", Str(ut_source.into())),
         ("queued_bytes", Int(i64::from(c.queued_bytes))),
+        (
+            "profile",
+            Str(profile.map_or_else(|| "none".into(), |p| p.name.clone())),
+        ),
     ]);
     match k {
         None => f.push(("kernel", Str("not found".into()))),
@@ -245,6 +257,31 @@ pub fn info(rpc: &Rpc) {
         None
     });
     add_entries(rpc, &[fields(&c, k.as_ref())]);
+}
+
+/// `tcpops.profiles`: each TCP profile, most specific first (the order they are matched
+/// in), with its settings (keepalive 0, user_timeout -1, lifetime 0 where it sets none) and
+/// the connections it was applied to.
+pub fn profiles(rpc: &Rpc) {
+    use Val::{Int, Str};
+    let rows: Vec<Fields> = crate::profile_apply::list()
+        .into_iter()
+        .map(|(p, n)| {
+            let (idle, cnt, intvl) = p.keepalive.unwrap_or((0, 0, 0));
+            vec![
+                ("name", Str(p.name.clone())),
+                ("match", Str(p.matches.text())),
+                ("keepalive", Int(i64::from(p.keepalive.is_some()))),
+                ("keepalive_idle", Int(i64::from(idle))),
+                ("keepalive_cnt", Int(i64::from(cnt))),
+                ("keepalive_intvl", Int(i64::from(intvl))),
+                ("user_timeout", Int(p.user_timeout_ms.map_or(-1, i64::from))),
+                ("lifetime", Int(p.lifetime_s.map_or(0, i64::from))),
+                ("connections", Int(n as i64)),
+            ]
+        })
+        .collect();
+    add_entries(rpc, &rows);
 }
 
 /// `tcpops.close conid`: as `tcp_close_connection(conid)`.
