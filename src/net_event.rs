@@ -13,7 +13,7 @@ use once_cell::sync::OnceCell;
 use crate::ffi_guard::guard;
 use crate::msg::Proto;
 use crate::sys;
-use crate::tcp_table::ip_of;
+use crate::tcp::table::ip_of;
 
 /// The far end of a message received or sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
