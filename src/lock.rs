@@ -4,13 +4,13 @@
 //! `lock_api`): there is no safe way to unlock a lock this process does not hold. The typed
 //! form that owns its data is [`crate::shm::ShmMutex`].
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // No safe release: unlocking a lock the caller may not hold does not compile.
 //! let l = kamailio::lock::ShmLock::new().unwrap();
 //! l.release();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // No guard-less acquire either.
 //! let l = kamailio::lock::ShmLock::new().unwrap();
 //! l.acquire();
@@ -55,7 +55,7 @@ impl ShmLock {
 /// Not `Send`: where `gen_lock_t` is a pthread mutex, only the thread that locked it may
 /// unlock it.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn send<T: Send>(_: T) {}
 /// let l = kamailio::lock::ShmLock::new().unwrap();
 /// send(l.lock());

@@ -2,17 +2,17 @@
 //! holder of a header and its lock that the shared containers are built on, and a typed lock
 //! that owns its data ([`ShmMutex`], as pgrx's `PgLwLock<T>`).
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // A reference into process-private memory may not live in shm.
 //! let m = kamailio::shm::ShmMutex::<&'static u32>::new();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // Nor a type for which all-zero bytes are not a valid value.
 //! let m = kamailio::shm::ShmMutex::<std::num::NonZeroU32>::new();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0597
 //! // The guard is the only access to the data, and it releases the lock when dropped.
 //! let m = kamailio::shm::ShmMutex::<u32>::new().unwrap();
 //! let r: &mut u32 = {
@@ -101,7 +101,7 @@ unsafe impl<T: ShmSafe, const N: usize> ShmSafe for [T; N] {}
 /// }
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// kamailio::shm_safe! {
 ///     pub struct Bad { name: String } // a heap pointer: not ShmSafe
 /// }

@@ -47,7 +47,7 @@ unsafe impl<V: ShmSafe> ShmSafe for Header<V> {}
 
 /// A handle to a cache in shm; copy it freely.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// // Values must be ShmSafe: a heap pointer would mean nothing in another process.
 /// let c = kamailio::shm_cache::ShmCache::<Box<u32>>::new(16);
 /// ```

@@ -123,7 +123,7 @@ unsafe impl ShmSafe for Header {}
 
 /// A handle to a map in shm; copy it freely (all processes see the same map).
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// // A value holding a reference into process memory may not live in the map.
 /// let m = kamailio::shm_map::ShmMap::<&'static [u8]>::new();
 /// ```
@@ -296,7 +296,7 @@ impl<V: ShmSafe> ShmMap<V> {
     /// API's lock_list): the returned token is the proof that the lock is held, gives
     /// access through [`MapHold::guard`], and releases the lock when dropped (unlock_list).
     ///
-    /// ```compile_fail
+    /// ```compile_fail,E0599
     /// // There is no release without the token.
     /// let m = kamailio::shm_map::ShmMap::<u32>::new().unwrap();
     /// m.release_hold();
@@ -492,7 +492,7 @@ impl Default for Seen {
 /// The lock of a map, held by this process from [`ShmMap::hold`] until dropped. Not `Send`
 /// (the thread that took the lock releases it; keep it in a `thread_local`):
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn send<T: Send>(_: T) {}
 /// let m = kamailio::shm_map::ShmMap::<u32>::new().unwrap();
 /// send(m.hold());
