@@ -55,8 +55,11 @@ pub mod rpc_page;
 pub mod rpc_transport;
 pub mod send;
 pub mod shm;
+mod shm_backend;
 pub mod shm_cache;
 pub mod shm_map;
+#[cfg(test)]
+mod shm_tests;
 mod sockopt;
 pub mod stats;
 pub mod str;

@@ -31,6 +31,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU16, AtomicU32, AtomicU64};
 
 use crate::lock::{ShmLock, ShmLockGuard};
+use crate::shm_backend::{Active, Backend};
 use crate::sys;
 
 /// The size of the shared memory Kamailio was started with (`-m`), in bytes.
@@ -134,11 +135,7 @@ macro_rules! shm_safe {
 
 /// Allocates `size` zeroed bytes in shm; `None` when shm is exhausted.
 pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {
-    // SAFETY: the core's allocator; the block is ours until `free`.
-    let p = NonNull::new(unsafe { sys::krs_shm_malloc(size as _) }.cast::<u8>())?;
-    // SAFETY: p points to `size` writable bytes.
-    unsafe { std::ptr::write_bytes(p.as_ptr(), 0, size) };
-    Some(p)
+    Active::alloc_zeroed(size)
 }
 
 /// Frees a block from [`alloc_zeroed`].
@@ -147,7 +144,7 @@ pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {
 /// `p` came from `alloc_zeroed` and nothing uses it afterwards.
 pub(crate) unsafe fn free(p: NonNull<u8>) {
     // SAFETY: guaranteed by the caller.
-    unsafe { sys::krs_shm_free(p.as_ptr().cast()) }
+    unsafe { Active::free(p) }
 }
 
 /// Copies `bytes` into a new NUL-terminated shm block; `None` when shm is exhausted.
