@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::shm::ShmMutex;
 use crate::shm_cache::ShmCache;
-use crate::shm_map::{MapFull, Seen, ShmMap, MAX_KEY, STATUS_COUNTED};
+use crate::shm_map::{InsertError, Seen, ShmMap, MAX_KEY, STATUS_COUNTED};
 
 /// A small deterministic generator (splitmix64): the same operations on every run.
 struct Rng(u64);
@@ -208,8 +208,8 @@ fn shm_map_agrees_with_a_hashmap_model() {
 fn shm_map_refuses_bad_keys_and_reuses_key_blocks() {
     let map = ShmMap::<u32>::new().expect("heap");
     let mut g = map.lock();
-    assert_eq!(g.insert(b"", 1), Err(MapFull));
-    assert_eq!(g.insert(&[b'x'; MAX_KEY + 1], 1), Err(MapFull));
+    assert_eq!(g.insert(b"", 1), Err(InsertError::BadKey));
+    assert_eq!(g.insert(&[b'x'; MAX_KEY + 1], 1), Err(InsertError::BadKey));
     let (a, _) = g.insert(&[b'a'; MAX_KEY], 1).expect("the longest key fits");
     assert_eq!(g.key(a), vec![b'a'; MAX_KEY]);
     // a removed key's block is reused by the next key of its size: a key written over the
