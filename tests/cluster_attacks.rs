@@ -5,7 +5,7 @@
 //! API callback, add or remove a destination, grow shm, lock real nodes out, or make a node
 //! send much (tm transactions, republished states, log lines) or burn CPU.
 
-mod common;
+use kit as common;
 
 #[allow(dead_code)]
 #[path = "../modules/keepalive/src/cluster/codec.rs"]

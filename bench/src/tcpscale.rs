@@ -134,7 +134,7 @@ impl Instance {
              modparam(\"jsonrpcs\", \"dgram_socket\", \"udp:127.0.0.1:{jport}\")\n{}",
             side.module("tcpops")
         );
-        let k = Kamailio::start_with_shm(
+        let k = Kamailio::builder(
             &format!("bench-tcpscale-{}", side.name()),
             Config {
                 globals: &format!(
@@ -145,8 +145,9 @@ impl Instance {
                 modules: &modules,
                 routes: ROUTES,
             },
-            1024,
-        );
+        )
+        .shm_mb(1024)
+        .start();
         let mut loop_conn = SipTcp::connect(k.addr());
         loop_conn
             .stream
