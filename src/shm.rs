@@ -133,6 +133,36 @@ macro_rules! shm_safe {
     };
 }
 
+/// Why a shared container could not be made (in mod_init).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShmError {
+    /// Shared memory is exhausted (Kamailio's `-m` is too small for what is asked).
+    OutOfShm,
+    /// The core could not make a lock.
+    NoLock,
+    /// A cache of this many slots cannot exist (0, or more than memory can address).
+    BadSlots(usize),
+}
+
+impl std::fmt::Display for ShmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShmError::OutOfShm => f.write_str("out of shm"),
+            ShmError::NoLock => f.write_str("cannot allocate a shm lock"),
+            ShmError::BadSlots(n) => write!(f, "shm cache: cannot hold {n} slots"),
+        }
+    }
+}
+
+impl std::error::Error for ShmError {}
+
+/// For module set-up code that reports its errors as text (`?` in a `Result<_, String>`).
+impl From<ShmError> for String {
+    fn from(e: ShmError) -> String {
+        e.to_string()
+    }
+}
+
 /// Allocates `size` zeroed bytes in shm; `None` when shm is exhausted.
 pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {
     Active::alloc_zeroed(size)
@@ -177,10 +207,10 @@ impl<H> Copy for ShmHolder<H> {}
 impl<H: ShmSafe> ShmHolder<H> {
     /// Allocates the lock and a zero-filled header, then lets `init` set the header up (in
     /// mod_init, before the fork, so no other process sees it yet).
-    pub(crate) fn new(init: impl FnOnce(&mut H) -> Result<(), String>) -> Result<Self, String> {
-        let lock = ShmLock::new().ok_or("cannot allocate a shm lock")?;
+    pub(crate) fn new(init: impl FnOnce(&mut H) -> Result<(), ShmError>) -> Result<Self, ShmError> {
+        let lock = ShmLock::new().ok_or(ShmError::NoLock)?;
         let p = alloc_zeroed(size_of::<Holder<H>>())
-            .ok_or("out of shm")?
+            .ok_or(ShmError::OutOfShm)?
             .cast::<Holder<H>>();
         // SAFETY: a fresh zeroed block sized for Holder<H>: all-zero is a valid H (ShmSafe);
         // the lock field is written before anything reads it; no one else has the block.
@@ -238,7 +268,7 @@ unsafe impl<T: ShmSafe> Sync for ShmMutex<T> {}
 
 impl<T: ShmSafe> ShmMutex<T> {
     /// A zero-filled `T` and its lock in shm (call in mod_init, before the fork).
-    pub fn new() -> Result<ShmMutex<T>, String> {
+    pub fn new() -> Result<ShmMutex<T>, ShmError> {
         Ok(ShmMutex {
             h: ShmHolder::new(|_| Ok(()))?,
         })

@@ -28,7 +28,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicI32, AtomicPtr, AtomicU32, AtomicU64, Ordering};
 
 use crate::lock::ShmLockGuard;
-use crate::shm::{self, ShmHolder, ShmSafe};
+use crate::shm::{self, ShmError, ShmHolder, ShmSafe};
 
 /// Longest key the map takes.
 pub const MAX_KEY: usize = 512;
@@ -238,9 +238,9 @@ fn alloc_slots(cap: u64) -> Option<NonNull<Slots>> {
 
 impl<V: ShmSafe> ShmMap<V> {
     /// Creates an empty map in shm (call in mod_init, before the fork).
-    pub fn new() -> Result<ShmMap<V>, String> {
+    pub fn new() -> Result<ShmMap<V>, ShmError> {
         let hdr = ShmHolder::new(|h: &mut Header| {
-            let slots = alloc_slots(64).ok_or("out of shm")?;
+            let slots = alloc_slots(64).ok_or(ShmError::OutOfShm)?;
             h.seed = crate::random::u64();
             h.slots = AtomicPtr::new(slots.as_ptr());
             Ok(())
