@@ -418,7 +418,7 @@ fn tcpops_statistics_count_calls_and_events_in_kamcmd_and_metrics() {
     assert_eq!(rc(&mut c, "kd", &[]), 1);
     c.reset();
     assert!(k.wait_log("EV-RESET", 5));
-    // unanswered keepalive probes: tcp:timeout (see tests/tcpops.rs)
+    // unanswered keepalive probes: tcp:timeout (see tests/tcpops/main.rs)
     let mut d = SipTcp::connect_in(&ns, k.addr());
     assert_eq!(
         rc(

@@ -1,5 +1,12 @@
 //! tcpops against a real Kamailio: every function, parameter, PV and event route.
 
+// the other tcpops tests: one test binary per module
+mod close_events;
+mod events;
+mod kemi;
+mod rpc;
+mod user_timeout;
+
 use kit as common;
 
 use common::{ss_until, Config, Kamailio, SipTcp};

@@ -1,6 +1,11 @@
 //! keepalive against a real Kamailio: probing a small UAS, state changes, events, cfg
 //! functions, RPC, bad input, cross-process state and Debian's drouting as an API user.
 
+// the other keepalive tests: one test binary per module
+mod attrs;
+mod concurrency;
+mod stateless;
+
 use kit as common;
 
 use common::binrpc;

@@ -1,5 +1,5 @@
 //! tcpops through KEMI (`KSR.tcpops.*` and `event_callback`), from a JavaScript (app_jsdt)
-//! script. tests/tcpops_events.rs runs the event callback from Lua too.
+//! script. tests/tcpops/events.rs runs the event callback from Lua too.
 
 use kit as common;
 
