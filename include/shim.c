@@ -99,12 +99,6 @@ gen_lock_t *krs_lock_alloc(void)
 	return l;
 }
 
-void krs_lock_dealloc(gen_lock_t *l)
-{
-	lock_destroy(l);
-	lock_dealloc(l);
-}
-
 void krs_lock_get(gen_lock_t *l)
 {
 	lock_get(l);

@@ -71,7 +71,6 @@ int krs_run_event_route(int rt, struct sip_msg *msg);
 
 /* locks (gen_lock_t) in shm */
 gen_lock_t *krs_lock_alloc(void);
-void krs_lock_dealloc(gen_lock_t *l);
 void krs_lock_get(gen_lock_t *l);
 void krs_lock_release(gen_lock_t *l);
 /* shm allocator macros */

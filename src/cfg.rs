@@ -506,14 +506,14 @@ macro_rules! cmd_pass {
 /// `body(LitStr) -> i32`: no message, so a variable's text can be lent in place); a bad
 /// parameter is logged with its name and the function returns -1.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0061
 /// use kamailio::cfg::{routes, LitStr};
 /// // A Lit body gets no message: it cannot write the variable it was lent.
 /// fn body(_m: &mut kamailio::Msg, _d: LitStr) -> i32 { 1 }
 /// let c = kamailio::cmd!("f", body, (d: Lit), routes::ANY);
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0061
 /// use kamailio::cfg::routes;
 /// fn body(_m: &mut kamailio::Msg, _a: i32) -> i32 { 1 }
 /// // The body's signature must match the declared parameters.

@@ -48,11 +48,6 @@ pub(crate) fn with_flag<T: Copy + Into<u64> + TryFrom<u64>>(word: T, flag: u64, 
     T::try_from(w).unwrap_or(word)
 }
 
-/// Whether `flag` is set in `word`, whatever the width of the flags field.
-pub(crate) fn has_flag<T: Into<u64>>(word: T, flag: u64) -> bool {
-    word.into() & flag != 0
-}
-
 /// A variable's integer (`pv_value_t.ri`, `int` or `long`) as an `i32`, if it fits.
 pub(crate) fn pv_int<T: Into<i64>>(ri: T) -> Option<i32> {
     i32::try_from(ri.into()).ok()
@@ -68,7 +63,6 @@ mod tests {
         assert_eq!(with_flag(0xffu32, 1 << 3, false), 0xf7u32);
         assert_eq!(with_flag(1u32, 1 << 40, true), 1u32, "too wide: unchanged");
         assert_eq!(with_flag(1u64, 1 << 40, true), (1u64 << 40) | 1);
-        assert!(has_flag(8u32, 8) && !has_flag(8u64, 4));
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl ForeignCallbacks {
 /// }
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0507
 /// fn copy(v: &kamailio::ka_api::DestView) -> kamailio::ka_api::DestView {
 ///     *v // not Copy
 /// }

@@ -53,9 +53,12 @@ pub mod random;
 pub mod rpc;
 pub mod send;
 pub mod shm;
+mod shm_backend;
 pub mod shm_cache;
 pub mod shm_map;
 pub mod shm_slots;
+#[cfg(test)]
+mod shm_tests;
 mod sockopt;
 pub mod stats;
 pub mod str;

@@ -4,13 +4,13 @@
 //! `lock_api`): there is no safe way to unlock a lock this process does not hold. The typed
 //! form that owns its data is [`crate::shm::ShmMutex`].
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // No safe release: unlocking a lock the caller may not hold does not compile.
 //! let l = kamailio::lock::ShmLock::new().unwrap();
 //! l.release();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // No guard-less acquire either.
 //! let l = kamailio::lock::ShmLock::new().unwrap();
 //! l.acquire();
@@ -19,11 +19,11 @@
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-use crate::sys;
+use crate::shm_backend::{Active, Backend};
 
 /// A lock in shared memory, usable from every process forked after it was made.
 #[derive(Clone, Copy)]
-pub struct ShmLock(NonNull<sys::gen_lock_t>);
+pub struct ShmLock(NonNull<<Active as Backend>::Lock>);
 
 // SAFETY: the lock lives in shm and is made for concurrent use by processes (and threads).
 unsafe impl Send for ShmLock {}
@@ -33,15 +33,14 @@ unsafe impl Sync for ShmLock {}
 impl ShmLock {
     /// Allocates and initialises a lock in shm (call in mod_init, before the fork).
     pub fn new() -> Option<ShmLock> {
-        // SAFETY: allocation and init by the core; NULL on failure.
-        NonNull::new(unsafe { sys::krs_lock_alloc() }).map(ShmLock)
+        Active::new_lock().map(ShmLock)
     }
 
     /// Takes the lock until the guard is dropped (also on unwind, so a panic never leaves
     /// it held in every process).
     pub fn lock(&self) -> ShmLockGuard<'_> {
         // SAFETY: a lock initialised by `new`, never deallocated while the server runs.
-        unsafe { sys::krs_lock_get(self.0.as_ptr()) }
+        unsafe { Active::lock(self.0) }
         ShmLockGuard {
             lock: *self,
             _l: PhantomData,
@@ -55,7 +54,7 @@ impl ShmLock {
 /// Not `Send`: where `gen_lock_t` is a pthread mutex, only the thread that locked it may
 /// unlock it.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn send<T: Send>(_: T) {}
 /// let l = kamailio::lock::ShmLock::new().unwrap();
 /// send(l.lock());
@@ -84,7 +83,8 @@ impl ShmLockGuard<'_> {
 
 impl Drop for ShmLockGuard<'_> {
     fn drop(&mut self) {
-        // SAFETY: this guard took the lock in `ShmLock::lock` and releases it once.
-        unsafe { sys::krs_lock_release(self.lock.0.as_ptr()) }
+        // SAFETY: this guard took the lock in `ShmLock::lock` (on this thread: the guard is
+        // not Send) and releases it once.
+        unsafe { Active::unlock(self.lock.0) }
     }
 }

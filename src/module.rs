@@ -97,20 +97,15 @@ pub struct FuncParam {
 
 impl FuncParam {
     /// # Safety
-    /// `func` is a modparam function (`int (*)(modparam_t, void *)`) for a value of the
-    /// given type (what [`crate::func_param!`] generates).
+    /// `func` is a modparam function (`int (*)(modparam_t, void *)`) for a string value
+    /// (what [`crate::func_param!`] generates).
     #[doc(hidden)]
-    pub unsafe fn new(name: &'static str, is_int: bool, func: *const ()) -> Self {
-        let ty = if is_int {
-            sys::PARAM_INT
-        } else {
-            sys::PARAM_STRING
-        };
+    pub unsafe fn new(name: &'static str, func: *const ()) -> Self {
         // SAFETY: a constant defined by the shim.
         let use_func = unsafe { sys::krs_param_use_func };
         FuncParam {
             name,
-            ty: ty | use_func,
+            ty: sys::PARAM_STRING | use_func,
             func,
         }
     }
@@ -412,7 +407,8 @@ macro_rules! module {
 }
 
 /// Declares a function modparam: `func_param!("destination", Str, handler)` where the handler
-/// is `fn(&[u8]) -> Result<(), String>` (Str) or `fn(i32) -> Result<(), String>` (Int).
+/// is `fn(&[u8]) -> Result<(), String>`, called once per `modparam` line (the only kind
+/// either module needs: string values).
 #[macro_export]
 macro_rules! func_param {
     ($name:literal, Str, $handler:path) => {{
@@ -426,7 +422,7 @@ macro_rules! func_param {
         }
         // SAFETY: `tramp` is a modparam function for a string value.
         #[allow(unsafe_code)]
-        let f = unsafe { $crate::module::FuncParam::new($name, false, tramp as *const ()) };
+        let f = unsafe { $crate::module::FuncParam::new($name, tramp as *const ()) };
         $crate::module::Param::Func(f)
     }};
 }

@@ -90,9 +90,4 @@ impl<'a> Msg<'a> {
     pub fn set_use_otcpid(&mut self, on: bool) {
         self.raw.msg_flags = compat::with_flag(self.raw.msg_flags, sys::FL_USE_OTCPID as u64, on);
     }
-
-    /// Whether the flag set by [`Msg::set_use_otcpid`] is on.
-    pub fn use_otcpid(&self) -> bool {
-        compat::has_flag(self.raw.msg_flags, sys::FL_USE_OTCPID as u64)
-    }
 }

@@ -2,17 +2,17 @@
 //! holder of a header and its lock that the shared containers are built on, and a typed lock
 //! that owns its data ([`ShmMutex`], as pgrx's `PgLwLock<T>`).
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // A reference into process-private memory may not live in shm.
 //! let m = kamailio::shm::ShmMutex::<&'static u32>::new();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // Nor a type for which all-zero bytes are not a valid value.
 //! let m = kamailio::shm::ShmMutex::<std::num::NonZeroU32>::new();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0597
 //! // The guard is the only access to the data, and it releases the lock when dropped.
 //! let m = kamailio::shm::ShmMutex::<u32>::new().unwrap();
 //! let r: &mut u32 = {
@@ -31,6 +31,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU16, AtomicU32, AtomicU64};
 
 use crate::lock::{ShmLock, ShmLockGuard};
+use crate::shm_backend::{Active, Backend};
 use crate::sys;
 
 /// The size of the shared memory Kamailio was started with (`-m`), in bytes.
@@ -101,7 +102,7 @@ unsafe impl<T: ShmSafe, const N: usize> ShmSafe for [T; N] {}
 /// }
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// kamailio::shm_safe! {
 ///     pub struct Bad { name: String } // a heap pointer: not ShmSafe
 /// }
@@ -132,13 +133,39 @@ macro_rules! shm_safe {
     };
 }
 
+/// Why a shared container could not be made (in mod_init).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShmError {
+    /// Shared memory is exhausted (Kamailio's `-m` is too small for what is asked).
+    OutOfShm,
+    /// The core could not make a lock.
+    NoLock,
+    /// A cache of this many slots cannot exist (0, or more than memory can address).
+    BadSlots(usize),
+}
+
+impl std::fmt::Display for ShmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShmError::OutOfShm => f.write_str("out of shm"),
+            ShmError::NoLock => f.write_str("cannot allocate a shm lock"),
+            ShmError::BadSlots(n) => write!(f, "shm cache: cannot hold {n} slots"),
+        }
+    }
+}
+
+impl std::error::Error for ShmError {}
+
+/// For module set-up code that reports its errors as text (`?` in a `Result<_, String>`).
+impl From<ShmError> for String {
+    fn from(e: ShmError) -> String {
+        e.to_string()
+    }
+}
+
 /// Allocates `size` zeroed bytes in shm; `None` when shm is exhausted.
 pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {
-    // SAFETY: the core's allocator; the block is ours until `free`.
-    let p = NonNull::new(unsafe { sys::krs_shm_malloc(size as _) }.cast::<u8>())?;
-    // SAFETY: p points to `size` writable bytes.
-    unsafe { std::ptr::write_bytes(p.as_ptr(), 0, size) };
-    Some(p)
+    Active::alloc_zeroed(size)
 }
 
 /// Frees a block from [`alloc_zeroed`].
@@ -147,7 +174,7 @@ pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {
 /// `p` came from `alloc_zeroed` and nothing uses it afterwards.
 pub(crate) unsafe fn free(p: NonNull<u8>) {
     // SAFETY: guaranteed by the caller.
-    unsafe { sys::krs_shm_free(p.as_ptr().cast()) }
+    unsafe { Active::free(p) }
 }
 
 /// Copies `bytes` into a new NUL-terminated shm block; `None` when shm is exhausted.
@@ -180,10 +207,10 @@ impl<H> Copy for ShmHolder<H> {}
 impl<H: ShmSafe> ShmHolder<H> {
     /// Allocates the lock and a zero-filled header, then lets `init` set the header up (in
     /// mod_init, before the fork, so no other process sees it yet).
-    pub(crate) fn new(init: impl FnOnce(&mut H) -> Result<(), String>) -> Result<Self, String> {
-        let lock = ShmLock::new().ok_or("cannot allocate a shm lock")?;
+    pub(crate) fn new(init: impl FnOnce(&mut H) -> Result<(), ShmError>) -> Result<Self, ShmError> {
+        let lock = ShmLock::new().ok_or(ShmError::NoLock)?;
         let p = alloc_zeroed(size_of::<Holder<H>>())
-            .ok_or("out of shm")?
+            .ok_or(ShmError::OutOfShm)?
             .cast::<Holder<H>>();
         // SAFETY: a fresh zeroed block sized for Holder<H>: all-zero is a valid H (ShmSafe);
         // the lock field is written before anything reads it; no one else has the block.
@@ -241,7 +268,7 @@ unsafe impl<T: ShmSafe> Sync for ShmMutex<T> {}
 
 impl<T: ShmSafe> ShmMutex<T> {
     /// A zero-filled `T` and its lock in shm (call in mod_init, before the fork).
-    pub fn new() -> Result<ShmMutex<T>, String> {
+    pub fn new() -> Result<ShmMutex<T>, ShmError> {
         Ok(ShmMutex {
             h: ShmHolder::new(|_| Ok(()))?,
         })

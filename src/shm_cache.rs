@@ -11,7 +11,7 @@
 
 use std::mem::size_of;
 
-use crate::shm::{self, ShmHolder, ShmSafe};
+use crate::shm::{self, ShmError, ShmHolder, ShmSafe};
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -47,7 +47,7 @@ unsafe impl<V: ShmSafe> ShmSafe for Header<V> {}
 
 /// A handle to a cache in shm; copy it freely.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// // Values must be ShmSafe: a heap pointer would mean nothing in another process.
 /// let c = kamailio::shm_cache::ShmCache::<Box<u32>>::new(16);
 /// ```
@@ -70,12 +70,11 @@ unsafe impl<V: ShmSafe> Sync for ShmCache<V> {}
 impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
     /// Allocates a cache of `slots` (rounded up to a power of two) entries in shm; call in
     /// mod_init, before the fork. An error for 0 slots or more than memory can address.
-    pub fn new(slots: usize) -> Result<ShmCache<V>, String> {
-        let (n, bytes) = entries_size::<V>(slots)
-            .ok_or_else(|| format!("shm cache: cannot hold {slots} slots"))?;
+    pub fn new(slots: usize) -> Result<ShmCache<V>, ShmError> {
+        let (n, bytes) = entries_size::<V>(slots).ok_or(ShmError::BadSlots(slots))?;
         let h = ShmHolder::new(|h: &mut Header<V>| {
             // zero-filled entries are empty (key 0) and valid (V is ShmSafe)
-            let e = shm::alloc_zeroed(bytes).ok_or("out of shm")?;
+            let e = shm::alloc_zeroed(bytes).ok_or(ShmError::OutOfShm)?;
             h.mask = n as u64 - 1;
             h.entries = e.as_ptr().cast();
             Ok(())
@@ -186,7 +185,10 @@ mod tests {
         assert_eq!(entries_size::<u32>(1), Some((1, e)));
         assert_eq!(entries_size::<u32>(1000), Some((1024, 1024 * e)));
         // refused in `new` too, before shm is touched (no shm in a unit test)
-        assert!(ShmCache::<u32>::new(0).is_err());
-        assert!(ShmCache::<u32>::new(usize::MAX).is_err());
+        assert_eq!(ShmCache::<u32>::new(0).err(), Some(ShmError::BadSlots(0)));
+        assert_eq!(
+            ShmCache::<u32>::new(usize::MAX).err(),
+            Some(ShmError::BadSlots(usize::MAX))
+        );
     }
 }

@@ -28,7 +28,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicI32, AtomicPtr, AtomicU32, AtomicU64, Ordering};
 
 use crate::lock::ShmLockGuard;
-use crate::shm::{self, ShmHolder, ShmSafe};
+use crate::shm::{self, ShmError, ShmHolder, ShmSafe};
 
 /// Longest key the map takes.
 pub const MAX_KEY: usize = 512;
@@ -123,7 +123,7 @@ unsafe impl ShmSafe for Header {}
 
 /// A handle to a map in shm; copy it freely (all processes see the same map).
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// // A value holding a reference into process memory may not live in the map.
 /// let m = kamailio::shm_map::ShmMap::<&'static [u8]>::new();
 /// ```
@@ -144,10 +144,25 @@ unsafe impl<V: ShmSafe> Send for ShmMap<V> {}
 // SAFETY: as above.
 unsafe impl<V: ShmSafe> Sync for ShmMap<V> {}
 
-/// The map is full (record limit), shm is exhausted, or the key is empty or longer than
-/// [`MAX_KEY`].
+/// Why [`MapGuard::insert`] added no record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MapFull;
+pub enum InsertError {
+    /// The map holds [`CAPACITY`] records, or shm is exhausted.
+    Full,
+    /// The key is empty or longer than [`MAX_KEY`].
+    BadKey,
+}
+
+impl std::fmt::Display for InsertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            InsertError::Full => "the shm map is full (record limit or out of shm)",
+            InsertError::BadKey => "the key is empty or too long for the shm map",
+        })
+    }
+}
+
+impl std::error::Error for InsertError {}
 
 /// Word `j` of a key: 8 bytes, little-endian, the last one padded with zeroes.
 #[inline]
@@ -223,9 +238,9 @@ fn alloc_slots(cap: u64) -> Option<NonNull<Slots>> {
 
 impl<V: ShmSafe> ShmMap<V> {
     /// Creates an empty map in shm (call in mod_init, before the fork).
-    pub fn new() -> Result<ShmMap<V>, String> {
+    pub fn new() -> Result<ShmMap<V>, ShmError> {
         let hdr = ShmHolder::new(|h: &mut Header| {
-            let slots = alloc_slots(64).ok_or("out of shm")?;
+            let slots = alloc_slots(64).ok_or(ShmError::OutOfShm)?;
             h.seed = crate::random::u64();
             h.slots = AtomicPtr::new(slots.as_ptr());
             Ok(())
@@ -296,7 +311,7 @@ impl<V: ShmSafe> ShmMap<V> {
     /// API's lock_list): the returned token is the proof that the lock is held, gives
     /// access through [`MapHold::guard`], and releases the lock when dropped (unlock_list).
     ///
-    /// ```compile_fail
+    /// ```compile_fail,E0599
     /// // There is no release without the token.
     /// let m = kamailio::shm_map::ShmMap::<u32>::new().unwrap();
     /// m.release_hold();
@@ -492,7 +507,7 @@ impl Default for Seen {
 /// The lock of a map, held by this process from [`ShmMap::hold`] until dropped. Not `Send`
 /// (the thread that took the lock releases it; keep it in a `thread_local`):
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn send<T: Send>(_: T) {}
 /// let m = kamailio::shm_map::ShmMap::<u32>::new().unwrap();
 /// send(m.hold());
@@ -711,19 +726,19 @@ impl<V: ShmSafe> MapGuard<'_, V> {
 
     /// Inserts `key` with `value` and status 0; `Ok((idx, false))` without change if the
     /// key is there already.
-    pub fn insert(&mut self, key: &[u8], value: V) -> Result<(u32, bool), MapFull> {
+    pub fn insert(&mut self, key: &[u8], value: V) -> Result<(u32, bool), InsertError> {
         if let Some(i) = self.find(key) {
             return Ok((i, false));
         }
         if key.is_empty() || key.len() > MAX_KEY {
-            return Err(MapFull);
+            return Err(InsertError::BadKey);
         }
         self.make_room()?;
         let words = key.len().div_ceil(8);
-        let at = self.alloc_block(words).ok_or(MapFull)?;
+        let at = self.alloc_block(words).ok_or(InsertError::Full)?;
         let Some(idx) = self.alloc_record() else {
             self.free_block(at, words);
-            return Err(MapFull);
+            return Err(InsertError::Full);
         };
         let hv = hash(self.h().seed, key);
         let _w = self.write_window();
@@ -878,7 +893,7 @@ impl<V: ShmSafe> MapGuard<'_, V> {
 
     /// Keeps the slot array at most 5/8 full of records and 3/4 full with tombstones:
     /// doubles it when the records pass 5/8, else clears the tombstones in place.
-    fn make_room(&mut self) -> Result<(), MapFull> {
+    fn make_room(&mut self) -> Result<(), InsertError> {
         let cap = self.slots().mask + 1;
         // SAFETY: lock held.
         let (live, tombs) = unsafe { (self.len() as u64, *self.h().tombs.get() as u64) };
@@ -888,7 +903,7 @@ impl<V: ShmSafe> MapGuard<'_, V> {
         }
         let old = self.h().slots.load(Ordering::Relaxed);
         let target = if grow {
-            alloc_slots(cap * 2).ok_or(MapFull)?.as_ptr()
+            alloc_slots(cap * 2).ok_or(InsertError::Full)?.as_ptr()
         } else {
             old
         };

@@ -1,7 +1,7 @@
 //! keepalive's cluster mode (`dmq` 1) against three real Kamailio nodes on this host joined
 //! by the stock dmq module, and one UAS monitored by all three through 600 destinations.
 
-mod common;
+use kit as common;
 
 use common::cluster::*;
 use common::uas::{Answer, Uas};
@@ -273,10 +273,9 @@ fn a_large_table_is_shared_whatever_the_receivers_message_limit() {
             stat(&k2, "destinations_probed_here"),
         ]
     };
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while split().iter().sum::<i64>() != BIG as i64 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    common::poll_until(Duration::from_secs(15), Duration::from_millis(500), || {
+        split().iter().sum::<i64>() == BIG as i64
+    });
     std::thread::sleep(Duration::from_secs(6));
     let here = split();
     eprintln!("figures: {BIG} destinations probed per node: {here:?}");

@@ -5,7 +5,7 @@
 //! API callback, add or remove a destination, grow shm, lock real nodes out, or make a node
 //! send much (tm transactions, republished states, log lines) or burn CPU.
 
-mod common;
+use kit as common;
 
 use krs_parse::cluster_codec as codec;
 use krs_parse::hrw;

@@ -8,7 +8,7 @@
 //! again even when it fails. No other test loads the stock tcpops.so/keepalive.so by name
 //! (they load ours by path), so the diversions do not change what they test.
 
-mod common;
+use kit as common;
 
 use common::{port, stock_modules_dir, Config, Kamailio, SipTcp};
 use std::path::{Path, PathBuf};

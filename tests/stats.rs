@@ -2,10 +2,10 @@
 //! and a real Prometheus server scraping it, while a UAS flips 200 -> 503 -> silence; the
 //! README's per-gateway recipe (xhttp_prom gauges set from the keepalive event routes).
 
-mod common;
+use kit as common;
 
 use common::uas::{Answer, Uas};
-use common::{port, tempdir, Config, Kamailio, SipTcp};
+use common::{port, tempdir, wait_until, Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -138,20 +138,6 @@ fn metrics(k: &Kamailio) -> BTreeMap<String, f64> {
     samples(&body)
 }
 
-/// Polls `f` every 100 ms until it holds (true) or `secs` pass (false).
-fn wait(secs: u64, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if f() {
-            return true;
-        }
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 const KA_GAUGES: [&str; 7] = [
     "destinations",
     "destinations_up",
@@ -197,7 +183,7 @@ fn kamcmd_keepalive_statistics_follow_the_uas_and_reset_spares_gauges() {
         );
     }
     assert!(
-        wait(5, || st()["destinations_up"] == 1),
+        wait_until(Duration::from_secs(5), || st()["destinations_up"] == 1),
         "up after a 200: {:?}",
         st()
     );
@@ -235,7 +221,7 @@ fn kamcmd_keepalive_statistics_follow_the_uas_and_reset_spares_gauges() {
 
     uas.set(Answer::Code(503));
     assert!(
-        wait(5, || st()["destinations_down"] == 1),
+        wait_until(Duration::from_secs(5), || st()["destinations_down"] == 1),
         "down after a 503: {:?}",
         st()
     );
@@ -245,7 +231,7 @@ fn kamcmd_keepalive_statistics_follow_the_uas_and_reset_spares_gauges() {
 
     uas.set(Answer::Silent);
     assert!(
-        wait(6, || st()["ping_timeouts"] >= 2),
+        wait_until(Duration::from_secs(6), || st()["ping_timeouts"] >= 2),
         "silence counts timeouts: {:?}",
         st()
     );
@@ -300,7 +286,11 @@ fn kamcmd_keepalive_statistics_follow_the_uas_and_reset_spares_gauges() {
         "gauges are not reset: {r:?}"
     );
     // the counters go on from 0
-    assert!(wait(4, || st()["ping_timeouts"] >= 2), "{:?}", st());
+    assert!(
+        wait_until(Duration::from_secs(4), || st()["ping_timeouts"] >= 2),
+        "{:?}",
+        st()
+    );
 }
 
 const TCP_MODULES: &str = r#"
@@ -353,14 +343,16 @@ fn rc(c: &mut SipTcp, op: &str, h: &[(&str, &str)]) -> i64 {
 
 #[test]
 fn tcpops_statistics_count_calls_and_events_in_kamcmd_and_metrics() {
-    let k = Kamailio::start_in_netns(
+    let k = Kamailio::builder(
         "st-tcp",
         Config {
             globals: "",
             modules: TCP_MODULES,
             routes: TCP_ROUTES,
         },
-    );
+    )
+    .in_netns()
+    .start();
     let ns = k.netns_path();
     let st = || kamcmd_stats(&k, "tcpops");
     let names = [
@@ -412,7 +404,11 @@ fn tcpops_statistics_count_calls_and_events_in_kamcmd_and_metrics() {
     let mut b = SipTcp::connect_in(&ns, k.addr());
     b.send("close", &[]);
     assert!(b.closed_within(5), "closed by tcp_close_connection");
-    assert!(wait(5, || st()["connections_closed"] == 1), "{:?}", st());
+    assert!(
+        wait_until(Duration::from_secs(5), || st()["connections_closed"] == 1),
+        "{:?}",
+        st()
+    );
 
     // FIN from the client: tcp:closed
     drop(a);
@@ -422,7 +418,7 @@ fn tcpops_statistics_count_calls_and_events_in_kamcmd_and_metrics() {
     assert_eq!(rc(&mut c, "kd", &[]), 1);
     c.reset();
     assert!(k.wait_log("EV-RESET", 5));
-    // unanswered keepalive probes: tcp:timeout (see tests/tcpops.rs)
+    // unanswered keepalive probes: tcp:timeout (see tests/tcpops/main.rs)
     let mut d = SipTcp::connect_in(&ns, k.addr());
     assert_eq!(
         rc(
@@ -537,7 +533,7 @@ impl Prometheus {
         };
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         assert!(
-            wait(20, || TcpStream::connect(addr).is_ok()
+            wait_until(Duration::from_secs(20), || TcpStream::connect(addr).is_ok()
                 && http_get(addr, "/-/ready").0 == 200),
             "prometheus not ready: {}",
             p.log()
@@ -573,7 +569,7 @@ impl Prometheus {
     /// Waits until the query gives `want`; the last value seen otherwise.
     fn wait_value(&self, q: &str, want: f64, secs: u64) -> Result<(), Option<f64>> {
         let mut last = None;
-        if wait(secs, || {
+        if wait_until(Duration::from_secs(secs), || {
             last = self.query(q);
             last == Some(want)
         }) {
@@ -605,7 +601,7 @@ fn metrics_and_prometheus_follow_the_uas_with_the_per_gateway_recipe() {
     // /metrics: xhttp_prom names a statistic kamailio_<group>_<name>, no _total, no type
     let mut m = BTreeMap::new();
     assert!(
-        wait(5, || {
+        wait_until(Duration::from_secs(5), || {
             m = metrics(&k);
             m.get("kamailio_keepalive_destinations_up") == Some(&1.0)
         }),
@@ -639,7 +635,7 @@ fn metrics_and_prometheus_follow_the_uas_with_the_per_gateway_recipe() {
 
     uas.set(Answer::Code(503));
     assert!(
-        wait(5, || metrics(&k)
+        wait_until(Duration::from_secs(5), || metrics(&k)
             .get("kamailio_keepalive_destinations_down")
             == Some(&1.0)),
         "{:?}",
@@ -668,7 +664,9 @@ fn metrics_and_prometheus_follow_the_uas_with_the_per_gateway_recipe() {
 
     uas.set(Answer::Silent);
     assert!(
-        wait(6, || metrics(&k)["kamailio_keepalive_ping_timeouts"] >= 1.0),
+        wait_until(Duration::from_secs(6), || metrics(&k)
+            ["kamailio_keepalive_ping_timeouts"]
+            >= 1.0),
         "{:?}",
         metrics(&k)
     );
@@ -677,7 +675,7 @@ fn metrics_and_prometheus_follow_the_uas_with_the_per_gateway_recipe() {
     assert_eq!(m["kamailio_keepalive_state_changes"], 2.0);
     assert_eq!(m.get(&gw), Some(&0.0), "still down: {m:?}");
     assert!(
-        wait(5, || prom
+        wait_until(Duration::from_secs(5), || prom
             .query("kamailio_keepalive_ping_timeouts")
             .is_some_and(|v| v >= 1.0)),
         "timeouts in Prometheus"
@@ -737,7 +735,7 @@ fn prometheus_scrapes_the_per_gateway_series_of_ka_prom_metrics() {
     // the exposition itself: 2 registrations fit 8 series, the third is counted as left out
     let mut m = BTreeMap::new();
     assert!(
-        wait(6, || {
+        wait_until(Duration::from_secs(6), || {
             let (code, body) = http_get(k.addr(), "/gateways");
             assert_eq!(code, 200, "{body}");
             m = samples(&body);
@@ -772,7 +770,7 @@ fn prometheus_scrapes_the_per_gateway_series_of_ka_prom_metrics() {
         .expect("rtt of the fast gateway");
     assert!((0.018..0.030).contains(&rtt), "20 ms UAS: {rtt} s");
     assert!(
-        wait(5, || prom
+        wait_until(Duration::from_secs(5), || prom
             .query(&series("kamailio_keepalive_dest_failures_total", &failing))
             .is_some_and(|v| v >= 2.0)),
         "503s counted as failures"

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::cluster::stat;
 use crate::common::uas::{Answer, Uas};
 use crate::common::{port, Config, Kamailio};
 use crate::report::Results;
@@ -51,16 +52,6 @@ fn node(n: usize, notify: Option<u16>, uas: u16, mode: i32) -> Kamailio {
             routes: ROUTES,
         },
     )
-}
-
-fn stat(k: &Kamailio, name: &str) -> i64 {
-    let out = k
-        .rpc(&["stats.get_statistics", "keepalive:"])
-        .unwrap_or_default();
-    out.lines()
-        .filter_map(|l| l.split_once('='))
-        .find(|(n, _)| n.trim() == format!("keepalive:{name}"))
-        .map_or(-1, |(_, v)| v.trim().parse().unwrap_or(-1))
 }
 
 fn wait_all(nodes: &[&Kamailio], gauge: &str, secs: u64) -> Option<Duration> {

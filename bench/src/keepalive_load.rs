@@ -132,15 +132,16 @@ fn start(side: Side, rpc_port: u16, uas_port: u16, big: bool) -> Kamailio {
             ""
         }
     );
-    Kamailio::start_with_shm(
+    Kamailio::builder(
         &format!("bench-ka-{}", side.name()),
         Config {
             globals: "debug=1\nmax_while_loops=100000000\nchildren=2",
             modules: &modules,
             routes: &routes(side, uas_port),
         },
-        if big { 2048 } else { 512 },
     )
+    .shm_mb(if big { 2048 } else { 512 })
+    .start()
 }
 
 /// Waits until tm has no transaction left (the C module's first-ping burst is over).

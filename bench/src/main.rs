@@ -3,11 +3,8 @@
 //! (from /proc/PID/schedstat), medians and spread, ratio ours / C. `BENCH_QUICK=1` runs a
 //! short version. See docs/benchmark.md for what each metric means.
 
-#[path = "../../tests/common/mod.rs"]
-#[allow(unused_imports)]
-mod common;
-#[path = "../../tests/common/rpc_clients.rs"]
-mod rpc_clients;
+use kit as common;
+use kit::rpc_clients;
 
 mod cluster;
 mod cpu;

@@ -82,15 +82,16 @@ fn run_once(side: Side, tm: bool, plan: &Plan, res: &mut Results) -> Option<(f64
             ""
         }
     );
-    let k = Kamailio::start_with_shm(
+    let k = Kamailio::builder(
         &format!("bench-probe-{}", side.name()),
         Config {
             globals: "debug=1\nmax_while_loops=10000000\nchildren=2",
             modules: &modules,
             routes: ROUTES,
         },
-        512,
-    );
+    )
+    .shm_mb(512)
+    .start();
     let mut c = SipTcp::connect(k.addr());
     let n = plan.probe_dests;
     let p = uas.port().to_string();

@@ -144,15 +144,16 @@ fn run_side(side: Side) -> Vec<(&'static str, Vec<(usize, Got)>)> {
          {}modparam(\"keepalive\", \"ping_interval\", 3600)\n",
         side.module("keepalive"),
     );
-    let k = Kamailio::start_with_shm(
+    let k = Kamailio::builder(
         &format!("bench-replies-{}", side.name()),
         Config {
             globals: "max_while_loops=100000",
             modules: &modules,
             routes: ROUTES,
         },
-        256,
-    );
+    )
+    .shm_mb(256)
+    .start();
     let mut c = SipTcp::connect(k.addr());
     let mut have = 0;
     let mut per: Vec<(&'static str, Vec<(usize, Got)>)> = Vec::new();

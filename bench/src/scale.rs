@@ -32,7 +32,7 @@ fn start(side: Side, rpc_port: u16, uas_port: u16, n: u32) -> Kamailio {
     );
     // ~150 B per destination and the slot array, with room for replies in flight
     let shm_mb = (u64::from(n) * 400 / (1 << 20) + 256) as u32;
-    Kamailio::start_with_shm(
+    Kamailio::builder(
         &format!("bench-scale-{}", side.name()),
         Config {
             // receivers for 33,000 replies/s, socket buffers as large as the kernel allows
@@ -40,8 +40,9 @@ fn start(side: Side, rpc_port: u16, uas_port: u16, n: u32) -> Kamailio {
             modules: &modules,
             routes: &routes(side, uas_port),
         },
-        shm_mb,
     )
+    .shm_mb(shm_mb)
+    .start()
 }
 
 /// Adds destinations `sip:d<i>@127.0.0.1:<p>` in cfg loops of 10,000 until `n` or

@@ -94,7 +94,7 @@ fn start(side: Side) -> Kamailio {
         "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n{}",
         side.module("tcpops")
     );
-    Kamailio::start_with_shm(
+    Kamailio::builder(
         &format!("bench-tcpops-{}", side.name()),
         Config {
             globals:
@@ -102,8 +102,9 @@ fn start(side: Side) -> Kamailio {
             modules: &modules,
             routes: ROUTES,
         },
-        128,
     )
+    .shm_mb(128)
+    .start()
 }
 
 /// Runs a loop request; returns CPU ns and whether every call returned 1.

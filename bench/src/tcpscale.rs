@@ -147,7 +147,7 @@ impl Instance {
             side.module("tcpops"),
             if side == Side::Ours { PROFILE } else { "" }
         );
-        let k = Kamailio::start_with_shm(
+        let k = Kamailio::builder(
             &format!("bench-tcpscale-{}", side.name()),
             Config {
                 globals: &format!(
@@ -158,8 +158,9 @@ impl Instance {
                 modules: &modules,
                 routes: ROUTES,
             },
-            1024,
-        );
+        )
+        .shm_mb(1024)
+        .start();
         let mut loop_conn = SipTcp::connect(k.addr());
         loop_conn
             .stream

@@ -8,7 +8,7 @@
 //! `int_field!` macro), `flags` and `send_flags` through atomics too, the rest, fixed once
 //! the connection is in the table, as volatile copies (the `field!` macro).
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! // No `&tcp_connection` leaves the crate (there is no accessor to the raw struct).
 //! fn peek(c: &kamailio::tcp::Conn) -> i32 { c.raw().id }
 //! ```

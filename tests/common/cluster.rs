@@ -116,7 +116,7 @@ pub fn start_full(
         routes,
     };
     match port {
-        Some(p) => Kamailio::start_on_port(&tag, cfg, p),
+        Some(p) => Kamailio::builder(&tag, cfg).on_port(p).start(),
         None => Kamailio::start(&tag, cfg),
     }
 }
@@ -145,14 +145,9 @@ pub fn states(k: &Kamailio, n: usize) -> BTreeMap<String, i64> {
     m
 }
 
+/// A keepalive statistic of a node; -1 while it does not answer (or lists no such one).
 pub fn stat(k: &Kamailio, name: &str) -> i64 {
-    let out = k
-        .rpc(&["stats.get_statistics", "keepalive:"])
-        .unwrap_or_default();
-    out.lines()
-        .filter_map(|l| l.split_once('='))
-        .find(|(n, _)| n.trim() == format!("keepalive:{name}"))
-        .map_or(-1, |(_, v)| v.trim().parse().unwrap_or(-1))
+    k.stat("keepalive", name).unwrap_or(-1)
 }
 
 /// Waits until every node shows `want` for all `n` destinations; returns the time it took.
@@ -266,10 +261,9 @@ pub fn kill9(k: &mut Kamailio) {
         .collect();
     pids.push(pid.to_string());
     let _ = Command::new("kill").arg("-9").args(&pids).status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while k.alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    super::poll_until(Duration::from_secs(5), Duration::from_millis(50), || {
+        !k.alive()
+    });
 }
 
 /// `keepalive.get` field `name` of `uri` (owner `owner`), if the destination is there.

@@ -1,8 +1,11 @@
 //! Integration-test harness: a real Kamailio process loading the built modules.
 //!
-//! `Kamailio::start` writes a config into a temp dir, starts `kamailio -f cfg -DD -E`, waits
-//! until its ctl socket answers, and stops it by pid on drop (printing its log if the test
-//! failed). Ports come from a per-process range so parallel test binaries do not clash.
+//! `Kamailio::start(tag, cfg)` (or `Kamailio::builder(tag, cfg)` with more memory, its own
+//! network namespace or a given port, then `.start()`) writes a config into a temp dir,
+//! starts `kamailio -f cfg -DD -E`, waits until its ctl socket answers, and stops it by pid on
+//! drop (printing its log if the test failed). Ports come from a per-process range so parallel
+//! test binaries do not clash. `wait_until` polls a condition until a deadline;
+//! `Kamailio::stat` reads one statistic.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -14,6 +17,7 @@ use std::time::{Duration, Instant};
 
 pub mod binrpc;
 pub mod cluster;
+pub mod rpc_clients;
 pub mod uas;
 pub mod udp;
 
@@ -43,17 +47,26 @@ pub fn kamailio_release() -> (u32, u32, u32) {
     )
 }
 
+/// The repository's top directory (the workspace's, with Cargo.lock), whichever crate this
+/// kit is built in (tests/kit, the root package's tests, the bench).
+pub fn repo_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|d| d.join("Cargo.lock").is_file())
+        .unwrap_or(&here)
+        .to_path_buf()
+}
+
 /// Directory holding the built modules (`make` puts them in build/modules).
 pub fn modules_dir() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     std::env::var("KRS_MODULES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("build/modules"))
+        .unwrap_or_else(|_| repo_root().join("build/modules"))
 }
 
 /// Directory of the test-only fixture modules (`make` puts them in build/test-modules).
 pub fn test_modules_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("build/test-modules")
+    repo_root().join("build/test-modules")
 }
 
 /// Directory of the installed Kamailio's stock modules.
@@ -185,40 +198,87 @@ loadmodule "ctl.so"
 modparam("ctl", "binrpc", "unix:{CTL}")
 "#;
 
-impl Kamailio {
-    pub fn start(tag: &str, cfg: Config) -> Kamailio {
-        Self::launch(tag, cfg, false, Mem::DEFAULT)
+/// How to start a Kamailio ([`Kamailio::builder`]): Kamailio's default memory, the machine's
+/// network, a port picked by `port()`, unless told otherwise.
+pub struct Builder<'a> {
+    tag: &'a str,
+    cfg: Config<'a>,
+    netns: bool,
+    mem: Mem,
+    port: Option<u16>,
+}
+
+impl<'a> Builder<'a> {
+    /// `mb` MB of shared memory (`-m`).
+    pub fn shm_mb(mut self, mb: u32) -> Self {
+        self.mem.shm_mb = mb;
+        self
     }
 
-    /// Like `start`, with `shm_mb` MB of shared memory.
-    pub fn start_with_shm(tag: &str, cfg: Config, shm_mb: u32) -> Kamailio {
-        Self::launch(
+    /// `mb` MB of private memory per process (`-M`).
+    pub fn pkg_mb(mut self, mb: u32) -> Self {
+        self.mem.pkg_mb = mb;
+        self
+    }
+
+    /// In a network namespace of its own (with its loopback up), so a test can cut its
+    /// network (`netns(&["ip", "link", "set", "lo", "down"])`) without touching the
+    /// machine's. Clients connect with `SipTcp::connect_in`.
+    pub fn in_netns(mut self) -> Self {
+        self.netns = true;
+        self
+    }
+
+    /// On a given port (e.g. a node restarted where it was).
+    pub fn on_port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// Starts it and waits until it answers on its ctl socket.
+    pub fn start(self) -> Kamailio {
+        match self.port {
+            Some(p) => Kamailio::launch_on(self.tag, self.cfg, self.netns, self.mem, p),
+            None => Kamailio::launch(self.tag, self.cfg, self.netns, self.mem),
+        }
+    }
+}
+
+/// Polls `f` (at once, then every 100 ms) until it holds (true) or `within` has passed
+/// (false).
+pub fn wait_until(within: Duration, f: impl FnMut() -> bool) -> bool {
+    poll_until(within, Duration::from_millis(100), f)
+}
+
+/// [`wait_until`] polling every `every`.
+pub fn poll_until(within: Duration, every: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    loop {
+        if f() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(every);
+    }
+}
+
+impl Kamailio {
+    /// Starts a Kamailio with the defaults of [`Builder`].
+    pub fn start(tag: &str, cfg: Config) -> Kamailio {
+        Self::builder(tag, cfg).start()
+    }
+
+    /// A Kamailio to start with other memory, network or port: `.start()` starts it.
+    pub fn builder<'a>(tag: &'a str, cfg: Config<'a>) -> Builder<'a> {
+        Builder {
             tag,
             cfg,
-            false,
-            Mem {
-                shm_mb,
-                ..Mem::DEFAULT
-            },
-        )
-    }
-
-    /// Like `start`, with `shm_mb` MB of shared memory and `pkg_mb` MB of private memory
-    /// per process.
-    pub fn start_with_mem(tag: &str, cfg: Config, shm_mb: u32, pkg_mb: u32) -> Kamailio {
-        Self::launch(tag, cfg, false, Mem { shm_mb, pkg_mb })
-    }
-
-    /// Starts Kamailio in a network namespace of its own (with its loopback up), so a test
-    /// can cut its network (`netns(&["ip", "link", "set", "lo", "down"])`) without touching
-    /// the machine's. Clients connect with `SipTcp::connect_in`.
-    pub fn start_in_netns(tag: &str, cfg: Config) -> Kamailio {
-        Self::launch(tag, cfg, true, Mem::DEFAULT)
-    }
-
-    /// Like `start`, on a given port (e.g. a node restarted where it was).
-    pub fn start_on_port(tag: &str, cfg: Config, port: u16) -> Kamailio {
-        Self::launch_on(tag, cfg, false, Mem::DEFAULT, port)
+            netns: false,
+            mem: Mem::DEFAULT,
+            port: None,
+        }
     }
 
     /// Starts Kamailio on a cfg file of the repository as it is (an example), with `-L` so
@@ -383,16 +443,22 @@ impl Kamailio {
 
     /// Waits until the log contains `needle` (true) or `secs` pass (false).
     pub fn wait_log(&self, needle: &str, secs: u64) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            if self.log_text().contains(needle) {
-                return true;
-            }
-            if Instant::now() > deadline {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_until(Duration::from_secs(secs), || {
+            self.log_text().contains(needle)
+        })
+    }
+
+    /// The statistic `group:name` (`stats.get_statistics group:`); `None` if the RPC fails
+    /// or does not list it.
+    pub fn stat(&self, group: &str, name: &str) -> Option<i64> {
+        let out = self
+            .rpc(&["stats.get_statistics", &format!("{group}:")])
+            .ok()?;
+        let want = format!("{group}:{name}");
+        out.lines()
+            .filter_map(|l| l.split_once('='))
+            .find(|(n, _)| n.trim() == want)
+            .and_then(|(_, v)| v.trim().parse().ok())
     }
 
     /// Number of log lines containing `needle`.
@@ -458,13 +524,10 @@ impl Drop for Kamailio {
             .arg("-TERM")
             .arg(self.child.id().to_string())
             .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let child = &mut self.child;
+        poll_until(Duration::from_secs(5), Duration::from_millis(50), || {
+            matches!(child.try_wait(), Ok(Some(_)))
+        });
         let _ = self.child.kill();
         let _ = self.child.wait();
         if std::thread::panicking() {
@@ -722,17 +785,12 @@ pub fn ss_server_side(kam_port: u16, client_port: u16) -> String {
 
 /// Polls `ss` for up to 2 s until `pred` holds for the server-side socket; returns the last view.
 pub fn ss_until(kam_port: u16, client_port: u16, pred: impl Fn(&str) -> bool) -> (bool, String) {
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let s = ss_server_side(kam_port, client_port);
-        if pred(&s) {
-            return (true, s);
-        }
-        if Instant::now() > deadline {
-            return (false, s);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut s = String::new();
+    let held = poll_until(Duration::from_secs(2), Duration::from_millis(50), || {
+        s = ss_server_side(kam_port, client_port);
+        pred(&s)
+    });
+    (held, s)
 }
 
 /// `TCP_USER_TIMEOUT` (ms) of Kamailio's socket of the connection from `client_port`: a copy

@@ -10,7 +10,7 @@
 //! Without one, 5.6 keeps retransmitting for about 15 minutes: still open at 8 s (6.0 drops
 //! it after its own 10 s `tcp_send_timeout`, which accepted connections inherit).
 
-mod common;
+use kit as common;
 
 use common::{Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
@@ -48,14 +48,12 @@ impl Peer {
         };
         // wait until the child is in its own namespace
         let own = std::fs::read_link("/proc/self/ns/net").unwrap();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while std::fs::read_link(p.ns_path()).ok().as_ref() == Some(&own) {
-            assert!(
-                Instant::now() < deadline,
-                "unshare --net did not take effect"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        assert!(
+            common::poll_until(Duration::from_secs(5), Duration::from_millis(10), || {
+                std::fs::read_link(p.ns_path()).ok().as_ref() != Some(&own)
+            }),
+            "unshare --net did not take effect"
+        );
         ip(&[
             "link", "add", &p.kam_dev, "type", "veth", "peer", "name", &p.dev,
         ]);
@@ -165,14 +163,16 @@ fn start(tag: &str, modparam: &str) -> (Kamailio, u16) {
          loadmodule \"xlog.so\"\nloadmodule \"cfgutils.so\"\n\
          loadmodule \"{{MODDIR}}/tcpops.so\"\n{modparam}\n"
     );
-    let k = Kamailio::start_in_netns(
+    let k = Kamailio::builder(
         tag,
         Config {
             globals: &globals,
             modules: &modules,
             routes: ROUTES,
         },
-    );
+    )
+    .in_netns()
+    .start();
     (k, port)
 }
 

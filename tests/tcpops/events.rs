@@ -2,7 +2,7 @@
 //! `tcp_enable_closed_event()`), run as a KEMI `event_callback` from Lua (app_lua) and from
 //! JavaScript (app_jsdt), and as `event_route[tcp:closed]` from a native config.
 
-mod common;
+use kit as common;
 
 use common::{Config, Kamailio, SipTcp};
 use std::time::Duration;
@@ -121,10 +121,9 @@ fn check(engine: Engine) {
         } else {
             vec![marked, plain]
         };
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while events(&k).len() < want.len() && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        common::poll_until(Duration::from_secs(5), Duration::from_millis(50), || {
+            events(&k).len() >= want.len()
+        });
         std::thread::sleep(Duration::from_millis(500));
         let mut got = events(&k);
         got.sort();

@@ -4,7 +4,7 @@
 //! a connection matching no profile is left alone; a cfg call later wins; the RPCs report
 //! it; bad profiles stop Kamailio at start-up.
 
-mod common;
+use kit as common;
 
 use common::{Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;

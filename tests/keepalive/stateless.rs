@@ -2,10 +2,10 @@
 //! reply hook, foreign replies passed on, timeouts, a slow UAS, a UAS answering from another
 //! port, TCP from the pinger process, and `ping_with_tm`.
 
-mod common;
+use kit as common;
 
 use common::uas::{Answer, Uas};
-use common::{Config, Kamailio, SipTcp};
+use common::{wait_until, Config, Kamailio, SipTcp};
 use std::time::{Duration, Instant};
 
 const MODULES: &str = r#"
@@ -63,28 +63,10 @@ fn get(k: &Kamailio, uri: &str, field: &str) -> Option<u64> {
     number(&out, field)
 }
 
-fn stat(k: &Kamailio, name: &str) -> u64 {
-    let out = k
-        .rpc(&["stats.get_statistics", "keepalive:"])
-        .unwrap_or_default();
-    number(&out, &format!("keepalive:{name} ")).unwrap_or_else(|| panic!("{name}: {out}"))
-}
-
 /// Local transactions tm made (t_request makes one per ping).
 fn tm_local(k: &Kamailio) -> u64 {
     let out = k.rpc(&["tm.stats"]).unwrap();
     number(&out, "total_local").unwrap_or_else(|| panic!("{out}"))
-}
-
-fn wait_for(secs: u64, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
 }
 
 fn dest(modparam_uri: &str) -> String {
@@ -98,11 +80,15 @@ fn replies_matched_without_tm_over_udp_and_tcp() {
     let tcp = format!("sip:127.0.0.1:{};transport=tcp", uas.port());
     let k = start("ka-sl-match", &format!("{}\n{}", dest(&udp), dest(&tcp)));
     assert!(
-        wait_for(5, || get(&k, &udp, "state") == Some(1)
+        wait_until(Duration::from_secs(5), || get(&k, &udp, "state") == Some(1)
             && get(&k, &tcp, "state") == Some(1)),
         "both up"
     );
-    assert!(wait_for(5, || get(&k, &udp, "replies").unwrap_or(0) >= 3));
+    assert!(wait_until(Duration::from_secs(5), || get(
+        &k, &udp, "replies"
+    )
+    .unwrap_or(0)
+        >= 3));
     let got = uas.received();
     assert!(got.iter().any(|r| r.transport == "tcp"), "a ping over TCP");
     for r in &got {
@@ -110,8 +96,12 @@ fn replies_matched_without_tm_over_udp_and_tcp() {
         assert!(r.call_id.starts_with("kaping-"), "{}", r.call_id);
     }
     assert_eq!(tm_local(&k), 0, "no tm transaction per ping");
-    assert!(stat(&k, "pings_sent") >= 4);
-    assert!(stat(&k, "ping_replies_alive") >= 4);
+    assert!(k.stat("keepalive", "pings_sent").expect("pings_sent") >= 4);
+    assert!(
+        k.stat("keepalive", "ping_replies_alive")
+            .expect("ping_replies_alive")
+            >= 4
+    );
     assert!(get(&k, &udp, "rtt_avg_us").unwrap() > 0);
     let mut c = SipTcp::connect(k.addr());
     let alive = c.request("alive", &[("X-Dest", &udp)]).int("X-RC");
@@ -141,7 +131,11 @@ fn foreign_replies_pass_through() {
     // meanwhile the module's own pings were answered and matched, none through tm (the
     // relayed requests are not local transactions)
     let uri = format!("sip:127.0.0.1:{}", uas.port());
-    assert!(wait_for(5, || get(&k, &uri, "replies").unwrap_or(0) >= 2));
+    assert!(wait_until(Duration::from_secs(5), || get(
+        &k, &uri, "replies"
+    )
+    .unwrap_or(0)
+        >= 2));
     assert_eq!(tm_local(&k), 0);
 }
 
@@ -163,17 +157,17 @@ fn timeouts_and_a_slow_uas() {
         ),
     );
     assert!(
-        wait_for(6, || get(&k, &s, "state") == Some(1)),
+        wait_until(Duration::from_secs(6), || get(&k, &s, "state") == Some(1)),
         "slow but in time: up"
     );
     assert!(get(&k, &s, "rtt_last_us").unwrap() >= 300_000);
     assert!(
-        wait_for(6, || get(&k, &l, "state") == Some(2)),
+        wait_until(Duration::from_secs(6), || get(&k, &l, "state") == Some(2)),
         "too late: down"
     );
     assert!(get(&k, &l, "timeouts").unwrap() >= 1);
     assert_eq!(get(&k, &l, "replies"), Some(0), "a late reply is ignored");
-    assert!(stat(&k, "ping_timeouts") >= 1);
+    assert!(k.stat("keepalive", "ping_timeouts").expect("ping_timeouts") >= 1);
     assert_eq!(tm_local(&k), 0);
 }
 
@@ -182,8 +176,14 @@ fn uas_answering_from_another_port() {
     let uas = Uas::start(0, Answer::OtherPort(200));
     let uri = format!("sip:127.0.0.1:{}", uas.port());
     let k = start("ka-sl-port", &dest(&uri));
-    assert!(wait_for(5, || get(&k, &uri, "state") == Some(1)));
-    assert!(wait_for(5, || get(&k, &uri, "replies").unwrap_or(0) >= 2));
+    assert!(wait_until(Duration::from_secs(5), || get(
+        &k, &uri, "state"
+    ) == Some(1)));
+    assert!(wait_until(Duration::from_secs(5), || get(
+        &k, &uri, "replies"
+    )
+    .unwrap_or(0)
+        >= 2));
     assert_eq!(tm_local(&k), 0);
 }
 
@@ -198,7 +198,9 @@ fn ping_with_tm_keeps_tm() {
             dest(&uri)
         ),
     );
-    assert!(wait_for(5, || get(&k, &uri, "state") == Some(1)));
+    assert!(wait_until(Duration::from_secs(5), || get(
+        &k, &uri, "state"
+    ) == Some(1)));
     assert!(tm_local(&k) >= 1, "pings through tm");
     assert!(uas
         .received()
@@ -268,7 +270,7 @@ fn udp_pings_are_retransmitted_until_answered() {
         ),
     );
     assert!(
-        wait_for(5, || get(&k, &l, "state") == Some(1)),
+        wait_until(Duration::from_secs(5), || get(&k, &l, "state") == Some(1)),
         "the lossy path's gateway is up"
     );
     let until = Instant::now() + Duration::from_secs(10);
@@ -291,7 +293,11 @@ fn udp_pings_are_retransmitted_until_answered() {
         );
         assert!(cseqs.iter().all(|c| c == &cseqs[0]), "{cid}: {cseqs:?}");
     }
-    assert!(stat(&k, "ping_retransmissions") >= 5);
+    assert!(
+        k.stat("keepalive", "ping_retransmissions")
+            .expect("ping_retransmissions")
+            >= 5
+    );
     // silent over UDP: down, every ping sent again while unanswered (0.5 s, 1.5 s < 2 s)
     assert_eq!(get(&k, &s, "state"), Some(2));
     assert!(k.log_count(&format!("EV-DOWN {s}")) >= 1);
@@ -491,17 +497,18 @@ fn a_monitored_attacker_cannot_forge_another_destinations_replies() {
         "{ROUTES}\nevent_route[keepalive:dst-up] {{ xlog(\"L_ERR\", \"EV-UP $ru\\n\"); }}\n\
          event_route[keepalive:dst-down] {{ xlog(\"L_ERR\", \"EV-DOWN $ru\\n\"); }}\n"
     );
-    let k = Kamailio::start_on_port(
+    let k = Kamailio::builder(
         "ka-sl-forge",
         Config {
             globals: "",
             modules: &modules,
             routes: &routes,
         },
-        port,
-    );
+    )
+    .on_port(port)
+    .start();
     assert!(
-        wait_for(5, || get(&k, &v, "state") == Some(1)
+        wait_until(Duration::from_secs(5), || get(&k, &v, "state") == Some(1)
             && get(&k, &a, "state") == Some(1)),
         "both up"
     );
@@ -526,7 +533,10 @@ fn a_monitored_attacker_cannot_forge_another_destinations_replies() {
     assert!(sent >= 1000, "the attacker forged {sent} replies");
     // the victim dies: down once; forged 200s for 5 s do not bring it back
     victim.set(Answer::Silent);
-    assert!(wait_for(5, || get(&k, &v, "state") == Some(2)), "down");
+    assert!(
+        wait_until(Duration::from_secs(5), || get(&k, &v, "state") == Some(2)),
+        "down"
+    );
     attacker.code.store(200, Ordering::Relaxed);
     let ups = k.log_count(&format!("EV-UP {v}"));
     let until = Instant::now() + Duration::from_secs(5);

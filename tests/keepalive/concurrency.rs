@@ -3,7 +3,7 @@
 //! 20,000 destinations (the shm map grows many times over). A lookup of a destination that is
 //! there all along must never miss, and one of a destination never added must never hit.
 
-mod common;
+use kit as common;
 
 use common::{Config, Kamailio, SipTcp};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -1,13 +1,17 @@
 //! keepalive against a real Kamailio: probing a small UAS, state changes, events, cfg
 //! functions, RPC, bad input, cross-process state and Debian's drouting as an API user.
 
-mod common;
-#[path = "common/rpc_clients.rs"]
-mod rpc_clients;
+// the other keepalive tests: one test binary per module
+mod attrs;
+mod concurrency;
+mod stateless;
+
+use kit as common;
 
 use common::binrpc;
+use common::rpc_clients;
 use common::uas::{Answer, Uas};
-use common::{port, Config, Kamailio, SipTcp};
+use common::{port, wait_until, Config, Kamailio, SipTcp};
 use rpc_clients::{json_http, xmlrpc, JsonFifo, JsonUdp};
 use std::time::{Duration, Instant};
 
@@ -62,28 +66,17 @@ fn rc(c: &mut SipTcp, op: &str, dest: &str, owner: &str) -> i64 {
 
 /// Polls ka_is_alive until it returns `want` (true) or `secs` pass (false).
 fn wait_alive(c: &mut SipTcp, dest: &str, want: i64, secs: u64) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if rc(c, "alive", dest, "") == want {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
+    wait_until(Duration::from_secs(secs), || {
+        rc(c, "alive", dest, "") == want
+    })
 }
 
 /// Polls `keepalive.get` until the destination's state is `want` (true) or `secs` pass.
 fn wait_state(k: &Kamailio, uri: &str, owner: &str, want: &str, secs: u64) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if let Ok(out) = k.rpc(&["keepalive.get", uri, owner]) {
-            if field(&out, uri, "state").as_deref() == Some(want) {
-                return true;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
+    wait_until(Duration::from_secs(secs), || {
+        k.rpc(&["keepalive.get", uri, owner])
+            .is_ok_and(|out| field(&out, uri, "state").as_deref() == Some(want))
+    })
 }
 
 /// The value of `field` in the first struct of a kamcmd reply that has `uri: <uri>`.
@@ -206,14 +199,10 @@ fn cfg_add_del_unknown_state_and_delete_counter() {
 
     // silent: down after the first unanswered ping, probing stops after delete_counter + 1
     assert!(wait_alive(&mut b, &uri, 2, 5));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
+    wait_until(Duration::from_secs(10), || {
         let out = k.rpc(&["keepalive.get", &uri, "cfg"]).unwrap();
-        if field(&out, &uri, "probing").as_deref() == Some("stopped") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+        field(&out, &uri, "probing").as_deref() == Some("stopped")
+    });
     let pings = |k: &Kamailio| {
         let out = k.rpc(&["keepalive.get", &uri, "cfg"]).unwrap();
         field(&out, &uri, "pings").unwrap().parse::<u64>().unwrap()
@@ -684,10 +673,9 @@ fn probe_timeout_and_remove_unreachable() {
     let out = k.rpc(&["keepalive.get", &uri, "rpc"]).unwrap();
     assert_eq!(field(&out, &uri, "timeouts").as_deref(), Some("1"));
     // the second failure passes delete_counter (1): probing stops and the destination goes
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && k.rpc(&["keepalive.get", &uri, "rpc"]).is_ok() {
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_until(Duration::from_secs(10), || {
+        k.rpc(&["keepalive.get", &uri, "rpc"]).is_err()
+    });
     assert!(k.rpc(&["keepalive.get", &uri, "rpc"]).is_err(), "removed");
     assert!(!k.rpc(&["keepalive.list"]).unwrap().contains(&uri));
     assert!(k.wait_log("removed unreachable destination", 1));
@@ -1049,16 +1037,17 @@ fn start_rpc_mem(
 ) -> Kamailio {
     let modules = rpc_modules(jport, extra);
     let routes = format!("{ROUTES}\n{RPC_ROUTES}");
-    Kamailio::start_with_mem(
+    Kamailio::builder(
         tag,
         Config {
             globals,
             modules: &modules,
             routes: &routes,
         },
-        shm_mb,
-        pkg_mb,
     )
+    .shm_mb(shm_mb)
+    .pkg_mb(pkg_mb)
+    .start()
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -1618,10 +1607,9 @@ fn remove_unreachable_spares_a_destination_added_again_in_dst_down() {
     assert!(k.rpc(&["keepalive.get", &uri, "rpc"]).is_ok());
     assert_eq!(k.log_count("removed unreachable destination"), 0);
     // still unreachable: two more failures without a state change remove it for good
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && k.rpc(&["keepalive.get", &uri, "again"]).is_ok() {
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_until(Duration::from_secs(10), || {
+        k.rpc(&["keepalive.get", &uri, "again"]).is_err()
+    });
     assert!(
         k.rpc(&["keepalive.get", &uri, "again"]).is_err(),
         "removed later"

@@ -3,10 +3,10 @@
 //! nothing added, `interval`/`from`/`socket`/`proxy`/`probing` seen on the wire by a UAS,
 //! `keepalive.set`, and `keepalive.ping_active`.
 
-mod common;
+use kit as common;
 
 use common::uas::{Answer, Uas};
-use common::{port, Config, Kamailio, SipTcp};
+use common::{poll_until, port, wait_until, Config, Kamailio, SipTcp};
 use std::time::{Duration, Instant};
 
 const MODULES: &str = r#"
@@ -352,11 +352,12 @@ fn from_socket_and_proxy_seen_on_the_wire() {
     let r = &proxy.received()[0];
     assert_eq!(r.method, "OPTIONS");
     assert_eq!(r.ruri, via_proxy);
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while get_field(&k, &via_proxy, "t", "state").as_deref() != Some("1") {
-        assert!(Instant::now() < deadline, "up through the proxy's 200");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(
+        wait_until(Duration::from_secs(3), || {
+            get_field(&k, &via_proxy, "t", "state").as_deref() == Some("1")
+        }),
+        "up through the proxy's 200"
+    );
     assert_eq!(other.count(), 0, "nothing straight to the destination");
 }
 
@@ -461,14 +462,12 @@ fn get_int(k: &Kamailio, uri: &str, owner: &str, name: &str) -> i64 {
 }
 
 fn wait_int(k: &Kamailio, uri: &str, name: &str, pred: impl Fn(i64) -> bool, secs: u64) -> i64 {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let v = get_int(k, uri, "t", name);
-        if pred(v) || Instant::now() > deadline {
-            return v;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut v = 0;
+    poll_until(Duration::from_secs(secs), Duration::from_millis(50), || {
+        v = get_int(k, uri, "t", name);
+        pred(v)
+    });
+    v
 }
 
 #[test]
@@ -562,14 +561,7 @@ fn best(c: &mut SipTcp, list: &str) -> (i64, String) {
 
 /// Polls ka_best until it picks `want` (true) or `secs` pass.
 fn wait_best(c: &mut SipTcp, list: &str, want: &str, secs: u64) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if best(c, list).1 == want {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
+    wait_until(Duration::from_secs(secs), || best(c, list).1 == want)
 }
 
 #[test]

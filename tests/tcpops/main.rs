@@ -1,6 +1,14 @@
 //! tcpops against a real Kamailio: every function, parameter, PV and event route.
 
-mod common;
+// the other tcpops tests: one test binary per module
+mod close_events;
+mod events;
+mod kemi;
+mod profiles;
+mod rpc;
+mod user_timeout;
+
+use kit as common;
 
 use common::{ss_until, Config, Kamailio, SipTcp};
 use std::time::{Duration, Instant};
@@ -456,14 +464,16 @@ fn udp_message_has_no_connection() {
 
 #[test]
 fn unanswered_keepalives_raise_tcp_timeout() {
-    let k = Kamailio::start_in_netns(
+    let k = Kamailio::builder(
         "katimeout",
         Config {
             globals: "tcp_keepalive=no",
             modules: MODULES,
             routes: ROUTES,
         },
-    );
+    )
+    .in_netns()
+    .start();
     let mut a = SipTcp::connect_in(&k.netns_path(), k.addr());
     let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
     let ka = [("X-Idle", "1"), ("X-Cnt", "2"), ("X-Intvl", "1")];
@@ -542,14 +552,16 @@ fn keepalive_sets_the_user_timeout_where_the_core_set_one() {
 /// to the core's `tcp:timeout` event, with `tcp_send_timeout` set to `send_timeout`.
 fn dead_peer_dropped_after(tag: &str, send_timeout: u32, ka: [&str; 3]) -> f64 {
     let globals = format!("tcp_keepalive=no\ntcp_send_timeout={send_timeout}");
-    let k = Kamailio::start_in_netns(
+    let k = Kamailio::builder(
         tag,
         Config {
             globals: &globals,
             modules: MODULES,
             routes: ROUTES,
         },
-    );
+    )
+    .in_netns()
+    .start();
     let mut a = SipTcp::connect_in(&k.netns_path(), k.addr());
     let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
     let h = [("X-Idle", ka[0]), ("X-Cnt", ka[1]), ("X-Intvl", ka[2])];

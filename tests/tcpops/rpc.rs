@@ -3,7 +3,7 @@
 //! bytes piling up, errors for bad conids, and `tcpops.close` raises the events the stock
 //! module's `tcp_close_connection(conid)` raises.
 
-mod common;
+use kit as common;
 
 use common::{udp, Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
@@ -35,16 +35,6 @@ fn int(e: &Entry, k: &str) -> i64 {
     e.get(k)
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no integer {k} in {e:?}"))
-}
-
-/// One tcpops statistic (kex's `stats.get_statistics`).
-fn stat(k: &Kamailio, name: &str) -> i64 {
-    let out = k.rpc(&["stats.get_statistics", "tcpops:"]).expect("stats");
-    out.lines()
-        .filter_map(|l| l.split_once('='))
-        .find(|(n, _)| n.trim() == format!("tcpops:{name}"))
-        .and_then(|(_, v)| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no tcpops:{name} in {out:?}"))
 }
 
 fn list(k: &Kamailio) -> Vec<Entry> {
@@ -160,15 +150,16 @@ fn start_with_shm(tag: &str, tcpops: &str, globals: &str, shm_mb: u32) -> Kamail
         "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
          loadmodule \"kex.so\"\nloadmodule \"xlog.so\"\nloadmodule \"{tcpops}\"\n"
     );
-    Kamailio::start_with_shm(
+    Kamailio::builder(
         tag,
         Config {
             globals,
             modules: &modules,
             routes: ROUTES,
         },
-        shm_mb,
     )
+    .shm_mb(shm_mb)
+    .start()
 }
 
 fn ours(tag: &str, globals: &str) -> Kamailio {
@@ -428,7 +419,7 @@ fn rpc_close_raises_the_events_of_the_stock_tcp_close_connection() {
         assert_eq!(rpc, want, "ours, tcpops.close (idle {idle})");
     }
     // the RPC path counts as tcp_close_connection does
-    assert_eq!(stat(&k, "connections_closed"), 4);
+    assert_eq!(k.stat("tcpops", "connections_closed"), Some(4));
 }
 
 #[test]
@@ -483,7 +474,7 @@ request_route {{
         (1, 30, 3, 5)
     );
     assert_eq!(e["keepalive_source"], "tcpops");
-    assert_eq!(stat(&k, "user_timeout_set"), 1);
+    assert_eq!(k.stat("tcpops", "user_timeout_set"), Some(1));
 
     // an outbound connection gets the modparam's value from the timer process
     c.send("out", &[]);

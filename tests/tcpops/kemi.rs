@@ -1,7 +1,7 @@
 //! tcpops through KEMI (`KSR.tcpops.*` and `event_callback`), from a JavaScript (app_jsdt)
-//! script. tests/tcpops_events.rs runs the event callback from Lua too.
+//! script. tests/tcpops/events.rs runs the event callback from Lua too.
 
-mod common;
+use kit as common;
 
 use common::{ss_until, Config, Kamailio, SipTcp};
 

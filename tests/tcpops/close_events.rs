@@ -5,12 +5,12 @@
 //! tcpops next to another module subscribed to the core's TCP-closed event
 //! (tests/fixtures/tcpwatch).
 
-mod common;
+use kit as common;
 
 use common::{Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ROUTES: &str = r#"
 request_route {
@@ -43,7 +43,7 @@ fn start(tag: &str, module: &str) -> Kamailio {
         "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
          loadmodule \"xlog.so\"\nloadmodule \"{module}\"\n"
     );
-    Kamailio::start_in_netns(
+    Kamailio::builder(
         tag,
         Config {
             globals,
@@ -51,6 +51,8 @@ fn start(tag: &str, module: &str) -> Kamailio {
             routes: ROUTES,
         },
     )
+    .in_netns()
+    .start()
 }
 
 /// The events logged from byte `from` of the log on: `(event, the peer's port)` (the stock
@@ -75,15 +77,10 @@ fn events_since(k: &Kamailio, from: usize) -> Vec<(String, i64)> {
 /// little longer for a second one, and returns the events since `from`, each connection named
 /// as in `names` (`other` for the others, e.g. a connection Kamailio opened).
 fn collect(k: &Kamailio, from: usize, names: &[(i64, &str)], max: Duration) -> Vec<String> {
-    let deadline = Instant::now() + max;
-    while Instant::now() < deadline {
+    common::wait_until(max, || {
         let got = events_since(k, from);
-        let seen = |id: &i64| got.iter().any(|(_, g)| g == id);
-        if names.iter().all(|(id, _)| seen(id)) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        names.iter().all(|(id, _)| got.iter().any(|(_, g)| g == id))
+    });
     std::thread::sleep(Duration::from_millis(800));
     let mut out: Vec<String> = events_since(k, from)
         .into_iter()
