@@ -75,8 +75,8 @@ kamailio::shm_safe! {
         /// Registrations with a record: the first, linked by `Reg::next`.
         pub first_reg: Link,
         pub last_code: u16,
-        /// Cluster mode: the number of state changes (wrapping), so a late message with an
-        /// older state is told from a newer one (fits in padding: the record stays 72 bytes).
+        /// The number of state changes (wrapping; counted in any mode, read in cluster mode),
+        /// so a late cluster message with an older state is told from a newer one.
         pub epoch: u16,
         pub in_flight: bool,
         pub stopped: bool,
