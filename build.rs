@@ -18,9 +18,10 @@ use std::process::Command;
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
-    for var in ["KAMAILIO_SRC", "KAMAILIO_BIN"] {
+    for var in ["KAMAILIO_SRC", "KAMAILIO_BIN", "LIBCLANG_PATH"] {
         println!("cargo:rerun-if-env-changed={var}");
     }
+    pick_libclang();
     for f in [
         "include/wrapper.h",
         "include/shim.c",
@@ -146,6 +147,35 @@ fn regex_escape(text: &str) -> String {
 /// Renames C identifiers that would clash with Rust's own names.
 #[derive(Debug)]
 struct Renames;
+
+/// bindgen (through clang-sys) loads the newest libclang it finds, which need not be the one
+/// `libclang-dev` installed: on Debian testing, Debian's rustc brings its own LLVM's (22)
+/// beside libclang-dev's (21), and bindgen 0.69 reads the core's structs through it as opaque
+/// blobs. Unless LIBCLANG_PATH says otherwise, use the libclang of the newest `libclang-*-dev`
+/// (the one whose unversioned `libclang.so` is installed).
+fn pick_libclang() {
+    if env::var_os("LIBCLANG_PATH").is_some() {
+        return;
+    }
+    let dev = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let v: u32 = e
+                .file_name()
+                .to_str()?
+                .strip_prefix("llvm-")?
+                .parse()
+                .ok()?;
+            let lib = e.path().join("lib");
+            lib.join("libclang.so").exists().then_some((v, lib))
+        })
+        .max();
+    if let Some((_, lib)) = dev {
+        env::set_var("LIBCLANG_PATH", lib);
+    }
+}
 
 impl bindgen::callbacks::ParseCallbacks for Renames {
     fn item_name(&self, name: &str) -> Option<String> {
