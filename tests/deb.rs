@@ -12,8 +12,8 @@ use kit as common;
 
 use common::{port, stock_modules_dir, Config, Kamailio, SipTcp};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const PKG: &str = "kamailio-rs-modules";
 const MODULES: [&str; 2] = ["tcpops", "keepalive"];
@@ -210,7 +210,6 @@ fn keepalive_list(k: &Kamailio) -> String {
 /// only our keepalive has) and returns its exit status and log: None while it still runs after
 /// 10 s (then it is stopped).
 fn start_with_down_after() -> (Option<std::process::ExitStatus>, String) {
-    let dir = common::tempdir::Dir::new("deb-da");
     let cfg = format!(
         "#!KAMAILIO\nlisten=udp:127.0.0.1:{}\nmpath=\"{}\"\nloadmodule \"tm.so\"\n\
          loadmodule \"keepalive.so\"\nmodparam(\"keepalive\", \"down_after\", 2)\n\
@@ -218,32 +217,7 @@ fn start_with_down_after() -> (Option<std::process::ExitStatus>, String) {
         port(),
         stock_modules_dir().display()
     );
-    let f = dir.path().join("k.cfg");
-    std::fs::write(&f, cfg).unwrap();
-    let log = dir.path().join("k.log");
-    let mut child = Command::new("kamailio")
-        .args(["-DD", "-E", "-f"])
-        .arg(&f)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("start kamailio");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if Instant::now() > deadline {
-            let _ = Command::new("kill").arg(child.id().to_string()).status();
-            std::thread::sleep(Duration::from_secs(1));
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    (status, std::fs::read_to_string(&log).unwrap_or_default())
+    common::run_until_exit("deb-da", &cfg)
 }
 
 #[test]

@@ -122,13 +122,9 @@ pub fn run(plan: &Plan, res: &mut Results) {
     ));
     // per-destination coverage and paging: every destination's ping count, one page after
     // another
-    let t = Instant::now();
-    let mut offset = 0usize;
-    let mut entries = 0usize;
     let mut pinged_twice = 0usize;
-    loop {
-        let r = rpc.call("keepalive.stats", &[&offset.to_string(), "100"]);
-        let got = r.matches("\"uri\"").count();
+    let (entries, stats_s) = page_all(|off| {
+        let r = rpc.call("keepalive.stats", &[off, "100"]);
         // every destination has had two whole intervals by now
         pinged_twice += r
             .split("\"pings\":")
@@ -142,16 +138,11 @@ pub fn run(plan: &Plan, res: &mut Results) {
             })
             .filter(|&p| p >= 2)
             .count();
-        entries += got;
-        offset += got;
-        if got < 100 {
-            break;
-        }
-    }
+        r.matches("\"uri\"").count()
+    });
     lines.push(format!(
         "ours: keepalive.stats paged through {entries} destinations (100 per page, JSON-RPC \
-         over UDP) in {:.1} s; {:.4} of them pinged at least twice (two intervals)",
-        t.elapsed().as_secs_f64(),
+         over UDP) in {stats_s:.1} s; {:.4} of them pinged at least twice (two intervals)",
         pinged_twice as f64 / entries.max(1) as f64
     ));
     // the same walk with fewer fields, and over binrpc: a page costs what its transport

@@ -264,6 +264,41 @@ pub fn poll_until(within: Duration, every: Duration, mut f: impl FnMut() -> bool
     }
 }
 
+/// Runs `kamailio -DD -E -f` on `cfg` (written into a new temporary directory tagged `tag`)
+/// until it exits: its exit status and stderr, or `None` if it still ran after 10 s (then it
+/// is stopped; TERM first, so its main process stops its children).
+pub fn run_until_exit(tag: &str, cfg: &str) -> (Option<std::process::ExitStatus>, String) {
+    let dir = tempdir::Dir::new(tag);
+    let f = dir.path().join("k.cfg");
+    std::fs::write(&f, cfg).unwrap();
+    let log = dir.path().join("stderr.log");
+    let mut child = Command::new("kamailio")
+        .args(["-DD", "-E", "-f"])
+        .arg(&f)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("start kamailio");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break Some(st);
+        }
+        if Instant::now() > deadline {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            std::thread::sleep(Duration::from_secs(2));
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    (status, std::fs::read_to_string(&log).unwrap_or_default())
+}
+
 impl Kamailio {
     /// Starts a Kamailio with the defaults of [`Builder`].
     pub fn start(tag: &str, cfg: Config) -> Kamailio {

@@ -431,34 +431,7 @@ fn bad_modparams_refuse_to_start() {
             common::stock_modules_dir().display(),
             common::modules_dir().display()
         );
-        let dir = common::tempdir::Dir::new("ka-bad");
-        let f = dir.path().join("k.cfg");
-        std::fs::write(&f, cfg).unwrap();
-        let log = dir.path().join("stderr.log");
-        let mut child = std::process::Command::new("kamailio")
-            .args(["-DD", "-E", "-f"])
-            .arg(&f)
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let status = loop {
-            if let Some(st) = child.try_wait().unwrap() {
-                break Some(st);
-            }
-            if Instant::now() > deadline {
-                // TERM lets Kamailio's main process stop its children too
-                let _ = std::process::Command::new("kill")
-                    .args(["-TERM", &child.id().to_string()])
-                    .status();
-                std::thread::sleep(Duration::from_secs(2));
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let (status, text) = common::run_until_exit("ka-bad", &cfg);
         assert!(
             status.is_some_and(|s| !s.success()),
             "{p} must stop Kamailio at start-up:\n{text}"

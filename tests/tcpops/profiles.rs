@@ -9,7 +9,7 @@ use kit as common;
 use common::{Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const PROFILES: &str = r#"
 modparam("tcpops", "profile", "name=two; match=127.0.0.2/32; keepalive=11,4,6; user_timeout=12000; lifetime=300")
@@ -129,15 +129,28 @@ fn sysctl(name: &str) -> i32 {
         .unwrap()
 }
 
-fn wait_until<T: PartialEq + std::fmt::Debug>(want: T, mut f: impl FnMut() -> T) -> T {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    loop {
+/// `f()` once `done` holds for it (polled every `every`), else its last value after `within`.
+fn settle<T>(
+    within: Duration,
+    every: Duration,
+    mut f: impl FnMut() -> T,
+    done: impl Fn(&T) -> bool,
+) -> T {
+    let mut last = None;
+    common::poll_until(within, every, || {
         let v = f();
-        if v == want || Instant::now() > deadline {
-            return v;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        let ok = done(&v);
+        last = Some(v);
+        ok
+    });
+    last.expect("poll_until calls f at least once")
+}
+
+/// `f()` once it gives `want`, else its last value after 3 s.
+fn settled<T: PartialEq>(want: T, f: impl FnMut() -> T) -> T {
+    settle(Duration::from_secs(3), Duration::from_millis(50), f, |v| {
+        *v == want
+    })
 }
 
 #[test]
@@ -179,14 +192,12 @@ fn accepted_connections_get_their_profile_and_others_are_untouched() {
     assert_eq!(i2["user_timeout_source"], "profile");
     // the reader holds the connection (with its own short timeout) until it goes idle and
     // back to TCP main, which then gives it the lifetime set
-    let deadline = Instant::now() + Duration::from_secs(12);
-    let lifetime = loop {
-        let l: i64 = info(&k, c2)["lifetime_left"].parse().unwrap();
-        if l > 200 || Instant::now() > deadline {
-            break l;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let lifetime = settle(
+        Duration::from_secs(12),
+        Duration::from_millis(200),
+        || info(&k, c2)["lifetime_left"].parse::<i64>().unwrap(),
+        |&l| l > 200,
+    );
     assert!((280..=300).contains(&lifetime), "lifetime=300: {lifetime}");
     let l4: i64 = info(&k, c4)["lifetime_left"].parse().unwrap();
     assert!(
@@ -237,21 +248,19 @@ fn the_profile_never_replaces_what_a_cfg_call_set_first() {
     let mut two = connect_from(&k, "127.0.0.2");
     let addr = format!("127.0.0.2:{}", two.local_port());
     let mut other = connect_from(&k, "127.0.0.4");
-    let rc = wait_until(1, || other.request("all", &[("X-Addr", &addr)]).int("X-Rc"));
+    let rc = settled(1, || other.request("all", &[("X-Addr", &addr)]).int("X-Rc"));
     assert_eq!(rc, 1, "the cfg calls on the idle connection");
     let conid = two.request("plain", &[]).int("X-Conid");
     assert_eq!(opts(kp, two.local_port()), (1, 7, 2, 3, 4321));
     let i = info(&k, conid);
     assert_eq!(i["profile"], "two", "handled: {i:?}");
     assert_eq!(i["keepalive_source"], "tcpops", "{i:?}");
-    let deadline = Instant::now() + Duration::from_secs(12);
-    let lifetime = loop {
-        let l: i64 = info(&k, conid)["lifetime_left"].parse().unwrap();
-        if l > 20 || Instant::now() > deadline {
-            break l;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let lifetime = settle(
+        Duration::from_secs(12),
+        Duration::from_millis(200),
+        || info(&k, conid)["lifetime_left"].parse::<i64>().unwrap(),
+        |&l| l > 20,
+    );
     assert!(
         (30..=45).contains(&lifetime),
         "the cfg's 45 s, not the profile's 300 s: {lifetime}"
@@ -266,7 +275,7 @@ fn a_connection_kamailio_opens_gets_its_profile() {
     let mut c = SipTcp::connect(k.addr());
     c.send("out", &[("X-Port", &uas_port.to_string())]);
     let (_held, from): (_, SocketAddr) = uas.accept().expect("Kamailio connects to the UAS");
-    let got = wait_until((1, 21, 5, 7, 23000), || opts(from.port(), uas_port));
+    let got = settled((1, 21, 5, 7, 23000), || opts(from.port(), uas_port));
     assert_eq!(
         got,
         (1, 21, 5, 7, 23000),
@@ -301,7 +310,7 @@ fn the_profile_wins_over_the_user_timeout_parameter() {
     let mut c = SipTcp::connect(k.addr());
     c.send("out", &[("X-Port", &uas_port.to_string())]);
     let (_held, from): (_, SocketAddr) = uas.accept().expect("Kamailio connects to the UAS");
-    let got = wait_until(23000, || opts(from.port(), uas_port).4);
+    let got = settled(23000, || opts(from.port(), uas_port).4);
     assert_eq!(got, 23000, "the profile's on the outbound connection");
     // the parameter's timer (200 ms ticks) has seen the connection by now
     std::thread::sleep(Duration::from_millis(1000));
@@ -351,7 +360,7 @@ fn an_http_request_waits_where_a_ws_profile_differs() {
     two.stream
         .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
         .unwrap();
-    assert_eq!(wait_until((11, 4, 6), || ka(two.local_port())), (11, 4, 6));
+    assert_eq!(settled((11, 4, 6), || ka(two.local_port())), (11, 4, 6));
 }
 
 #[test]
@@ -402,33 +411,7 @@ fn bad_profiles_refuse_to_start() {
 }
 
 fn refused(cfg: &str, what: &str, line: &str) {
-    let dir = common::tempdir::Dir::new("prof-bad");
-    let f = dir.path().join("k.cfg");
-    std::fs::write(&f, cfg).unwrap();
-    let log = dir.path().join("stderr.log");
-    let mut child = std::process::Command::new("kamailio")
-        .args(["-DD", "-E", "-f"])
-        .arg(&f)
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if Instant::now() > deadline {
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            std::thread::sleep(Duration::from_secs(2));
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let (status, text) = common::run_until_exit("prof-bad", cfg);
     assert!(
         status.is_some_and(|s| !s.success()),
         "{what} must stop Kamailio at start-up:\n{text}"
