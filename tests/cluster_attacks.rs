@@ -333,7 +333,10 @@ fn start_three(uas: &Uas, extra: &str) -> (Kamailio, Kamailio, Kamailio) {
 fn forgeries_change_nothing_in_an_unauthenticated_cluster() {
     let uas = Uas::start(0, Answer::Code(200));
     let u = uas.port();
-    let (k1, k2, mut k3) = start_three(&uas, "");
+    // the floods below keep a node's receivers busy for up to a second on a slow machine: a
+    // reply to one ping that comes after its timeout is load, not a forgery (three in a row
+    // take a destination down)
+    let (k1, k2, mut k3) = start_three(&uas, "modparam(\"keepalive\", \"down_after\", 3)");
     let nodes = [&k1, &k2, &k3];
     std::thread::sleep(Duration::from_secs(2));
     let probed = probers(&uas);
@@ -402,7 +405,9 @@ fn forgeries_change_nothing_in_an_unauthenticated_cluster() {
         tm1 - tm0,
         warn1 - warn0
     );
-    let periods = t1.as_secs() as i64 + 1;
+    // what the node sends anyway (its digests and updates, a few a period) may fall on both
+    // ends of the window; answering each request would be +2,000
+    let periods = t1.as_secs() as i64 + 2;
     if tm1 - tm0 > 4 * periods || warn1 - warn0 > 10 {
         bad.push(format!(
             "sync flood from no node: tm +{} in {t1:?}, warnings +{}",
@@ -444,7 +449,7 @@ fn forgeries_change_nothing_in_an_unauthenticated_cluster() {
         "figures: 2,000 sync requests as node 1: {t1:?}, node 2 CPU {synced} ms (2,000 dropped bodies: {dropped} ms), tm transactions +{}",
         tm1 - tm0
     );
-    let periods = t1.as_secs() as i64 + 1;
+    let periods = t1.as_secs() as i64 + 2;
     if tm1 - tm0 > 4 * periods || synced * 2 > dropped * 3 + 200 {
         bad.push(format!(
             "sync flood as node 1: tm +{} in {t1:?}, CPU {synced} ms ({dropped} ms for dropped bodies)",

@@ -213,11 +213,10 @@ struct MemberName([u8; 64]);
 
 impl MemberName {
     fn new(name: &str) -> MemberName {
+        // (a NUL inside ends the C string there, as the cut promises)
         let mut b = [0u8; 64];
-        let n = name.bytes().take(63).take_while(|&c| c != 0);
-        for (d, c) in b.iter_mut().zip(n) {
-            *d = c;
-        }
+        let n = name.len().min(63);
+        b[..n].copy_from_slice(&name.as_bytes()[..n]);
         MemberName(b)
     }
 

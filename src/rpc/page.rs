@@ -13,7 +13,19 @@ use crate::rpc::Rpc;
 /// A value of an entry's field.
 pub enum Val {
     Str(String),
+    /// Text that is a constant (a state's name): no allocation per entry.
+    Name(&'static str),
     Int(i64),
+}
+
+impl Val {
+    fn text(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            Val::Name(s) => Some(s),
+            Val::Int(_) => None,
+        }
+    }
 }
 
 /// An entry: its fields in reply order.
@@ -23,12 +35,15 @@ pub type Fields = Vec<(&'static str, Val)>;
 pub fn size(enc: Encoding, f: &[(&'static str, Val)]) -> usize {
     f.iter()
         .map(|(n, v)| match v {
-            Val::Str(s) => args::field_bytes(enc, n, args::value_bytes(s.as_bytes()), Kind::Text),
             // binrpc carries an integer in up to 4 bytes (a long as a fixed-point double)
             Val::Int(i) if enc == Encoding::Binrpc => {
                 args::field_bytes(enc, n, 8, Kind::of_int(*i))
             }
             Val::Int(i) => args::field_bytes(enc, n, args::int_bytes(*i), Kind::of_int(*i)),
+            text => {
+                let s = text.text().unwrap_or_default();
+                args::field_bytes(enc, n, args::value_bytes(s.as_bytes()), Kind::Text)
+            }
         })
         .sum()
 }
@@ -50,8 +65,8 @@ fn add_fields(rpc: &Rpc, rows: &[Fields], width: usize) {
         };
         for (name, v) in f.iter().take(width) {
             match v {
-                Val::Str(s) => st.str(name, s),
                 Val::Int(i) => st.int(name, *i),
+                text => st.str(name, text.text().unwrap_or_default()),
             };
         }
     }

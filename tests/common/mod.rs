@@ -8,6 +8,8 @@
 //! `Kamailio::stat` reads one statistic.
 #![allow(dead_code)]
 
+mod failure;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -344,6 +346,7 @@ impl Kamailio {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("start kamailio");
+        failure::remember();
         let mut k = Kamailio {
             child,
             dir,
@@ -429,6 +432,7 @@ impl Kamailio {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("start kamailio");
+        failure::remember();
         let mut k = Kamailio {
             child,
             dir,
@@ -571,6 +575,8 @@ impl Drop for Kamailio {
                 self.dir.path().display(),
                 self.log_text()
             );
+            // after the log, so that the reason ends what a CI's tail shows
+            failure::repeat();
         }
     }
 }

@@ -25,36 +25,33 @@ const C_LIST_FIELDS: usize = 6;
 /// The fields of `keepalive.list`: the C module's six, plus `state_name` and `last_code`.
 fn list_fields(e: &Entry) -> Fields {
     let d = &e.dest;
-    vec![
+    let mut f = fields_vec();
+    f.extend([
         ("uri", Val::Str(e.uri.clone())),
         ("owner", Val::Str(e.owner.clone())),
         ("last checked", Val::Str(ctime(i64::from(d.last_checked)))),
         ("last up", Val::Str(ctime(i64::from(d.last_up)))),
         ("last down", Val::Str(ctime(i64::from(d.last_down)))),
         ("state", Val::Int(i64::from(e.state))),
-        ("state_name", Val::Str(state::name(e.state).into())),
+        ("state_name", Val::Name(state::name(e.state))),
         ("last_code", Val::Int(i64::from(d.last_code))),
-    ]
+    ]);
+    f
 }
 
-/// The probing figures of one destination (`keepalive.stats`, and `keepalive.get`).
-fn stat_fields(e: &Entry) -> Fields {
+/// Adds the probing figures of one destination (`keepalive.stats`, and `keepalive.get`).
+fn stat_fields(e: &Entry, f: &mut Fields) {
     let d = &e.dest;
-    vec![
+    let probing = if d.stopped {
+        "stopped"
+    } else if d.paused || !crate::prober::active() {
+        "paused"
+    } else {
+        "active"
+    };
+    f.extend([
         ("state", Val::Int(i64::from(e.state))),
-        (
-            "probing",
-            Val::Str(
-                if d.stopped {
-                    "stopped"
-                } else if d.paused || !crate::prober::active() {
-                    "paused"
-                } else {
-                    "active"
-                }
-                .into(),
-            ),
-        ),
+        ("probing", Val::Name(probing)),
         ("interval", Val::Int(i64::from(d.interval_ms / 1000))),
         ("failures", Val::Int(i64::from(d.streak.fail))),
         ("pings", Val::Int(i64::from(d.pings))),
@@ -63,14 +60,14 @@ fn stat_fields(e: &Entry) -> Fields {
         ("last_code", Val::Int(i64::from(d.last_code))),
         ("rtt_last_us", Val::Int(i64::from(d.rtt_last_us))),
         ("rtt_avg_us", Val::Int(i64::from(d.rtt_avg_us))),
-    ]
+    ]);
 }
 
-/// The latency and outcome statistics of one destination (`keepalive.latency`, and
+/// Adds the latency and outcome statistics of one destination (`keepalive.latency`, and
 /// `keepalive.get`).
-fn latency_fields(e: &Entry) -> Fields {
+fn latency_fields(e: &Entry, f: &mut Fields) {
     let d = &e.dest;
-    vec![
+    f.extend([
         ("rtt_samples", Val::Int(i64::from(d.lat.samples))),
         ("rtt_min_us", Val::Int(i64::from(d.lat.min_us))),
         ("rtt_max_us", Val::Int(i64::from(d.lat.max_us))),
@@ -84,7 +81,12 @@ fn latency_fields(e: &Entry) -> Fields {
         ("fail_timeout", Val::Int(i64::from(d.lat.fail_timeout))),
         ("fail_send", Val::Int(i64::from(d.lat.fail_send))),
         ("last_change", Val::Str(ctime(i64::from(d.last_change)))),
-    ]
+    ]);
+}
+
+/// Fields of an entry: room for the longest (`keepalive.get`'s), so that none grows.
+fn fields_vec() -> Fields {
+    Vec::with_capacity(32)
 }
 
 /// The fields of a `keepalive.stats` entry before the latency statistics and attributes (the
@@ -94,10 +96,11 @@ const STATS_BASE_FIELDS: usize = 11;
 /// `keepalive.stats`: the figures, the latency statistics, and the attributes of a
 /// destination that has some.
 fn stats_fields(e: &Entry) -> Fields {
-    let mut f = vec![("uri", Val::Str(e.uri.clone()))];
-    f.extend(stat_fields(e));
+    let mut f = fields_vec();
+    f.push(("uri", Val::Str(e.uri.clone())));
+    stat_fields(e, &mut f);
     debug_assert_eq!(f.len(), STATS_BASE_FIELDS);
-    f.extend(latency_fields(e));
+    latency_fields(e, &mut f);
     if !e.attrs.is_empty() {
         f.push(("attrs", Val::Str(e.attrs.clone())));
     }
@@ -105,22 +108,21 @@ fn stats_fields(e: &Entry) -> Fields {
 }
 
 fn latency_entry(e: &Entry) -> Fields {
-    let mut f = vec![("uri", Val::Str(e.uri.clone()))];
-    f.extend(latency_fields(e));
+    let mut f = fields_vec();
+    f.push(("uri", Val::Str(e.uri.clone())));
+    latency_fields(e, &mut f);
     f
 }
 
 /// Every field: the list's, then the figures it does not have.
 fn full_fields(e: &Entry) -> Fields {
     let mut f = list_fields(e);
+    let mut stats = fields_vec();
+    stat_fields(e, &mut stats);
     let have: Vec<&str> = f.iter().map(|(n, _)| *n).collect();
-    let extra: Fields = stat_fields(e)
-        .into_iter()
-        .filter(|(n, _)| !have.contains(n))
-        .collect();
-    f.extend(extra);
+    f.extend(stats.into_iter().filter(|(n, _)| !have.contains(n)));
     f.push(("attrs", Val::Str(e.attrs.clone())));
-    f.extend(latency_fields(e));
+    latency_fields(e, &mut f);
     // cluster mode: how many peers monitor it and how many of them last shared "down"
     if let Some((down, peers)) = crate::cluster::peers_down(e.uri.as_bytes()) {
         f.push(("cluster_peers", Val::Int(i64::from(peers))));
