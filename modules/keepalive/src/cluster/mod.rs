@@ -43,8 +43,10 @@ use kamailio::shm_map::ShmMap;
 use kamailio::timer::monotonic_ms;
 use once_cell::sync::OnceCell;
 
+use crate::error::{ConfigError, CoreError};
 use crate::stats;
 use crate::table::table;
+use crate::InitError;
 use codec::{Entry, Key, Kind, Shared, Stamp};
 use membership::Members;
 use throttle::Throttle;
@@ -128,17 +130,20 @@ fn random_id() -> u64 {
 }
 
 /// The secrets set by `dmq_secret` and `dmq_secret_accept`.
-fn keys() -> Result<Option<Keys>, String> {
+fn keys() -> Result<Option<Keys>, ConfigError> {
     let (sign, other) = (DMQ_SECRET.get(), DMQ_SECRET_ACCEPT.get());
     for (name, s) in [("dmq_secret", sign), ("dmq_secret_accept", other)] {
         if !s.is_empty() && s.len() < MIN_SECRET {
-            return Err(format!("{name} must be at least {MIN_SECRET} bytes long"));
+            return Err(ConfigError::ShortSecret {
+                name,
+                min: MIN_SECRET,
+            });
         }
     }
     if sign.is_empty() {
         return match other.is_empty() {
             true => Ok(None),
-            false => Err("dmq_secret_accept needs dmq_secret".into()),
+            false => Err(ConfigError::AcceptWithoutSecret),
         };
     }
     let mut accept = vec![Key::new(sign)];
@@ -152,12 +157,12 @@ fn keys() -> Result<Option<Keys>, String> {
 }
 
 /// Reads `dmq`, binds dmq and makes the shared state; call in mod_init after the table.
-pub fn init(interval_ms: u32) -> Result<(), String> {
+pub fn init(interval_ms: u32) -> Result<(), InitError> {
     let mode = match DMQ.get() {
         0 => return Ok(()),
         1 => Mode::Share,
         2 => Mode::EveryNode,
-        v => return Err(format!("dmq must be 0, 1 or 2 (got {v})")),
+        v => return Err(ConfigError::DmqMode(v).into()),
     };
     let keys = keys()?;
     dmq::bind(
@@ -166,8 +171,9 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
         "application/x-keepalive",
         on_message,
         Some(request_sync),
-    )?;
-    let members = ShmMutex::<Members>::new()?;
+    )
+    .map_err(CoreError::of)?;
+    let members = ShmMutex::<Members>::new().map_err(CoreError::of)?;
     members.lock().start_ms = monotonic_ms();
     let c = Cluster {
         mode,
@@ -176,7 +182,7 @@ pub fn init(interval_ms: u32) -> Result<(), String> {
         period_ms: u64::from(interval_ms.max(1000)),
         keys,
         members,
-        have: ShmMap::new()?,
+        have: ShmMap::new().map_err(CoreError::of)?,
     };
     log::info!(
         "cluster mode {mode:?}: node {:016x}, digest every {} ms, a silent node is gone after {} ms, messages {}",

@@ -10,6 +10,7 @@ use once_cell::sync::OnceCell;
 use std::cell::RefCell;
 
 use crate::config::settings;
+use crate::error::CoreError;
 use crate::outcome::{self, After, Outcome};
 use crate::stateless;
 use crate::stats;
@@ -41,9 +42,9 @@ pub fn set_active(on: bool) -> bool {
 }
 
 /// Binds tm and resolves the event routes (or the KEMI callback); call in mod_init.
-pub fn init() -> Result<(), String> {
-    tm::load(on_reply)?;
-    let _ = PAUSED.set(kamailio::shm::ShmMutex::new()?);
+pub fn init() -> Result<(), CoreError> {
+    tm::load(on_reply).map_err(CoreError::of)?;
+    let _ = PAUSED.set(kamailio::shm::ShmMutex::new().map_err(CoreError::of)?);
     outcome::init();
     Ok(())
 }

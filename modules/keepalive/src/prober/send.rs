@@ -8,6 +8,7 @@ use kamailio::shm_map::MapGuard;
 use kamailio::tm;
 
 use super::{finish, Token};
+use crate::error::CoreError;
 use crate::outcome::{self, Outcome};
 use crate::stateless::{self, Ping, Sent};
 use crate::stats;
@@ -138,7 +139,8 @@ pub(super) fn send(from: &[u8], sends: Vec<Send>) -> Vec<(u32, u32, u32)> {
                 Ok(())
             }
             Sent::Stateless(_) => Ok(()),
-            Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, from, tok.pack()),
+            Sent::ViaTm => tm::send_request(b"OPTIONS", &uri, from, tok.pack())
+                .map_err(|e| CoreError::of(e).into()),
         });
         match sent {
             Ok(_) => stats::PINGS_SENT.inc(),

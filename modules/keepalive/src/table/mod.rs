@@ -15,6 +15,8 @@ mod records;
 use kamailio::shm_map::ShmMap;
 use once_cell::sync::OnceCell;
 
+use crate::error::CoreError;
+
 pub use api::{api_lock, api_unlock, find_view};
 pub use edit::{
     add, add_replicated, del, del_replicated, flush, remove_unreachable, reset_stats, set_attrs,
@@ -39,12 +41,12 @@ pub struct Table {
 
 static TABLE: OnceCell<Table> = OnceCell::new();
 
-pub fn init() -> Result<(), String> {
+pub fn init() -> Result<(), CoreError> {
     let t = Table {
-        dests: ShmMap::new()?,
-        regs: ShmMap::new()?,
-        owners: ShmMap::new()?,
-        attrs: ShmMap::new()?,
+        dests: ShmMap::new().map_err(CoreError::of)?,
+        regs: ShmMap::new().map_err(CoreError::of)?,
+        owners: ShmMap::new().map_err(CoreError::of)?,
+        attrs: ShmMap::new().map_err(CoreError::of)?,
     };
     let _ = TABLE.set(t);
     Ok(())
