@@ -11,7 +11,7 @@
 use krs_parse::hostport;
 
 /// A parse result that owns its host, for comparisons.
-fn owned(input: &[u8]) -> Result<(Vec<u8>, u16), String> {
+fn owned(input: &[u8]) -> Result<(Vec<u8>, u16), hostport::HostPortError> {
     hostport::parse(input).map(|hp| (hp.host.to_vec(), hp.port))
 }
 

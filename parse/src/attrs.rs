@@ -6,7 +6,39 @@
 //! puts the attribute back to the module's setting. An unknown name, a name given twice or a
 //! bad value refuses the whole string.
 
-use crate::codes::Codes;
+use crate::codes::{Codes, CodesError};
+
+/// Why an attribute string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttrError {
+    #[error("attributes longer than {MAX_LEN} bytes ({0})")]
+    TooLong(usize),
+    #[error("attributes are not UTF-8")]
+    NotUtf8,
+    #[error("attribute '{0}' has no '='")]
+    NoValue(String),
+    #[error("unknown attribute '{0}' (known: {known})", known = NAMES.join(", "))]
+    Unknown(String),
+    #[error("attribute '{0}' given twice")]
+    Twice(&'static str),
+    #[error("{name}: '{value}' is not a number")]
+    NotANumber { name: &'static str, value: String },
+    #[error("{name} must be from {min} to {max} (got {got})")]
+    OutOfRange {
+        name: &'static str,
+        min: u32,
+        max: u32,
+        got: u32,
+    },
+    #[error("{name}: '{value}' is not a sip: or sips: URI")]
+    NotSipUri { name: &'static str, value: String },
+    #[error("{name}: bad URI '{value}'")]
+    BadUri { name: &'static str, value: String },
+    #[error("socket: '{0}' is not proto:ip:port (udp, tcp, tls or sctp; an IP address)")]
+    BadSocket(String),
+    #[error("alive_codes: {0}")]
+    AliveCodes(CodesError),
+}
 
 /// Longest attribute string accepted (the canonical text is a shm map key).
 pub const MAX_LEN: usize = 480;
@@ -62,47 +94,56 @@ impl Patch {
     }
 }
 
-fn number(name: &str, v: &str, min: u32, max: u32) -> Result<u32, String> {
+fn number(name: &'static str, v: &str, min: u32, max: u32) -> Result<u32, AttrError> {
     let n: u32 = if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        v.parse().map_err(|_| String::new())
+        v.parse().ok()
     } else {
-        Err(String::new())
+        None
     }
-    .map_err(|_| format!("{name}: '{v}' is not a number"))?;
+    .ok_or_else(|| AttrError::NotANumber {
+        name,
+        value: v.to_string(),
+    })?;
     if n < min || n > max {
-        return Err(format!("{name} must be from {min} to {max} (got {n})"));
+        return Err(AttrError::OutOfRange {
+            name,
+            min,
+            max,
+            got: n,
+        });
     }
     Ok(n)
 }
 
 /// A SIP or SIPS URI as a header may carry it: `sip:` or `sips:`, then printable ASCII
 /// without blanks, quotes or angle brackets (nothing that could end the header or the URI).
-fn sip_uri(name: &str, v: &str) -> Result<String, String> {
+fn sip_uri(name: &'static str, v: &str) -> Result<String, AttrError> {
     let lower = v.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("sip:")
         .or_else(|| lower.strip_prefix("sips:"))
-        .ok_or_else(|| format!("{name}: '{}' is not a sip: or sips: URI", shown(v)))?;
+        .ok_or_else(|| AttrError::NotSipUri {
+            name,
+            value: shown(v),
+        })?;
     if rest.is_empty()
         || v.len() > MAX_VALUE
         || !v
             .bytes()
             .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b','))
     {
-        return Err(format!("{name}: bad URI '{}'", shown(v)));
+        return Err(AttrError::BadUri {
+            name,
+            value: shown(v),
+        });
     }
     Ok(v.to_string())
 }
 
 /// `proto:ip:port` with proto udp, tcp, tls or sctp, an IPv4 address or a bracketed IPv6
 /// one, and a port 1-65535.
-fn socket(v: &str) -> Result<String, String> {
-    let bad = || {
-        format!(
-            "socket: '{}' is not proto:ip:port (udp, tcp, tls or sctp; an IP address)",
-            shown(v)
-        )
-    };
+fn socket(v: &str) -> Result<String, AttrError> {
+    let bad = || AttrError::BadSocket(shown(v));
     let (proto, rest) = v.split_once(':').ok_or_else(bad)?;
     let proto = proto.to_ascii_lowercase();
     if !matches!(proto.as_str(), "udp" | "tcp" | "tls" | "sctp") {
@@ -128,14 +169,11 @@ fn shown(v: &str) -> String {
 }
 
 /// Parses an attribute string (see the module doc).
-pub fn parse(text: &[u8]) -> Result<Patch, String> {
+pub fn parse(text: &[u8]) -> Result<Patch, AttrError> {
     if text.len() > MAX_LEN {
-        return Err(format!(
-            "attributes longer than {MAX_LEN} bytes ({})",
-            text.len()
-        ));
+        return Err(AttrError::TooLong(text.len()));
     }
-    let text = std::str::from_utf8(text).map_err(|_| "attributes are not UTF-8".to_string())?;
+    let text = std::str::from_utf8(text).map_err(|_| AttrError::NotUtf8)?;
     let mut p = Patch::default();
     for pair in text.split(';').map(str::trim) {
         if pair.is_empty() {
@@ -143,20 +181,14 @@ pub fn parse(text: &[u8]) -> Result<Patch, String> {
         }
         let (name, value) = pair
             .split_once('=')
-            .ok_or_else(|| format!("attribute '{}' has no '='", shown(pair)))?;
+            .ok_or_else(|| AttrError::NoValue(shown(pair)))?;
         let (name, v) = (name.trim(), value.trim());
         let i = NAMES
             .iter()
             .position(|n| n.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                format!(
-                    "unknown attribute '{}' (known: {})",
-                    shown(name),
-                    NAMES.join(", ")
-                )
-            })?;
+            .ok_or_else(|| AttrError::Unknown(shown(name)))?;
         if p.named & (1 << i) != 0 {
-            return Err(format!("attribute '{}' given twice", NAMES[i]));
+            return Err(AttrError::Twice(NAMES[i]));
         }
         p.named |= 1 << i;
         if v.is_empty() {
@@ -170,7 +202,7 @@ pub fn parse(text: &[u8]) -> Result<Patch, String> {
             "socket" => a.socket = Some(socket(v)?),
             "proxy" => a.proxy = Some(sip_uri("proxy", v)?),
             "alive_codes" => {
-                Codes::parse(v).map_err(|e| format!("alive_codes: {e}"))?;
+                Codes::parse(v).map_err(AttrError::AliveCodes)?;
                 a.alive_codes = Some(v.replace(' ', ""));
             }
             "down_after" => a.down_after = Some(number("down_after", v, 1, 65_535)? as u16),
@@ -291,12 +323,16 @@ mod tests {
             ("probing=2", "probing must be from 0 to 1"),
         ] {
             let e = parse(bad.as_bytes()).expect_err(bad);
-            assert!(e.contains(says), "{bad}: {e}");
+            assert!(e.to_string().contains(says), "{bad}: {e}");
         }
         assert!(parse(&[b'a'; MAX_LEN + 1])
             .unwrap_err()
+            .to_string()
             .contains("longer than"));
-        assert!(parse(b"from=sip:\xff").unwrap_err().contains("UTF-8"));
+        assert!(parse(b"from=sip:\xff")
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-8"));
     }
 
     #[test]

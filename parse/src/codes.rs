@@ -3,18 +3,28 @@
 /// Bits of the bitmap: one per code 0..=699 (codes below 100 are never set).
 const BITS: usize = 700;
 
+/// Why a list of reply codes was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodesError {
+    /// Not three characters, or not starting with 1-6.
+    #[error("bad reply code or class '{0}'")]
+    BadItem(String),
+    #[error("bad reply code '{0}'")]
+    BadCode(String),
+}
+
 /// A set of SIP reply codes 100..=699 as a bitmap.
 #[derive(Clone, Copy)]
 pub struct Codes([u64; BITS.div_ceil(64)]);
 
 impl Codes {
     /// Parses a comma-separated list of codes (`404`) and classes (`2xx`).
-    pub fn parse(spec: &str) -> Result<Codes, String> {
+    pub fn parse(spec: &str) -> Result<Codes, CodesError> {
         let mut c = Codes([0; BITS.div_ceil(64)]);
         for item in spec.split(',').map(str::trim) {
             let b = item.as_bytes();
             if b.len() != 3 || !(b'1'..=b'6').contains(&b[0]) {
-                return Err(format!("bad reply code or class '{item}'"));
+                return Err(CodesError::BadItem(item.to_string()));
             }
             if b[1..].eq_ignore_ascii_case(b"xx") {
                 let base = u32::from(b[0] - b'0') * 100;
@@ -24,7 +34,7 @@ impl Codes {
             } else {
                 let code: u32 = item
                     .parse()
-                    .map_err(|_| format!("bad reply code '{item}'"))?;
+                    .map_err(|_| CodesError::BadCode(item.to_string()))?;
                 c.set(code);
             }
         }

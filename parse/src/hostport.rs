@@ -8,6 +8,25 @@ pub struct HostPort<'a> {
     pub port: u16,
 }
 
+/// Why a target was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostPortError {
+    #[error("unterminated IPv6 reference")]
+    UnterminatedV6,
+    #[error("unexpected text after IPv6 reference")]
+    AfterV6,
+    #[error("empty host")]
+    EmptyHost,
+    #[error("host longer than {MAX_HOST} characters")]
+    HostTooLong,
+    #[error("host contains blanks or control characters")]
+    BadHostChar,
+    #[error("port is not text")]
+    PortNotText,
+    #[error("invalid port '{0}'")]
+    BadPort(String),
+}
+
 /// Longest host name DNS allows.
 const MAX_HOST: usize = 253;
 
@@ -37,7 +56,7 @@ pub fn ipv4_fast(input: &[u8]) -> Option<([u8; 4], u16)> {
     Some((ip, port))
 }
 
-pub fn parse(input: &[u8]) -> Result<HostPort<'_>, String> {
+pub fn parse(input: &[u8]) -> Result<HostPort<'_>, HostPortError> {
     let mut s = trim(input);
     let mut default_port = 5060;
     if let Some(rest) = strip_prefix_ci(s, b"sips:") {
@@ -59,12 +78,12 @@ pub fn parse(input: &[u8]) -> Result<HostPort<'_>, String> {
         let end = s
             .iter()
             .position(|&c| c == b']')
-            .ok_or("unterminated IPv6 reference")?;
+            .ok_or(HostPortError::UnterminatedV6)?;
         let rest = &s[end + 1..];
         let port = match rest {
             [] => None,
             [b':', p @ ..] => Some(p),
-            _ => return Err("unexpected text after IPv6 reference".into()),
+            _ => return Err(HostPortError::AfterV6),
         };
         (&s[1..end], port)
     } else {
@@ -78,16 +97,16 @@ pub fn parse(input: &[u8]) -> Result<HostPort<'_>, String> {
         }
     };
     if host.is_empty() {
-        return Err("empty host".into());
+        return Err(HostPortError::EmptyHost);
     }
     if host.len() > MAX_HOST {
-        return Err(format!("host longer than {MAX_HOST} characters"));
+        return Err(HostPortError::HostTooLong);
     }
     if host
         .iter()
         .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
     {
-        return Err("host contains blanks or control characters".into());
+        return Err(HostPortError::BadHostChar);
     }
     let port = match port {
         None => default_port,
@@ -111,11 +130,11 @@ fn transport_is_tls(params: &[u8]) -> bool {
     })
 }
 
-fn parse_port(p: &[u8]) -> Result<u16, String> {
-    let text = std::str::from_utf8(p).map_err(|_| "port is not text")?;
+fn parse_port(p: &[u8]) -> Result<u16, HostPortError> {
+    let text = std::str::from_utf8(p).map_err(|_| HostPortError::PortNotText)?;
     match text.parse::<u16>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("invalid port '{text}'")),
+        _ => Err(HostPortError::BadPort(text.to_string())),
     }
 }
 

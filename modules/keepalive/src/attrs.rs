@@ -3,15 +3,15 @@
 
 pub use krs_parse::attrs::*;
 
+use crate::error::AttrsError;
+
 /// Parses an attribute string ([`parse`]) and checks that a `socket` is one of
 /// this server's.
-pub fn parse_checked(text: &[u8]) -> Result<Patch, String> {
+pub fn parse_checked(text: &[u8]) -> Result<Patch, AttrsError> {
     let p = parse(text)?;
     if let Some(s) = &p.set.socket {
         if !kamailio::send::local_socket_exists(s.as_bytes()) {
-            return Err(format!(
-                "socket: {s} is not a listening socket of this server"
-            ));
+            return Err(AttrsError::NotListening(s.clone()));
         }
     }
     Ok(p)

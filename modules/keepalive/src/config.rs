@@ -5,6 +5,7 @@ use once_cell::sync::OnceCell;
 use std::sync::Mutex;
 
 use crate::codes::Codes;
+use crate::error::ConfigError;
 
 pub static PING_INTERVAL: IntParam = IntParam::new(30);
 pub static DELETE_COUNTER: IntParam = IntParam::new(5);
@@ -79,19 +80,24 @@ pub fn settings() -> &'static Settings {
     SETTINGS.get().expect("keepalive settings read in mod_init")
 }
 
-fn positive(name: &str, v: i32, min: i32) -> Result<u32, String> {
+fn positive(name: &'static str, v: i32, min: i32) -> Result<u32, ConfigError> {
     ranged(name, v, min, i32::MAX)
 }
 
-fn ranged(name: &str, v: i32, min: i32, max: i32) -> Result<u32, String> {
+fn ranged(name: &'static str, v: i32, min: i32, max: i32) -> Result<u32, ConfigError> {
     if v < min || v > max {
-        return Err(format!("{name} must be from {min} to {max} (got {v})"));
+        return Err(ConfigError::OutOfRange {
+            name,
+            min: min.into(),
+            max: max.into(),
+            got: v.into(),
+        });
     }
     Ok(v as u32)
 }
 
 /// Checks and stores the modparams.
-pub fn init() -> Result<(), String> {
+pub fn init() -> Result<(), ConfigError> {
     let from = PING_FROM.get();
     let codes = String::from_utf8_lossy(ALIVE_CODES.get()).to_string();
     let s = Settings {
@@ -106,7 +112,7 @@ pub fn init() -> Result<(), String> {
         down_after: positive("down_after", DOWN_AFTER.get(), 1)?,
         up_after: ranged("up_after", UP_AFTER.get(), 1, u16::MAX.into())?,
         alive: Codes::parse(if codes.is_empty() { "2xx" } else { &codes })
-            .map_err(|e| format!("alive_codes: {e}"))?,
+            .map_err(ConfigError::AliveCodes)?,
         // compared as wrapping µs in a u32
         probe_timeout_ms: ranged("probe_timeout", PROBE_TIMEOUT.get(), 0, 3_600_000)?,
         remove_unreachable: REMOVE_UNREACHABLE.get() != 0,
@@ -170,28 +176,29 @@ fn tm_ms(name: &str, default: u32) -> u32 {
 }
 
 /// The `destination` modparam (`uri`, or `uri;;attributes`): remembered until mod_init.
-pub fn add_initial(value: &[u8]) -> Result<(), String> {
+pub fn add_initial(value: &[u8]) -> Result<(), ConfigError> {
     let (uri, attrs) = match value.windows(2).position(|w| w == b";;") {
         Some(at) => (&value[..at], Some(&value[at + 2..])),
         None => (value, None),
     };
     if let Some(a) = attrs {
-        crate::attrs::parse(a).map_err(|e| {
-            format!(
-                "destination '{}': {e}",
-                String::from_utf8_lossy(&uri[..uri.len().min(64)])
-            )
+        crate::attrs::parse(a).map_err(|err| ConfigError::DestinationAttrs {
+            uri: shown(uri),
+            err,
         })?;
     }
-    crate::dest_uri::Canonical::parse(uri).map_err(|e| {
-        format!(
-            "bad destination '{}': {e}",
-            String::from_utf8_lossy(&uri[..uri.len().min(64)])
-        )
+    crate::dest_uri::Canonical::parse(uri).map_err(|err| ConfigError::Destination {
+        uri: shown(uri),
+        err,
     })?;
     INITIAL
         .lock()
-        .map_err(|_| "destination list poisoned".to_string())?
+        .map_err(|_| ConfigError::Poisoned)?
         .push((uri.to_vec(), attrs.map(<[u8]>::to_vec)));
     Ok(())
+}
+
+/// A destination as an error shows it: its first 64 bytes.
+fn shown(uri: &[u8]) -> String {
+    String::from_utf8_lossy(&uri[..uri.len().min(64)]).into_owned()
 }

@@ -8,22 +8,32 @@ use kamailio::module::IntParam;
 use kamailio::pv::PvValue;
 use kamailio::Msg;
 
+use crate::error::ConfigError;
+
 /// ms; 0: no latency events.
 pub static LATENCY_THRESHOLD: IntParam = IntParam::new(0);
 /// Percent below the threshold the estimate must fall to count as back (0 to 99).
 pub static LATENCY_HYSTERESIS: IntParam = IntParam::new(10);
 
 /// The thresholds in µs: (up, back); `None`: events off. Checked in mod_init.
-pub fn thresholds() -> Result<Option<(u32, u32)>, String> {
+pub fn thresholds() -> Result<Option<(u32, u32)>, ConfigError> {
     let t = LATENCY_THRESHOLD.get();
     let h = LATENCY_HYSTERESIS.get();
     if !(0..=3_600_000).contains(&t) {
-        return Err(format!(
-            "latency_threshold must be from 0 to 3600000 (got {t})"
-        ));
+        return Err(ConfigError::OutOfRange {
+            name: "latency_threshold",
+            min: 0,
+            max: 3_600_000,
+            got: t.into(),
+        });
     }
     if !(0..=99).contains(&h) {
-        return Err(format!("latency_hysteresis must be from 0 to 99 (got {h})"));
+        return Err(ConfigError::OutOfRange {
+            name: "latency_hysteresis",
+            min: 0,
+            max: 99,
+            got: h.into(),
+        });
     }
     if t == 0 {
         return Ok(None);

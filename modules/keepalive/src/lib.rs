@@ -13,6 +13,7 @@ use krs_parse::{codes, dest_uri};
 mod best;
 mod cluster;
 mod config;
+mod error;
 mod latency;
 mod latency_event;
 mod lookup;
@@ -58,7 +59,7 @@ fn definition() -> ModuleDef {
         ],
         params: vec![
             Param::Int("ping_interval", &config::PING_INTERVAL),
-            func_param!("destination", Str, config::add_initial),
+            func_param!("destination", Str, add_destination_param),
             Param::Int("delete_counter", &config::DELETE_COUNTER),
             Param::Str("ping_from", &config::PING_FROM),
             Param::Int("down_after", &config::DOWN_AFTER),
@@ -143,7 +144,31 @@ fn definition() -> ModuleDef {
     }
 }
 
+/// Why mod_init failed (logged by the core wrapper as the module's init error).
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error(transparent)]
+    Config(#[from] error::ConfigError),
+    #[error(transparent)]
+    Core(#[from] error::CoreError),
+    #[error(transparent)]
+    Attrs(#[from] error::AttrsError),
+    #[error("destination {uri}: {err}")]
+    Destination { uri: String, err: table::Error },
+    #[error("poisoned")]
+    Poisoned,
+}
+
+/// The `destination` modparam (see [`config::add_initial`]).
+fn add_destination_param(value: &[u8]) -> Result<(), String> {
+    config::add_initial(value).map_err(|e| e.to_string())
+}
+
 fn mod_init() -> Result<(), String> {
+    init().map_err(|e| e.to_string())
+}
+
+fn init() -> Result<(), InitError> {
     config::init()?;
     table::init()?;
     prober::init()?;
@@ -151,8 +176,8 @@ fn mod_init() -> Result<(), String> {
     stateless::init()?;
     // literal ka_is_alive parameters are prepared by their fixups, which run after mod_init
     kamailio::cfg_const::set_hook(lookup::prepare);
-    kamailio::timer::reserve_processes(1)?;
-    let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| "poisoned")?);
+    kamailio::timer::reserve_processes(1).map_err(error::CoreError::of)?;
+    let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| InitError::Poisoned)?);
     for (uri, attrs) in initial {
         let patch = attrs.as_deref().map(attrs::parse_checked).transpose()?;
         table::add(
@@ -163,7 +188,10 @@ fn mod_init() -> Result<(), String> {
             false,
             patch.as_ref(),
         )
-        .map_err(|e| format!("destination {}: {e}", String::from_utf8_lossy(&uri)))?;
+        .map_err(|err| InitError::Destination {
+            uri: String::from_utf8_lossy(&uri).into_owned(),
+            err,
+        })?;
         log::info!("added destination {}", String::from_utf8_lossy(&uri));
     }
     Ok(())

@@ -126,7 +126,7 @@ fn fast(input: &[u8], out: &mut [u8; FAST_MAX]) -> Option<usize> {
 /// State and RTT estimate (µs, 0: never measured) of `dest`, lock-free as [`state_of`];
 /// `None` if not monitored or malformed.
 pub fn state_estimate_of(dest: &[u8]) -> Option<(i32, u32)> {
-    if let Some(found) = RECENT.with(|r| r.borrow_mut().state_estimate_of(dest)) {
+    if let Cached::Kept(found) = RECENT.with(|r| r.borrow_mut().state_estimate_of(dest)) {
         return found;
     }
     with_key(dest, |k| {
@@ -152,7 +152,7 @@ fn with_key<R>(input: &[u8], f: impl FnOnce(&[u8]) -> R) -> Option<R> {
 /// State of `dest` (a variable's value): 0 unknown, 1 up, 2 down; `None` if not monitored
 /// or malformed.
 pub fn state_of(dest: &[u8]) -> Option<i32> {
-    if let Some(state) = RECENT.with(|r| r.borrow_mut().state_of(dest)) {
+    if let Cached::Kept(state) = RECENT.with(|r| r.borrow_mut().state_of(dest)) {
         return state;
     }
     with_key(dest, |k| table::table().dests.status(k)).flatten()
@@ -212,22 +212,34 @@ const EMPTY_ENTRY: RecentEntry = RecentEntry {
     seen: Seen::NOTHING,
 };
 
+/// What [`Recent`] answers for a value.
+enum Cached<T> {
+    /// The value is kept here: its lookup (`None`: not monitored).
+    Kept(Option<T>),
+    /// Not kept here (too long, malformed, or a key the fast form does not cover): the
+    /// caller looks it up the long way.
+    NotKept,
+}
+
 impl Recent {
-    /// `None`: not kept here (too long, malformed, or a key the fast form does not cover);
-    /// the caller looks it up the long way.
-    fn state_of(&mut self, raw: &[u8]) -> Option<Option<i32>> {
-        let e = self.entry(raw)?;
+    /// The state of `raw`, if it is kept here.
+    fn state_of(&mut self, raw: &[u8]) -> Cached<i32> {
+        let Some(e) = self.entry(raw) else {
+            return Cached::NotKept;
+        };
         let map = &table::table().dests;
         let seen = Cell::from_mut(&mut e.seen);
-        Some(map.status_seen(seen, e.hash, &e.key[..e.key_len]))
+        Cached::Kept(map.status_seen(seen, e.hash, &e.key[..e.key_len]))
     }
 
     /// [`Recent::state_of`] with the RTT estimate.
-    fn state_estimate_of(&mut self, raw: &[u8]) -> Option<Option<(i32, u32)>> {
-        let e = self.entry(raw)?;
+    fn state_estimate_of(&mut self, raw: &[u8]) -> Cached<(i32, u32)> {
+        let Some(e) = self.entry(raw) else {
+            return Cached::NotKept;
+        };
         let map = &table::table().dests;
         let seen = Cell::from_mut(&mut e.seen);
-        Some(map.status_aux_seen(seen, e.hash, &e.key[..e.key_len]))
+        Cached::Kept(map.status_aux_seen(seen, e.hash, &e.key[..e.key_len]))
     }
 
     /// The entry of `raw`, made if it is not kept yet; `None`: not kept here.

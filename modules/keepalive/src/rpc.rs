@@ -238,7 +238,7 @@ fn attrs_param(rpc: &Rpc, text: &[u8]) -> Option<crate::attrs::Patch> {
         Ok(p) => Some(p),
         Err(e) => {
             log::error!("RPC: {e}");
-            rpc.fault(400, &e);
+            rpc.fault(400, &e.to_string());
             None
         }
     }

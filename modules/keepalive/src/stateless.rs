@@ -28,6 +28,7 @@ use kamailio::send::{Dest, SipReply, Transport};
 use once_cell::sync::OnceCell;
 
 use crate::config::settings;
+use crate::error::{CoreError, SendError};
 use crate::outcome::{self, Outcome};
 use crate::table::table;
 
@@ -35,8 +36,9 @@ use crate::table::table;
 /// chosen in mod_init (before the fork, so every process knows it).
 static PREFIX: OnceCell<String> = OnceCell::new();
 
-pub fn init() -> Result<(), String> {
-    let id = kamailio::random::try_u64().map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+pub fn init() -> Result<(), CoreError> {
+    let id = kamailio::random::try_u64()
+        .map_err(|e| CoreError(format!("cannot read /dev/urandom: {e}")))?;
     let _ = PREFIX.set(format!("kaping-{:08x}-", id as u32));
     Ok(())
 }
@@ -190,25 +192,25 @@ pub enum Sent {
 
 /// Sends `ping` to `uri` statelessly, or says it goes through tm (`regs`: see
 /// [`needs_tm`]).
-pub fn send(uri: &[u8], ping: Ping, regs: bool) -> Result<Sent, String> {
+pub fn send(uri: &[u8], ping: Ping, regs: bool) -> Result<Sent, SendError> {
     let Some((host, port, transport)) = target(uri) else {
         return Ok(Sent::ViaTm);
     };
     if needs_tm(ping.idx, regs) {
         return Ok(Sent::ViaTm);
     }
-    let mut dest = Dest::resolve(host, port, transport)?;
+    let mut dest = Dest::resolve(host, port, transport).map_err(CoreError::of)?;
     let msg = request(uri, ping, &dest);
-    dest.send(&msg)?;
+    dest.send(&msg).map_err(CoreError::of)?;
     Ok(Sent::Stateless(transport))
 }
 
 /// Sends `ping` to `uri` again (a UDP retransmission: the same request).
-pub fn resend(uri: &[u8], ping: Ping) -> Result<(), String> {
-    let (host, port, transport) = target(uri).ok_or("not a stateless destination")?;
-    let mut dest = Dest::resolve(host, port, transport)?;
+pub fn resend(uri: &[u8], ping: Ping) -> Result<(), SendError> {
+    let (host, port, transport) = target(uri).ok_or(SendError::NotStateless)?;
+    let mut dest = Dest::resolve(host, port, transport).map_err(CoreError::of)?;
     let msg = request(uri, ping, &dest);
-    dest.send(&msg)
+    Ok(dest.send(&msg).map_err(CoreError::of)?)
 }
 
 /// The transport a destination's stateless pings use (`None`: sent through tm).

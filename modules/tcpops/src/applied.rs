@@ -41,6 +41,31 @@ impl From<Applied> for Keepalive {
     }
 }
 
+/// A connection's keepalive settings when keepalive is on: TCP_KEEPIDLE and TCP_KEEPINTVL
+/// in seconds, TCP_KEEPCNT probes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeepaliveParams {
+    pub idle: i32,
+    pub count: i32,
+    pub interval: i32,
+}
+
+impl KeepaliveParams {
+    /// The core's form of `ka` (`None`: off).
+    pub fn to_core(ka: Option<KeepaliveParams>) -> Keepalive {
+        ka.map(|p| (p.idle, p.count, p.interval))
+    }
+
+    /// `ka` from the core's form.
+    pub fn from_core(ka: Keepalive) -> Option<KeepaliveParams> {
+        ka.map(|(idle, count, interval)| KeepaliveParams {
+            idle,
+            count,
+            interval,
+        })
+    }
+}
+
 static APPLIED: OnceCell<ShmCache<Applied>> = OnceCell::new();
 
 /// The fewest slots of the record (a connection's slot is its conid modulo their number).
@@ -72,7 +97,8 @@ pub fn init() -> Result<(), String> {
 /// the same socket access, right after the keepalive options (so a `tcp_set_user_timeout`
 /// that another process recorded meanwhile is the one kept): the core's
 /// keepalive/user-timeout alignment (5.8+) must not replace it.
-pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
+pub fn apply(c: &Conn, ka: Option<KeepaliveParams>) -> Result<bool, KeepaliveError> {
+    let ka = KeepaliveParams::to_core(ka);
     let identity = c.identity();
     let (key, tag) = identity;
     let value = Applied::from(ka);
@@ -92,10 +118,11 @@ pub fn apply(c: &Conn, ka: Keepalive) -> Result<bool, KeepaliveError> {
 }
 
 /// The keepalive settings last applied to the connection `identity` (see
-/// [`Conn::identity`]), if known (`tcpops.list`).
-pub fn applied(identity: (u64, u64)) -> Option<Keepalive> {
+/// [`Conn::identity`]), if known (`tcpops.list`): `Some(None)` when they turned it off.
+pub fn applied(identity: (u64, u64)) -> Option<Option<KeepaliveParams>> {
     let (key, tag) = identity;
-    APPLIED.get()?.peek(key, tag).map(Applied::keepalive)
+    let a = APPLIED.get()?.peek(key, tag)?;
+    Some(KeepaliveParams::from_core(a.keepalive()))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use kamailio::Msg;
 use log::{debug, error, warn};
 use std::net::IpAddr;
 
+use crate::applied::KeepaliveParams;
 use crate::events;
 use crate::stats;
 
@@ -103,7 +104,12 @@ pub fn keepalive_enable(
             return Err(FAIL);
         }
         let c = find(id, "tcp_keepalive_enable")?;
-        match crate::applied::apply(&c, Some((idle, count, interval))) {
+        let ka = KeepaliveParams {
+            idle,
+            count,
+            interval,
+        };
+        match crate::applied::apply(&c, Some(ka)) {
             Ok(changed) => {
                 debug!("keepalive on conid {id}: idle={idle} cnt={count} intvl={interval} (socket changed: {changed})");
                 stats::KEEPALIVE_ENABLED.inc();
@@ -250,7 +256,7 @@ pub fn set_otcpid_flag(msg: &mut Msg, mode: i32) -> i32 {
 
 /// The id of the connection to `addr` (`host[:port]` or a SIP URI), 0 if there is none: an
 /// IP address is looked up as it is, a host name through the core's resolver.
-fn find_conid(addr: &[u8]) -> Result<i32, String> {
+fn find_conid(addr: &[u8]) -> Result<i32, crate::hostport::HostPortError> {
     if let Some((ip, port)) = crate::hostport::ipv4_fast(addr) {
         let conn = Conn::by_ip(IpAddr::from(ip), port);
         return Ok(conn.map_or(0, |c| c.id()));

@@ -13,6 +13,8 @@ use std::net::IpAddr;
 use kamailio::msg::Proto;
 use kamailio::tcp::MAX_LIFETIME_S;
 
+use crate::applied::KeepaliveParams;
+
 /// At most this many profiles (the index is kept in a connection's mark, `profile_apply`).
 pub const MAX_PROFILES: usize = 64;
 
@@ -70,7 +72,7 @@ pub struct Match {
 pub struct Profile {
     pub name: String,
     pub matches: Match,
-    pub keepalive: Option<(i32, i32, i32)>,
+    pub keepalive: Option<KeepaliveParams>,
     pub user_timeout_ms: Option<u32>,
     pub lifetime_s: Option<u32>,
 }
@@ -226,11 +228,11 @@ pub fn parse(spec: &str) -> Result<Profile, String> {
                 let [idle, count, interval] = n[..] else {
                     return Err(format!("keepalive \"{v}\": expected idle,count,interval"));
                 };
-                keepalive = Some((
-                    positive("keepalive idle", idle)?,
-                    positive("keepalive count", count)?,
-                    positive("keepalive interval", interval)?,
-                ));
+                keepalive = Some(KeepaliveParams {
+                    idle: positive("keepalive idle", idle)?,
+                    count: positive("keepalive count", count)?,
+                    interval: positive("keepalive interval", interval)?,
+                });
             }
             "user_timeout" => {
                 dup(user_timeout.is_some())?;
@@ -339,7 +341,14 @@ mod tests {
                 proto: Some(ConnProto::Tls)
             }
         );
-        assert_eq!(p.keepalive, Some((30, 3, 10)));
+        assert_eq!(
+            p.keepalive,
+            Some(KeepaliveParams {
+                idle: 30,
+                count: 3,
+                interval: 10
+            })
+        );
         assert_eq!(p.user_timeout_ms, Some(20000));
         assert_eq!(p.lifetime_s, Some(600));
         assert_eq!(p.matches.text(), "10.1.0.0/16:5061/tls");

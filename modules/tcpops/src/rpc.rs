@@ -16,6 +16,7 @@ use kamailio::tcp::diag::{self, Ends, TcpFigures};
 use kamailio::tcp::table::{self, ConnInfo};
 use kamailio::tcp::ConnState;
 
+use crate::applied::KeepaliveParams;
 use crate::ops::{self, CloseError};
 
 /// The user timeout the listening sockets carry after child_init(PROC_INIT) (-1: unknown),
@@ -64,9 +65,16 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
             (ka, "profile")
         }
         Some(ka) => (ka, "tcpops"),
-        None => (table::global_keepalive(), "global"),
+        None => (
+            KeepaliveParams::from_core(table::global_keepalive()),
+            "global",
+        ),
     };
-    let (idle, cnt, intvl) = ka.unwrap_or((0, 0, 0));
+    let KeepaliveParams {
+        idle,
+        count: cnt,
+        interval: intvl,
+    } = ka.unwrap_or_default();
     f.extend([
         ("keepalive", Int(i64::from(ka.is_some()))),
         ("keepalive_idle", Int(i64::from(idle))),
@@ -95,7 +103,11 @@ fn fields(c: &ConnInfo, k: Option<&TcpFigures>) -> Fields {
         // (user_timeout::align)
         (None, None, Some(core)) => match crate::applied::applied(c.identity) {
             Some(Some(ka)) => (
-                i64::from(kamailio::tcp::user_timeout::aligned(ka)),
+                i64::from(kamailio::tcp::user_timeout::aligned((
+                    ka.idle,
+                    ka.count,
+                    ka.interval,
+                ))),
                 "keepalive",
             ),
             _ => (core, "core"),
@@ -267,7 +279,11 @@ pub fn profiles(rpc: &Rpc) {
     let rows: Vec<Fields> = crate::profile_apply::list()
         .into_iter()
         .map(|(p, n)| {
-            let (idle, cnt, intvl) = p.keepalive.unwrap_or((0, 0, 0));
+            let KeepaliveParams {
+                idle,
+                count: cnt,
+                interval: intvl,
+            } = p.keepalive.unwrap_or_default();
             vec![
                 ("name", Str(p.name.clone())),
                 ("match", Str(p.matches.text())),
