@@ -6,6 +6,8 @@ use kamailio::shm_cache::ShmCache;
 use kamailio::tcp::{Conn, Keepalive, KeepaliveError};
 use once_cell::sync::OnceCell;
 
+use crate::error::InitError;
+
 kamailio::shm_safe! {
     /// One connection's applied settings, as the shared cache stores them.
     #[derive(Clone, Copy, PartialEq)]
@@ -79,10 +81,10 @@ pub fn slots(max: usize) -> usize {
 
 /// Makes the shared record, sized from the core's connection limits (`tcp_max_connections`
 /// + `tls_max_connections`); call in mod_init (before the fork).
-pub fn init() -> Result<(), String> {
+pub fn init() -> Result<(), InitError> {
     if APPLIED.get().is_none() {
         let n = slots(Conn::max_connections());
-        let _ = APPLIED.set(ShmCache::new(n)?);
+        let _ = APPLIED.set(ShmCache::new(n).map_err(InitError::core)?);
         log::debug!(
             "applied keepalive settings: {} slots",
             n.next_power_of_two()

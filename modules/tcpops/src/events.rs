@@ -8,6 +8,7 @@ use once_cell::sync::OnceCell;
 use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
 
+use crate::error::InitError;
 use crate::stats;
 
 /// modparam `closed_event`: 0 never, 1 always, 2 only where `tcp_enable_closed_event` was used.
@@ -29,12 +30,14 @@ pub fn closed_event_mode() -> i32 {
 }
 
 /// Checks the params and, unless events are off, takes the core's TCP-closed event.
-pub fn init() -> Result<(), String> {
+pub fn init() -> Result<(), InitError> {
     let mode = closed_event_mode();
     if !(0..=2).contains(&mode) {
-        return Err(format!(
-            "invalid \"closed_event\" value {mode}: must be 0, 1 or 2"
-        ));
+        return Err(InitError::Param {
+            name: "closed_event",
+            got: i64::from(mode),
+            want: "0, 1 or 2",
+        });
     }
     if mode == 0 {
         return Ok(());
@@ -46,7 +49,7 @@ pub fn init() -> Result<(), String> {
         timeout: target("tcp:timeout"),
         reset: target("tcp:reset"),
     });
-    event::on_tcp_closed(on_closed)
+    event::on_tcp_closed(on_closed).map_err(InitError::core)
 }
 
 fn on_closed(conn: &ClosedConn) {

@@ -11,6 +11,7 @@
 #![deny(unsafe_code)]
 
 mod applied;
+mod error;
 use krs_parse::hostport;
 mod events;
 mod ops;
@@ -21,6 +22,7 @@ mod rpc;
 mod stats;
 mod user_timeout;
 
+use crate::error::InitError;
 use kamailio::cfg::{routes, PvName};
 use kamailio::module::{IntParam, ModuleDef, Param};
 use kamailio::process::Rank;
@@ -35,17 +37,27 @@ pub static USER_TIMEOUT: IntParam = IntParam::new(0);
 /// mod_init: the shared records of applied keepalive settings and user timeouts, the
 /// `user_timeout` timer's process, and the event routes.
 fn init() -> Result<(), String> {
+    checked_init().map_err(|e| e.to_string())
+}
+
+/// modparam `profile` (see [`profile_apply::add_spec`]).
+fn add_profile(v: &[u8]) -> Result<(), String> {
+    profile_apply::add_spec(v).map_err(|e| e.to_string())
+}
+
+fn checked_init() -> Result<(), InitError> {
     if USER_TIMEOUT.get() < 0 {
-        return Err(format!(
-            "invalid \"user_timeout\" value {}: must be >= 0 (ms)",
-            USER_TIMEOUT.get()
-        ));
+        return Err(InitError::Param {
+            name: "user_timeout",
+            got: i64::from(USER_TIMEOUT.get()),
+            want: ">= 0 (ms)",
+        });
     }
     applied::init()?;
     user_timeout::init()?;
     profile_apply::init()?;
     if user_timeout::configured().is_some() {
-        kamailio::timer::reserve_processes(1)?;
+        kamailio::timer::reserve_processes(1).map_err(InitError::core)?;
     }
     events::init()
 }
@@ -55,19 +67,24 @@ fn init() -> Result<(), String> {
 /// inherit it; the value they then carry is what `tcpops.list` reports for them. In the main
 /// process, the timer that sets it on outbound connections.
 fn child_init(rank: i32) -> Result<(), String> {
+    checked_child_init(rank).map_err(|e| e.to_string())
+}
+
+fn checked_child_init(rank: i32) -> Result<(), InitError> {
     if Rank::from(rank) == Rank::Main && user_timeout::configured().is_some() {
         kamailio::timer::fork(
             "tcpops user_timeout",
             user_timeout::TICK_MS,
             user_timeout::tick,
-        )?;
+        )
+        .map_err(InitError::core)?;
     }
     if Rank::from(rank) != Rank::Init {
         return Ok(());
     }
     if let Some(ms) = user_timeout::configured() {
         kamailio::tcp::user_timeout::set_listen(ms)
-            .map_err(|e| format!("cannot set user_timeout on the listening sockets: {e}"))?;
+            .map_err(|e| InitError::ListenUserTimeout(e.to_string()))?;
     }
     rpc::remember_listen_user_timeout();
     Ok(())
@@ -100,7 +117,7 @@ fn definition() -> ModuleDef {
             Param::Int("closed_event", &events::CLOSED_EVENT),
             Param::Str("event_callback", &events::EVENT_CALLBACK),
             Param::Int("user_timeout", &USER_TIMEOUT),
-            kamailio::func_param!("profile", Str, profile_apply::add_spec),
+            kamailio::func_param!("profile", Str, add_profile),
         ],
         rpcs: vec![
             rpc_def!(

@@ -13,6 +13,8 @@ use std::net::IpAddr;
 use kamailio::msg::Proto;
 use kamailio::tcp::MAX_LIFETIME_S;
 
+use crate::error::{MatchError, ProfileError};
+
 use crate::applied::KeepaliveParams;
 
 /// At most this many profiles (the index is kept in a connection's mark, `profile_apply`).
@@ -115,15 +117,20 @@ fn in_net(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
 
 /// Parses `match=`: `ADDR[/LEN][:PORT][/PROTO]`, an IPv6 address with a port written
 /// `[ADDR]/LEN:PORT`, `ADDR/LEN:PORT` or `[ADDR]:PORT`.
-fn parse_match(s: &str) -> Result<Match, String> {
+fn parse_match(s: &str) -> Result<Match, ProfileError> {
     let s = s.trim();
-    let bad = |why: &str| Err(format!("bad match \"{s}\": {why}"));
+    let bad = |why: MatchError| {
+        Err(ProfileError::Match {
+            text: s.to_string(),
+            why,
+        })
+    };
     // a trailing "/word" is the protocol
     let (rest, proto) = match s.rsplit_once('/') {
         Some((r, p)) if p.starts_with(|c: char| c.is_ascii_alphabetic()) => {
             match ConnProto::parse(p) {
                 Some(p) => (r, Some(p)),
-                None => return bad(&format!("unknown protocol \"{p}\" (tcp, tls, ws or wss)")),
+                None => return bad(MatchError::Protocol(p.to_string())),
             }
         }
         _ => (s, None),
@@ -131,7 +138,7 @@ fn parse_match(s: &str) -> Result<Match, String> {
     let (addr, tail) = if let Some(r) = rest.strip_prefix('[') {
         match r.split_once(']') {
             Some((a, t)) => (a, t),
-            None => return bad("missing ']'"),
+            None => return bad(MatchError::Bracket),
         }
     } else if let Some(i) = rest.find('/') {
         (&rest[..i], &rest[i..])
@@ -142,7 +149,7 @@ fn parse_match(s: &str) -> Result<Match, String> {
         (rest, "")
     };
     let Ok(net) = addr.parse::<IpAddr>() else {
-        return bad(&format!("\"{addr}\" is not an IP address"));
+        return bad(MatchError::Address(addr.to_string()));
     };
     let max = if net.is_ipv4() { 32 } else { 128 };
     let (len, port) = match tail.strip_prefix('/') {
@@ -153,25 +160,30 @@ fn parse_match(s: &str) -> Result<Match, String> {
         None if tail.is_empty() => (None, None),
         None => match tail.strip_prefix(':') {
             Some(p) => (None, Some(p)),
-            None => return bad(&format!("unexpected \"{tail}\"")),
+            None => return bad(MatchError::Unexpected(tail.to_string())),
         },
     };
     let prefix = match len {
         None => max,
         Some(l) => match l.parse::<u8>() {
             Ok(v) if v <= max => v,
-            _ => return bad(&format!("prefix length \"{l}\" is not 0 to {max}")),
+            _ => {
+                return bad(MatchError::Prefix {
+                    len: l.to_string(),
+                    max,
+                })
+            }
         },
     };
     let port = match port {
         None => None,
         Some(p) => match p.parse::<u16>() {
             Ok(v) if v > 0 => Some(v),
-            _ => return bad(&format!("port \"{p}\" is not 1 to 65535")),
+            _ => return bad(MatchError::Port(p.to_string())),
         },
     };
     if !in_net(net, net, prefix) {
-        return bad(&format!("{net} has bits set beyond the /{prefix} prefix"));
+        return bad(MatchError::HostBits { net, prefix });
     }
     Ok(Match {
         net,
@@ -181,25 +193,28 @@ fn parse_match(s: &str) -> Result<Match, String> {
     })
 }
 
-fn positive(field: &str, v: &str) -> Result<i32, String> {
+fn positive(field: &'static str, v: &str) -> Result<i32, ProfileError> {
     match v.trim().parse::<i32>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("{field}: \"{}\" is not a number above 0", v.trim())),
+        _ => Err(ProfileError::NotPositive {
+            field,
+            value: v.trim().to_string(),
+        }),
     }
 }
 
 /// Parses one profile. The error names the field at fault.
-pub fn parse(spec: &str) -> Result<Profile, String> {
+pub fn parse(spec: &str) -> Result<Profile, ProfileError> {
     let (mut name, mut matches, mut keepalive, mut user_timeout, mut lifetime) =
         (None, None, None, None, None);
     for part in spec.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((k, v)) = part.split_once('=') else {
-            return Err(format!("\"{part}\" is not field=value"));
+            return Err(ProfileError::NotFieldValue(part.to_string()));
         };
         let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
         let dup = |set: bool| {
             if set {
-                Err(format!("field \"{k}\" given twice"))
+                Err(ProfileError::Twice(k.clone()))
             } else {
                 Ok(())
             }
@@ -212,9 +227,7 @@ pub fn parse(spec: &str) -> Result<Profile, String> {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
                 {
-                    return Err(format!(
-                        "name \"{v}\": use letters, digits, '_', '-' or '.' only"
-                    ));
+                    return Err(ProfileError::Name(v.to_string()));
                 }
                 name = Some(v.to_string());
             }
@@ -226,7 +239,7 @@ pub fn parse(spec: &str) -> Result<Profile, String> {
                 dup(keepalive.is_some())?;
                 let n: Vec<&str> = v.split(',').collect();
                 let [idle, count, interval] = n[..] else {
-                    return Err(format!("keepalive \"{v}\": expected idle,count,interval"));
+                    return Err(ProfileError::KeepaliveShape(v.to_string()));
                 };
                 keepalive = Some(KeepaliveParams {
                     idle: positive("keepalive idle", idle)?,
@@ -238,34 +251,24 @@ pub fn parse(spec: &str) -> Result<Profile, String> {
                 dup(user_timeout.is_some())?;
                 match v.parse::<u32>() {
                     Ok(ms) if i32::try_from(ms).is_ok() => user_timeout = Some(ms),
-                    _ => {
-                        return Err(format!(
-                            "user_timeout \"{v}\": not a number of ms, 0 or more"
-                        ))
-                    }
+                    _ => return Err(ProfileError::UserTimeout(v.to_string())),
                 }
             }
             "lifetime" => {
                 dup(lifetime.is_some())?;
                 let s = positive("lifetime", v)? as u32;
                 if s > MAX_LIFETIME_S {
-                    return Err(format!(
-                        "lifetime {s}: above the core's maximum of {MAX_LIFETIME_S} s"
-                    ));
+                    return Err(ProfileError::Lifetime(s));
                 }
                 lifetime = Some(s);
             }
-            _ => {
-                return Err(format!(
-                    "unknown field \"{k}\" (name, match, keepalive, user_timeout, lifetime)"
-                ))
-            }
+            _ => return Err(ProfileError::UnknownField(k)),
         }
     }
-    let name = name.ok_or("missing name=")?;
-    let matches = matches.ok_or("missing match=")?;
+    let name = name.ok_or(ProfileError::Missing("name"))?;
+    let matches = matches.ok_or(ProfileError::Missing("match"))?;
     if keepalive.is_none() && user_timeout.is_none() && lifetime.is_none() {
-        return Err("sets nothing (keepalive, user_timeout or lifetime)".into());
+        return Err(ProfileError::SetsNothing);
     }
     Ok(Profile {
         name,
@@ -286,18 +289,28 @@ fn name_in(spec: &str) -> Option<&str> {
 
 /// Parses every profile line, in the order written, and sorts them for [`find`]. The error
 /// names the profile (or its line) and the problem.
-pub fn parse_all(specs: &[String]) -> Result<Vec<Profile>, String> {
+pub fn parse_all(specs: &[String]) -> Result<Vec<Profile>, ProfileError> {
     if specs.len() > MAX_PROFILES {
-        return Err(format!("{} profiles: at most {MAX_PROFILES}", specs.len()));
+        return Err(ProfileError::TooMany {
+            got: specs.len(),
+            max: MAX_PROFILES,
+        });
     }
     let mut out: Vec<Profile> = Vec::with_capacity(specs.len());
     for (i, spec) in specs.iter().enumerate() {
         let p = parse(spec).map_err(|e| match name_in(spec) {
-            Some(n) if !n.is_empty() => format!("profile \"{n}\": {e}"),
-            _ => format!("profile #{} (\"{spec}\"): {e}", i + 1),
+            Some(n) if !n.is_empty() => ProfileError::Named {
+                name: n.to_string(),
+                err: Box::new(e),
+            },
+            _ => ProfileError::Line {
+                line: i + 1,
+                spec: spec.clone(),
+                err: Box::new(e),
+            },
         })?;
         if out.iter().any(|o| o.name == p.name) {
-            return Err(format!("profile \"{}\": name given twice", p.name));
+            return Err(ProfileError::NameTwice(p.name));
         }
         out.push(p);
     }
@@ -374,7 +387,7 @@ mod tests {
 
     #[test]
     fn bad_input_is_refused_with_its_reason() {
-        let err = |s: &str| parse(s).unwrap_err();
+        let err = |s: &str| parse(s).unwrap_err().to_string();
         assert!(err("match=10.0.0.0/8; lifetime=5").contains("missing name"));
         assert!(err("name=a; lifetime=5").contains("missing match"));
         assert!(err("name=a; match=10.0.0.0/8").contains("sets nothing"));
@@ -403,15 +416,19 @@ mod tests {
             "name=a; match=10.0.0.0/8; lifetime=5",
             "name=b; match=nowhere; lifetime=5",
         ]))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("profile \"b\": bad match \"nowhere\""), "{e}");
-        let e = parse_all(&specs(&["match=10.0.0.0/8; lifetime=5"])).unwrap_err();
+        let e = parse_all(&specs(&["match=10.0.0.0/8; lifetime=5"]))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("profile #1 "), "{e}");
         let e = parse_all(&specs(&[
             "name=a; match=10.0.0.0/8; lifetime=5",
             "name=a; match=10.0.0.0/9; lifetime=5",
         ]))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert_eq!(e, "profile \"a\": name given twice");
         let many: Vec<String> = (0..=MAX_PROFILES)
             .map(|i| format!("name=p{i}; match=10.0.0.0/8; lifetime=5"))

@@ -19,6 +19,7 @@ use kamailio::shm_slots::ShmSlots;
 use kamailio::tcp::Conn;
 use once_cell::sync::OnceCell;
 
+use crate::error::{InitError, ProfileError};
 use crate::profile::{self, Profile, MAX_PROFILES};
 
 /// The `profile` modparam lines, in the order written (main process, before mod_init).
@@ -34,32 +35,32 @@ static MARKS: OnceCell<ShmSlots> = OnceCell::new();
 static COUNTS: OnceCell<ShmMutex<[u64; MAX_PROFILES]>> = OnceCell::new();
 
 /// modparam `profile` (repeatable): kept as written, parsed in mod_init.
-pub fn add_spec(v: &[u8]) -> Result<(), String> {
-    let s = std::str::from_utf8(v).map_err(|_| "profile: not UTF-8".to_string())?;
+pub fn add_spec(v: &[u8]) -> Result<(), ProfileError> {
+    let s = std::str::from_utf8(v).map_err(|_| ProfileError::NotUtf8)?;
     SPECS
         .lock()
-        .map_err(|_| "profile: poisoned".to_string())?
+        .map_err(|_| ProfileError::Poisoned)?
         .push(s.to_string());
     Ok(())
 }
 
 /// mod_init: parses the profiles (an error names the profile and the problem) and, if there
 /// are any, sets up the marks and counters and takes the core's network events.
-pub fn init() -> Result<(), String> {
+pub fn init() -> Result<(), InitError> {
     let specs = SPECS.lock().map(|s| s.clone()).unwrap_or_default();
     let profiles = profile::parse_all(&specs)?;
     if profiles.is_empty() {
         return Ok(());
     }
-    let _ = MARKS.set(ShmSlots::new(crate::applied::slots(
-        Conn::max_connections(),
-    ))?);
-    let _ = COUNTS.set(ShmMutex::new()?);
+    let _ = MARKS.set(
+        ShmSlots::new(crate::applied::slots(Conn::max_connections())).map_err(InitError::core)?,
+    );
+    let _ = COUNTS.set(ShmMutex::new().map_err(InitError::core)?);
     for p in &profiles {
         log::info!("tcp profile \"{}\": match {}", p.name, p.matches.text());
     }
     let _ = PROFILES.set(profiles);
-    net_event::on_data_in(on_received)?;
+    net_event::on_data_in(on_received).map_err(InitError::core)?;
     if let Err(e) = net_event::on_data_sent(on_sent) {
         log::warn!(
             "{e}: connections Kamailio opens get their TCP profile when their first message \

@@ -23,6 +23,8 @@ use kamailio::tcp::{Conn, ConnState, KeepaliveError};
 use log::{debug, warn};
 use once_cell::sync::OnceCell;
 
+use crate::error::InitError;
+
 /// The user timeouts (ms) set through [`set`], per connection (by [`Conn::identity`]).
 static SET: OnceCell<ShmMap<u32>> = OnceCell::new();
 
@@ -34,12 +36,12 @@ static NEXT_SWEEP: OnceCell<ShmMutex<usize>> = OnceCell::new();
 const SWEEP_AT: usize = 1024;
 
 /// Makes the shared record; call in mod_init (before the fork).
-pub fn init() -> Result<(), String> {
+pub fn init() -> Result<(), InitError> {
     if SET.get().is_none() {
-        let _ = SET.set(ShmMap::new()?);
+        let _ = SET.set(ShmMap::new().map_err(InitError::core)?);
     }
     if NEXT_SWEEP.get().is_none() {
-        let _ = NEXT_SWEEP.set(ShmMutex::new()?);
+        let _ = NEXT_SWEEP.set(ShmMutex::new().map_err(InitError::core)?);
     }
     Ok(())
 }
