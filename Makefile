@@ -15,8 +15,8 @@ MODULES_DIR  ?= $(shell dirname "$$(dpkg -L kamailio 2>/dev/null | grep '/module
 # package; dpkg-dev unpacks a source package where no vendored header series fits,
 # kamailio-headers/README.md); bindgen needs libclang, the C shim a C compiler.
 RUN_PACKAGES  := $(if $(KAMAILIO_BIN),,kamailio) dpkg-dev libclang-dev gcc
-# What the tests add: Lua and xmlrpc modules, ss/ip, ps, the package's lintian, a Prometheus.
-TEST_PACKAGES := kamailio-lua-modules kamailio-xml-modules iproute2 procps lintian prometheus
+# What the tests add: Lua, xmlrpc and websocket modules, ss/ip, ps, the package's lintian, a Prometheus.
+TEST_PACKAGES := kamailio-lua-modules kamailio-xml-modules kamailio-websocket-modules iproute2 procps lintian prometheus
 # `make deps` installs the run set; `make test`, `bench` and `deb` the test set too; `make lint`
 # the run set and, with Debian's toolchain, its clippy and rustfmt.
 DEPS_FOR     ?= $(RUN_PACKAGES)

@@ -7,6 +7,7 @@ mod kemi;
 mod profiles;
 mod rpc;
 mod user_timeout;
+mod websocket;
 
 use kit as common;
 
