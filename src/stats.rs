@@ -8,7 +8,7 @@
 //! - A gauge is a function the core calls in the *reading* process (an RPC or HTTP worker)
 //!   each time the value is read; it reads shared state (shm) itself. Gauges are not reset.
 //!
-//! Modules declare both in [`crate::module::ModuleDef::stats`]; the crate registers them
+//! Modules declare both in [`crate::export::module::ModuleDef::stats`]; the crate registers them
 //! (group = module name) in mod_init, before the module's own init, which is the last moment
 //! the core accepts new counters.
 

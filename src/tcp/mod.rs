@@ -14,6 +14,7 @@
 //! ```
 
 pub mod diag;
+mod sockopt;
 pub mod table;
 pub mod user_timeout;
 
@@ -512,7 +513,7 @@ fn set_keepalive(
     params: Keepalive,
     prev: Option<Keepalive>,
 ) -> std::io::Result<()> {
-    use crate::sockopt::set_int as set;
+    use crate::tcp::sockopt::set_int as set;
     match params {
         Some((idle, count, interval)) => {
             let was = prev.flatten();

@@ -30,9 +30,21 @@ use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU16, AtomicU32, AtomicU64};
 
-use crate::lock::{ShmLock, ShmLockGuard};
-use crate::shm_backend::{Active, Backend};
+mod backend;
+pub mod cache;
+pub mod lock;
+pub mod map;
+pub mod slots;
+#[cfg(test)]
+mod tests;
+
+pub use cache::ShmCache;
+pub use lock::{ShmLock, ShmLockGuard};
+pub use map::{MapGuard, MapHold, ShmMap};
+pub use slots::ShmSlots;
+
 use crate::sys;
+use backend::{Active, Backend};
 
 /// The size of the shared memory Kamailio was started with (`-m`), in bytes.
 pub fn size() -> u64 {

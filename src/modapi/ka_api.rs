@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use once_cell::sync::OnceCell;
 
-use crate::cfg::Fixup;
+use crate::export::cfg::Fixup;
+use crate::export::module::Cmd;
 use crate::ffi_guard::guard;
-use crate::module::Cmd;
+use crate::modapi::tm::Reply;
 use crate::shm::{self, ShmSafe};
 use crate::str::{str_arg, str_bytes, str_over};
 use crate::sys;
-use crate::tm::Reply;
 
 /// Callbacks and `user_attr` given by an API user; stored as plain data (in shm).
 #[derive(Clone, Copy)]

@@ -6,8 +6,8 @@ use std::any::Any;
 use std::ffi::c_char;
 use std::mem::MaybeUninit;
 
+use crate::export::pv::PvTarget;
 use crate::msg::Msg;
-use crate::pv::PvTarget;
 use crate::sys;
 
 /// How Kamailio prepares ("fixes up") a cfg function's parameters at start-up.
@@ -22,7 +22,7 @@ pub enum Fixup {
     /// A string with variables, then a writable variable name (`fixup_spve_pvar`).
     StrPvar,
     /// As [`Fixup::StrAll`]; a parameter without variables is also handed to the module's
-    /// [`crate::cfg_const`] hook at fixup time (kind `Lit`).
+    /// [`crate::export::cfg_const`] hook at fixup time (kind `Lit`).
     StrConst,
 }
 
@@ -63,8 +63,8 @@ impl Fixup {
             Fixup::StrAll => (Some(sys::fixup_spve_all), Some(sys::fixup_free_spve_all)),
             Fixup::StrPvar => (Some(sys::fixup_spve_pvar), Some(sys::fixup_free_spve_pvar)),
             Fixup::StrConst => (
-                Some(crate::cfg_const::fixup_spve_const),
-                Some(crate::cfg_const::free_spve_const),
+                Some(crate::export::cfg_const::fixup_spve_const),
+                Some(crate::export::cfg_const::free_spve_const),
             ),
         }
     }
@@ -84,7 +84,7 @@ pub enum Kind {
 }
 
 /// A `Lit` parameter: its text, and when it holds no variable what the module's
-/// [`crate::cfg_const`] hook prepared from it at fixup time.
+/// [`crate::export::cfg_const`] hook prepared from it at fixup time.
 #[derive(Clone, Copy)]
 pub struct LitStr<'a> {
     pub prepared: Option<&'a dyn Any>,
@@ -245,7 +245,7 @@ impl Args<'_> {
     ) -> Result<LitStr<'b>, BadParam> {
         // SAFETY: the slot holds the ConstParam that Fixup::StrConst's fixup made for this
         // parameter, kept for as long as the action.
-        let cp = unsafe { &*self.param(i).cast::<crate::cfg_const::ConstParam>() };
+        let cp = unsafe { &*self.param(i).cast::<crate::export::cfg_const::ConstParam>() };
         if let Some((text, prepared)) = cp.constant() {
             return Ok(LitStr {
                 prepared: Some(prepared),
@@ -462,7 +462,7 @@ macro_rules! cmd_tramp {
         ) -> ::std::ffi::c_int {
             // SAFETY: Kamailio passes the message and the parameters its fixup prepared, as
             // many as the export declares.
-            unsafe { $crate::cfg::dispatch($name, msg, &[$($a),*], $read) }
+            unsafe { $crate::export::cfg::dispatch($name, msg, &[$($a),*], $read) }
         }
     };
 }
@@ -475,7 +475,7 @@ macro_rules! cmd_read {
     ($m:ident, $args:ident, $i:expr; ) => {};
     ($m:ident, $args:ident, $i:expr; $a:ident : Str $(, $($rest:tt)+)?) => {
         // the buffer, then the copy in it under the same name
-        let mut $a = $crate::cfg::StrBuf::new();
+        let mut $a = $crate::export::cfg::StrBuf::new();
         let $a = $args.str($m, $i, stringify!($a), &mut $a)?;
         $crate::cmd_read!($m, $args, $i + 1; $($($rest)+)?);
     };
@@ -523,15 +523,15 @@ macro_rules! cmd_pass {
 macro_rules! cmd {
     // a sole `Lit` parameter: the body gets no message (the text may be read in place)
     ($name:literal, $body:path, ($arg:ident : Lit), $flags:expr) => {{
-        $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::cfg::Args| {
-            let mut buf = $crate::cfg::LitBuf::new();
+        $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::export::cfg::Args| {
+            let mut buf = $crate::export::cfg::LitBuf::new();
             let $arg = args.lit(m, 0, stringify!($arg), &mut buf)?;
             Ok($body($arg))
         }; $arg);
         $crate::cmd_export!($name, $flags; Lit)
     }};
     ($name:literal, $body:path, ($($arg:ident : $ty:ident),* $(,)?), $flags:expr) => {{
-        $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::cfg::Args| {
+        $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::export::cfg::Args| {
             $crate::cmd_read!(m, args, 0usize; $($arg : $ty),*);
             Ok($body(m $(, $crate::cmd_pass!($ty, $arg))*))
         }; $($arg)*);
@@ -545,12 +545,12 @@ macro_rules! cmd {
 #[macro_export]
 macro_rules! cmd_export {
     ($name:literal, $flags:expr; $($ty:ident)*) => {{
-        const KINDS: &[$crate::cfg::Kind] = &[$($crate::cfg::Kind::$ty),*];
-        const FIXUP: $crate::cfg::Fixup = $crate::cfg::Fixup::of(KINDS);
+        const KINDS: &[$crate::export::cfg::Kind] = &[$($crate::export::cfg::Kind::$ty),*];
+        const FIXUP: $crate::export::cfg::Fixup = $crate::export::cfg::Fixup::of(KINDS);
         const N: u8 = KINDS.len() as u8;
         // SAFETY: `tramp` is a cfg function taking the N parameters that FIXUP prepares.
         #[allow(unsafe_code)]
-        let c = unsafe { $crate::module::Cmd::new($name, tramp as *const (), N, FIXUP, $flags) };
+        let c = unsafe { $crate::export::module::Cmd::new($name, tramp as *const (), N, FIXUP, $flags) };
         c
     }};
 }

@@ -27,7 +27,7 @@ use std::mem::size_of;
 use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicI32, AtomicPtr, AtomicU32, AtomicU64, Ordering};
 
-use crate::lock::ShmLockGuard;
+use crate::shm::lock::ShmLockGuard;
 use crate::shm::{self, ShmError, ShmHolder, ShmSafe};
 
 /// Longest key the map takes.
