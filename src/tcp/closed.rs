@@ -39,7 +39,8 @@ impl ClosedConn<'_> {
     pub fn id(&self) -> i32 {
         field!(self.raw.as_ptr(), id)
     }
-    /// The connection's identity, as [`Conn::identity`](super::Conn::identity) gave it while it was open.
+    /// The connection's identity, as [`Conn::identity`](super::Conn::identity) gave it while
+    /// it was open.
     pub fn identity(&self) -> (u64, u64) {
         identity_of(self.id(), self.raw.as_ptr() as usize)
     }

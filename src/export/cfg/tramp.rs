@@ -102,8 +102,8 @@ macro_rules! cmd_pass {
 /// and calls `body(&mut Msg, i32, &[u8]) -> i32`. The arity, the fixup, the reads and the
 /// body's signature all come from the one list, so they cannot disagree. Kinds: `Int`
 /// (`i32`), `Str` (`&[u8]`), `Pvar` ([`PvName`](super::PvName), after a `Str`), or one `Lit`
-/// ([`LitStr`](super::LitStr), `body(LitStr) -> i32`: no message, so a variable's text can be lent in place); a bad
-/// parameter is logged with its name and the function returns -1.
+/// ([`LitStr`](super::LitStr), `body(LitStr) -> i32`: no message, so a variable's text can
+/// be lent in place); a bad parameter is logged with its name and the function returns -1.
 ///
 /// ```compile_fail,E0061
 /// use kamailio::cfg::{routes, LitStr};
@@ -149,7 +149,9 @@ macro_rules! cmd_export {
         const N: u8 = KINDS.len() as u8;
         // SAFETY: `tramp` is a cfg function taking the N parameters that FIXUP prepares.
         #[allow(unsafe_code)]
-        let c = unsafe { $crate::export::module::Cmd::new($name, tramp as *const (), N, FIXUP, $flags) };
+        let c = unsafe {
+            $crate::export::module::Cmd::new($name, tramp as *const (), N, FIXUP, $flags)
+        };
         c
     }};
 }

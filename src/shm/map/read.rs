@@ -15,16 +15,16 @@ impl<V: ShmSafe> ShmMap<V> {
         self.h().live.load(Ordering::Relaxed) as usize
     }
 
-    /// Number of records whose status is `status` (in 0..[`STATUS_COUNTED`](super::STATUS_COUNTED), else `None`),
-    /// read without the lock.
+    /// Number of records whose status is `status` (in
+    /// 0..[`STATUS_COUNTED`](super::STATUS_COUNTED), else `None`), read without the lock.
     pub fn count_with_status(&self, status: i32) -> Option<usize> {
         let c = self.h().by_status.get(usize::try_from(status).ok()?)?;
         Some(c.load(Ordering::Relaxed) as usize)
     }
 
-    /// The word of the record at `idx` ([`MapGuard::set_word`](super::MapGuard::set_word)) without taking the lock; 0
-    /// for a free record (removal clears it) or an index out of range. Any index is safe:
-    /// records are never freed while the server runs.
+    /// The word of the record at `idx` ([`MapGuard::set_word`](super::MapGuard::set_word))
+    /// without taking the lock; 0 for a free record (removal clears it) or an index out of
+    /// range. Any index is safe: records are never freed while the server runs.
     pub fn word(&self, idx: u32) -> u64 {
         self.record(idx)
             .map_or(0, |r| r.word.load(Ordering::Acquire))
@@ -72,7 +72,8 @@ impl<V: ShmSafe> ShmMap<V> {
     }
 
     /// [`ShmMap::status_seen`] that also reads the record's aux value
-    /// ([`MapGuard::set_aux`](super::MapGuard::set_aux)), consistent with the status (one version of the map).
+    /// ([`MapGuard::set_aux`](super::MapGuard::set_aux)), consistent with the status (one
+    /// version of the map).
     #[inline]
     pub fn status_aux_seen(&self, seen: &Cell<Seen>, hv: u64, key: &[u8]) -> Option<(i32, u32)> {
         let h = self.h();
