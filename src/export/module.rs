@@ -335,7 +335,10 @@ pub unsafe fn register(exports: &'static Exports, def: fn() -> ModuleDef) -> i32
 
 extern "C" fn mod_init() -> c_int {
     guard("mod_init", -1, || match HOOKS.get() {
-        Some(h) => match crate::stats::register(h.name, &h.stats).and_then(|()| (h.init)()) {
+        Some(h) => match crate::stats::register(h.name, &h.stats)
+            .map_err(String::from)
+            .and_then(|()| (h.init)())
+        {
             Ok(()) => 0,
             Err(e) => {
                 ::log::error!("{}: initialization failed: {e}", h.name);

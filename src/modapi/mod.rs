@@ -5,5 +5,7 @@ pub mod dmq;
 pub mod ka_api;
 pub mod tm;
 
+pub use dmq::DmqError;
+pub use ka_api::BindError;
 pub use ka_api::{Client, ForeignCallbacks};
-pub use tm::Reply;
+pub use tm::{Reply, TmError};

@@ -154,6 +154,8 @@ pub enum ShmError {
     NoLock,
     /// A cache of this many slots cannot exist (0, or more than memory can address).
     BadSlots(usize),
+    /// A slot array of this many slots cannot exist ([`ShmSlots::new`]).
+    TooManySlots,
 }
 
 impl std::fmt::Display for ShmError {
@@ -162,18 +164,14 @@ impl std::fmt::Display for ShmError {
             ShmError::OutOfShm => f.write_str("out of shm"),
             ShmError::NoLock => f.write_str("cannot allocate a shm lock"),
             ShmError::BadSlots(n) => write!(f, "shm cache: cannot hold {n} slots"),
+            ShmError::TooManySlots => f.write_str("too many slots"),
         }
     }
 }
 
 impl std::error::Error for ShmError {}
 
-/// For module set-up code that reports its errors as text (`?` in a `Result<_, String>`).
-impl From<ShmError> for String {
-    fn from(e: ShmError) -> String {
-        e.to_string()
-    }
-}
+error_text!(ShmError);
 
 /// Allocates `size` zeroed bytes in shm; `None` when shm is exhausted.
 pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {
