@@ -8,12 +8,23 @@
 //!    series under `kamailio-headers/`, or Debian's source package of exactly that version).
 //! 3. Derives the compile defines from those two strings and the defines every Linux build of
 //!    Kamailio sets, and fails unless they reproduce both strings exactly.
-//! 4. Runs bindgen over `include/wrapper.h` and compiles `include/shim.c` with those defines.
+//! 4. Runs bindgen over `include/wrapper.h` and compiles `include/shim/*.c` with those defines.
 
 use std::collections::BTreeSet;
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The shim's C files (`include/shim/*.c`, one per topic), in name order.
+fn shim_sources(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("include/shim entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    files.sort();
+    files
+}
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -24,7 +35,7 @@ fn main() {
     pick_libclang();
     for f in [
         "include/wrapper.h",
-        "include/shim.c",
+        "include/shim",
         "include/shim.h",
         "kamailio-headers/fetch.sh",
         "kamailio-headers/source.sh",
@@ -93,7 +104,7 @@ fn main() {
 
     let mut build = cc::Build::new();
     build
-        .file(manifest.join("include/shim.c"))
+        .files(shim_sources(&manifest.join("include/shim")))
         .include(&core_dir)
         .include(manifest.join("include"));
     for d in &defines {

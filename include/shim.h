@@ -1,5 +1,7 @@
 /* Tiny C functions for what bindgen cannot reach: macros and static inline functions of the
- * Kamailio core. Each one only forwards; all logic lives in Rust. */
+ * Kamailio core. Each one only forwards; all logic lives in Rust. Defined by topic in
+ * include/shim/: log.c, tcp.c (connections and their table), route.c, mem.c (shm, pkg and
+ * locks), counters.c, msg.c (addresses, sending, replies). */
 #ifndef KRS_SHIM_H
 #define KRS_SHIM_H
 
@@ -22,7 +24,7 @@ int krs_tcpconn_unref(struct tcp_connection *c);
 #define KRS_NO_CONN (-1000)
 int krs_tcpconn_peek_state(int id);
 int krs_tcpconn_set_lifetime(int id, unsigned int secs);
-/* a copy of one connection of the core's table (tcp_table.rs); `conn` is the connection's
+/* a copy of one connection of the core's table (src/tcp/table.rs); `conn` is the connection's
  * address, kept only to tell a reused id apart, never dereferenced */
 struct krs_tcp_row {
 	unsigned long conn;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Copies into kamailio-headers/SERIES/ the subset of a Kamailio source tree that the crate's
-# include/wrapper.h and include/shim.c need: the transitive closure of their `#include "..."`
-# lines, followed whatever the #if around them (so the subset serves every CPU, lock
-# implementation and memory debug setting), and writes SERIES/ORIGIN.
+# include/wrapper.h, include/shim.h and include/shim/*.c need: the transitive closure of their
+# `#include "..."` lines, followed whatever the #if around them (so the subset serves every CPU,
+# lock implementation and memory debug setting), and writes SERIES/ORIGIN.
 #
 #   vendor.sh SERIES TREE UPSTREAM [DEBIAN SUITE...]     e.g. vendor.sh 6.0 /tmp/k 6.0.1 6.0.1-1+deb13u2 trixie
 #   vendor.sh --list TREE                                prints the closure (paths under TREE/src)
@@ -22,7 +22,7 @@ include=$here/../include
 closure() {
   local tree=$1 want=${2:-files} f dir name p found queue=() unresolved=()
   declare -A done=()
-  queue=("$include/wrapper.h" "$include/shim.c" "$include/shim.h")
+  queue=("$include/wrapper.h" "$include/shim.h" "$include"/shim/*.c)
   while [ ${#queue[@]} -gt 0 ]; do
     f=${queue[0]}; queue=("${queue[@]:1}")
     [ -z "${done[$f]:-}" ] || continue

@@ -7,7 +7,7 @@
 //!   64-bit `msg_flags_t` from 5.8, with `1ULL << n` flags from 6.0), `pv_value_t.ri` (`int`
 //!   in 5.6, `long` in 6.0) and `uac_req_t.cb_flags` (`int`, `unsigned int` from 6.0). The
 //!   functions below take whichever type the bindings give, so no release needs its own path
-//!   (`cb_flags` is a plain `as _` cast in tm.rs).
+//!   (`cb_flags` is a plain `as _` cast in modapi/tm.rs).
 //! - `TCP_USER_TIMEOUT`, set by the core on its listening sockets from 5.8 on, and from 6.0.2
 //!   on also on each connection it opens (`init_sock_opt` in tcp_main.c, when it connects):
 //!   detected per socket at run time where keepalive is applied (`user_timeout::align`).
@@ -21,7 +21,7 @@
 //!   sockets (5.8+) is read from the sockets at start-up (`user_timeout::listen_value`).
 //!
 //! - dmq's API (`dmq_api_t`, `dmq_peer_t`, `peer_reponse_t`, `dmq_resp_cback_t`, bound in
-//!   dmq.rs) is the same in 5.6.3 and 6.0.1 (checked: `git diff 5.6.3 6.0.1` of
+//!   modapi/dmq.rs) is the same in 5.6.3 and 6.0.1 (checked: `git diff 5.6.3 6.0.1` of
 //!   src/modules/dmq/{bind_dmq,peer,dmq_funcs}.h changes formatting only); `dmq_node_t` stays
 //!   opaque, so its layout does not matter. Its behaviour differs: 6.0 looks a node up by IP
 //!   address when the URI does not match, so the nodes of a cluster need distinct IP

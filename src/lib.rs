@@ -8,9 +8,9 @@
 //! No public safe function of this crate can cause undefined behaviour, whatever the caller
 //! does. What makes it hold where it is not obvious:
 //!
-//! - **Locks** ([`lock`], [`shm::ShmMutex`], [`shm_map`]): a lock is released only by the
+//! - **Locks** ([`shm::lock`], [`shm::ShmMutex`], [`shm::map`]): a lock is released only by the
 //!   guard that took it; a C API that locks and unlocks in separate calls keeps a
-//!   [`shm_map::MapHold`], the token that proves the lock is held, and takes one guard at a
+//!   [`shm::MapHold`], the token that proves the lock is held, and takes one guard at a
 //!   time from it.
 //! - **Shared memory**: only [`shm::ShmSafe`] types live in shm. It is the one `unsafe`
 //!   trait to implement: an implementation promises that all-zero bytes are a valid value
@@ -24,7 +24,7 @@
 //! - **Exports**: the constructors that take a raw function pointer (`Cmd::new`,
 //!   `KemiDef::new`, `FuncParam::new`) are `unsafe`; the macros ([`cmd!`], [`kemi!`],
 //!   [`func_param!`]) generate the trampoline and its table entry from one typed list.
-//! - **Owned shm objects handed to C** ([`ka_api::DestView`]) are linear: not `Copy`, freed
+//! - **Owned shm objects handed to C** ([`modapi::ka_api::DestView`]) are linear: not `Copy`, freed
 //!   once by a consuming `free`.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
@@ -32,39 +32,43 @@
 // Kamailio versions (and bindgen versions), and the code must build against each.
 #![allow(clippy::unnecessary_cast)]
 
+/// `impl From<$e> for String`, for module set-up code that reports its errors as text (`?` in
+/// a `Result<_, String>`): the error's message, as logged.
+macro_rules! error_text {
+    ($($e:ty),+) => {$(
+        impl From<$e> for String {
+            fn from(e: $e) -> String {
+                e.to_string()
+            }
+        }
+    )+};
+}
+
 pub mod sys;
 
-pub mod cfg;
-pub mod cfg_const;
 mod compat;
-pub mod dmq;
 pub mod event;
+pub mod export;
 pub mod ffi_guard;
-pub mod ka_api;
-pub mod kemi;
-pub mod lock;
 pub mod log;
-pub mod module;
+pub mod modapi;
 pub mod msg;
 pub mod net_event;
 pub mod process;
-pub mod pv;
 pub mod random;
 pub mod rpc;
 pub mod send;
 pub mod shm;
-mod shm_backend;
-pub mod shm_cache;
-pub mod shm_map;
-pub mod shm_slots;
-#[cfg(test)]
-mod shm_tests;
-mod sockopt;
 pub mod stats;
 pub mod str;
 pub mod tcp;
 pub mod timer;
-pub mod tm;
+
+// One-hop paths for module code (`kamailio::cfg::routes`, `kamailio::shm_map::ShmMap`): the
+// modules import these, and the folders above hold the files.
+pub use export::{cfg, cfg_const, module, pv};
+pub use modapi::{dmq, ka_api, tm};
+pub use shm::{cache as shm_cache, map as shm_map, slots as shm_slots};
 
 pub use msg::Msg;
 

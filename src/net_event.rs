@@ -30,18 +30,31 @@ pub type PeerHandler = fn(&Peer);
 /// What a module runs for each message received: the peer and the message as received.
 pub type ReceivedHandler = fn(&Peer, &[u8]);
 
+/// Why a data handler could not be registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NetEventError {
+    #[error("received-data handler already set")]
+    DataInSet,
+    #[error("the core's received-data event has no free slot")]
+    DataInFull,
+    #[error("sent-data handler already set")]
+    DataSentSet,
+    #[error("the core's sent-data event is taken by another module")]
+    DataSentTaken,
+}
+
+error_text!(NetEventError);
+
 static DATA_IN: OnceCell<ReceivedHandler> = OnceCell::new();
 static DATA_SENT: OnceCell<PeerHandler> = OnceCell::new();
 
 /// Runs `handler` for every message received over a TCP-based transport, before it is
 /// parsed (call in mod_init). The core keeps up to 8 such handlers.
-pub fn on_data_in(handler: ReceivedHandler) -> Result<(), String> {
-    DATA_IN
-        .set(handler)
-        .map_err(|_| "received-data handler already set".to_string())?;
+pub fn on_data_in(handler: ReceivedHandler) -> Result<(), NetEventError> {
+    DATA_IN.set(handler).map_err(|_| NetEventError::DataInSet)?;
     // SAFETY: registers a guarded callback with the core's event API.
     if unsafe { sys::sr_event_register_cb(sys::SREV_NET_DATA_IN as i32, Some(data_in_cb)) } != 0 {
-        return Err("the core's received-data event has no free slot".into());
+        return Err(NetEventError::DataInFull);
     }
     Ok(())
 }
@@ -49,14 +62,14 @@ pub fn on_data_in(handler: ReceivedHandler) -> Result<(), String> {
 /// Runs `handler` after every message sent over a TCP-based transport (call in mod_init).
 /// The core has one slot for this event (siptrace's core-callback mode takes it too): an
 /// error when it is taken.
-pub fn on_data_sent(handler: PeerHandler) -> Result<(), String> {
+pub fn on_data_sent(handler: PeerHandler) -> Result<(), NetEventError> {
     DATA_SENT
         .set(handler)
-        .map_err(|_| "sent-data handler already set".to_string())?;
+        .map_err(|_| NetEventError::DataSentSet)?;
     // SAFETY: registers a guarded callback with the core's event API.
     if unsafe { sys::sr_event_register_cb(sys::SREV_NET_DATA_SENT as i32, Some(data_sent_cb)) } != 0
     {
-        return Err("the core's sent-data event is taken by another module".into());
+        return Err(NetEventError::DataSentTaken);
     }
     Ok(())
 }

@@ -38,6 +38,24 @@ impl Transport {
     }
 }
 
+/// Why a destination could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("host name too long")]
+    HostTooLong,
+    /// The host (as text) resolves to no address.
+    #[error("cannot resolve {0}")]
+    Unresolved(String),
+    /// No local socket of this transport (its Via name) reaches the host.
+    #[error("no {transport} socket to send to {host}")]
+    NoSocket {
+        transport: &'static str,
+        host: String,
+    },
+}
+
+error_text!(ResolveError);
+
 /// A resolved destination with the local socket the core sends from.
 pub struct Dest {
     dst: sys::dest_info,
@@ -47,9 +65,9 @@ pub struct Dest {
 impl Dest {
     /// Resolves `host` (an IP literal, IPv6 bracketed or not, or a name through the core's
     /// resolver and DNS cache: A/AAAA, the port given) and picks the send socket.
-    pub fn resolve(host: &[u8], port: u16, transport: Transport) -> Result<Dest, String> {
+    pub fn resolve(host: &[u8], port: u16, transport: Transport) -> Result<Dest, ResolveError> {
         let mut buf = [0u8; 256];
-        let h = buf.get_mut(..host.len()).ok_or("host name too long")?;
+        let h = buf.get_mut(..host.len()).ok_or(ResolveError::HostTooLong)?;
         h.copy_from_slice(host);
         let mut hs = crate::str::str_over(h);
         // SAFETY: plain C data; all-zero is an empty destination.
@@ -57,7 +75,9 @@ impl Dest {
         let mut proto = transport.proto() as std::ffi::c_char;
         // SAFETY: the host string lives across the call; the core writes `to` and `proto`.
         if unsafe { sys::sip_hostport2su(&mut dst.to, &mut hs, port, &mut proto) } != 0 {
-            return Err(format!("cannot resolve {}", String::from_utf8_lossy(host)));
+            return Err(ResolveError::Unresolved(
+                String::from_utf8_lossy(host).into_owned(),
+            ));
         }
         dst.proto = transport.proto() as _;
         // SAFETY: a lookup in the core's socket list for this address family and protocol.
@@ -70,11 +90,10 @@ impl Dest {
             )
         };
         if dst.send_sock.is_null() {
-            return Err(format!(
-                "no {} socket to send to {}",
-                transport.via_name(),
-                String::from_utf8_lossy(host)
-            ));
+            return Err(ResolveError::NoSocket {
+                transport: transport.via_name(),
+                host: String::from_utf8_lossy(host).into_owned(),
+            });
         }
         Ok(Dest { dst, transport })
     }

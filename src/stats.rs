@@ -8,7 +8,7 @@
 //! - A gauge is a function the core calls in the *reading* process (an RPC or HTTP worker)
 //!   each time the value is read; it reads shared state (shm) itself. Gauges are not reset.
 //!
-//! Modules declare both in [`crate::module::ModuleDef::stats`]; the crate registers them
+//! Modules declare both in [`crate::export::module::ModuleDef::stats`]; the crate registers them
 //! (group = module name) in mod_init, before the module's own init, which is the last moment
 //! the core accepts new counters.
 
@@ -98,14 +98,28 @@ extern "C" fn gauge_cb(_h: sys::counter_handle_t, param: *mut c_void) -> sys::co
     guard(g.name, 0, || (g.get)() as sys::counter_val_t)
 }
 
-fn leak(s: &str) -> Result<*const c_char, String> {
-    let c = CString::new(s).map_err(|_| format!("statistic name {s:?} contains NUL"))?;
+/// Why a statistic could not be registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatsError {
+    /// A group, name or description holds a NUL.
+    #[error("statistic name {0:?} contains NUL")]
+    Nul(String),
+    #[error("statistic {module}:{name} is registered already")]
+    Registered { module: String, name: String },
+    #[error("cannot register statistic {module}:{name}")]
+    Register { module: String, name: String },
+}
+
+error_text!(StatsError);
+
+fn leak(s: &str) -> Result<*const c_char, StatsError> {
+    let c = CString::new(s).map_err(|_| StatsError::Nul(s.to_string()))?;
     Ok(Box::leak(c.into_boxed_c_str()).as_ptr())
 }
 
 /// Registers `stats` in group `module` (call before the fork; done by the crate's
 /// mod_init).
-pub(crate) fn register(module: &str, stats: &[Stat]) -> Result<(), String> {
+pub(crate) fn register(module: &str, stats: &[Stat]) -> Result<(), StatsError> {
     if stats.is_empty() {
         return Ok(());
     }
@@ -154,10 +168,11 @@ pub(crate) fn register(module: &str, stats: &[Stat]) -> Result<(), String> {
             )
         };
         if rc < 0 {
+            let (module, name) = (module.to_string(), name.to_string());
             return Err(if rc == -2 {
-                format!("statistic {module}:{name} is registered already")
+                StatsError::Registered { module, name }
             } else {
-                format!("cannot register statistic {module}:{name}")
+                StatsError::Register { module, name }
             });
         }
         if let Some(c) = handle {

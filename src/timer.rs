@@ -6,20 +6,34 @@ use std::ffi::{c_uint, c_void, CString};
 use crate::ffi_guard::guard;
 use crate::sys;
 
+/// Why a timer process could not be had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TimerError {
+    #[error("cannot register timer processes")]
+    Reserve,
+    /// The process name holds a NUL.
+    #[error("bad process name")]
+    BadName,
+    #[error("cannot fork the timer process")]
+    Fork,
+}
+
+error_text!(TimerError);
+
 /// Reserves `n` timer processes; call in mod_init.
-pub fn reserve_processes(n: i32) -> Result<(), String> {
+pub fn reserve_processes(n: i32) -> Result<(), TimerError> {
     // SAFETY: updates the core's process count before the fork (5.6 has no separate
     // register_basic_utimers: its header defines that name as itself).
     if unsafe { sys::register_basic_timers(n) } < 0 {
-        return Err("cannot register timer processes".into());
+        return Err(TimerError::Reserve);
     }
     Ok(())
 }
 
 /// Forks a process that runs `f(ms)` every `interval_ms` (`ms`: a monotonic time in
 /// milliseconds); call in child_init for the main process (rank PROC_MAIN).
-pub fn fork(desc: &str, interval_ms: u32, f: fn(u64)) -> Result<(), String> {
-    let desc = CString::new(desc).map_err(|_| "bad process name")?;
+pub fn fork(desc: &str, interval_ms: u32, f: fn(u64)) -> Result<(), TimerError> {
+    let desc = CString::new(desc).map_err(|_| TimerError::BadName)?;
     let desc = desc.into_raw(); // the core keeps the description
                                 // SAFETY: the core forks; the child loops forever calling `tick` with `f` as param.
     let pid = unsafe {
@@ -34,7 +48,7 @@ pub fn fork(desc: &str, interval_ms: u32, f: fn(u64)) -> Result<(), String> {
         )
     };
     if pid < 0 {
-        return Err("cannot fork the timer process".into());
+        return Err(TimerError::Fork);
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Bounded RPC listings: a listing (`[offset [limit]]`) replies with every entry asked for,
 //! the whole table when no limit is given and the transport carries it in one reply
 //! ([`crate::rpc::transport`]), or, before anything is added, an error that says which
-//! request fits. The pure parts are in [`rpc_args`]. A method that replies with a list of
-//! entries is declared with `rpc!(array: ...)`.
+//! request fits. The pure parts are in [`rpc_args`](crate::rpc::args). A method that replies
+//! with a list of entries is declared with `rpc!(array: ...)`.
 
 use std::time::Duration;
 

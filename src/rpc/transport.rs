@@ -112,7 +112,7 @@ impl Transport {
     /// reply went out, a 3.86 MB one came back empty, with the C module as with this one):
     /// both copies are allocated here and freed at once, so that the free pkg and how it is
     /// cut up answer; nothing allocates pkg between this and the transport's copies but
-    /// the request's parsing (in [`REPLY_EXTRA`]).
+    /// the request's parsing (in `REPLY_EXTRA`).
     pub fn room_for(self, bytes: usize) -> bool {
         match self {
             Transport::JsonWorker | Transport::Xmlrpc if pkg_available() > 0 => {
@@ -202,7 +202,7 @@ impl Rpc<'_> {
             {
                 // after ctl's mod_init (this runs after the fork) the sizes are in bytes
                 let bytes = |n: &str, default: i32| {
-                    let v = crate::module::foreign_int_param("ctl", n).unwrap_or(default);
+                    let v = crate::export::module::foreign_int_param("ctl", n).unwrap_or(default);
                     usize::try_from(v).unwrap_or(0).max(1024)
                 };
                 Transport::Binrpc {

@@ -7,8 +7,8 @@
 
 use std::os::fd::BorrowedFd;
 
-use crate::sockopt;
 use crate::sys;
+use crate::tcp::sockopt;
 use crate::tcp::{Conn, Keepalive, KeepaliveError};
 
 impl Conn {
@@ -60,7 +60,7 @@ pub(crate) fn align(fd: BorrowedFd, params: Keepalive) -> std::io::Result<()> {
 }
 
 /// The user timeout (ms) that keeps keepalive `(idle, count, interval)` meaningful on a
-/// socket that has one: `idle + count * interval` seconds (see [`align`]).
+/// socket that has one: `idle + count * interval` seconds (see `align`).
 pub fn aligned((idle, count, interval): (i32, i32, i32)) -> u32 {
     let secs = i64::from(idle) + i64::from(count) * i64::from(interval);
     (secs * 1000).clamp(1, i64::from(i32::MAX)) as u32

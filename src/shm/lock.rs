@@ -19,7 +19,7 @@
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-use crate::shm_backend::{Active, Backend};
+use crate::shm::backend::{Active, Backend};
 
 /// A lock in shared memory, usable from every process forked after it was made.
 #[derive(Clone, Copy)]

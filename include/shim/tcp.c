@@ -1,36 +1,45 @@
-/* See shim.h. Compiled by build.rs with the installed Kamailio's defines. */
+/* The core's TCP connections: references, the connection table (found by id under its lock,
+ * copied a chunk at a time), the TCP config, the listening sockets. */
 #include "shim.h"
-#include "core/forward.h"
-#include "core/dprint.h"
 #include "core/cfg/cfg.h"
 #include "core/tcp_options.h"
 #include "core/timer_ticks.h"
-#include "core/route.h"
-#include "core/action.h"
-#include "core/mem/shm.h"
-#include "core/mem/pkg.h"
-#include "core/sr_module.h"
-#include "core/compiler_opt.h"
 #include "core/timer.h"
 #include "core/socket_info.h"
-#include "core/parser/parse_cseq.h"
 
 #include <limits.h>
 #include <time.h>
 
-int krs_log_enabled(int level, const char *mname, int mnlen)
+/* defined in tcp_main.c, exported by the kamailio binary, declared in no header */
+extern struct tcp_connection **tcpconn_id_hash;
+extern gen_lock_t *tcpconn_lock;
+
+/* the one walk of an id's hash bucket, TCPCONN_LOCK held by the caller: the connection with
+ * this id (with `live`, only one the core has not marked bad), or NULL */
+static struct tcp_connection *krs_tcpconn_find(int id, int live)
 {
-	return DPRINT_NON_CRIT && get_debug_level((char *)mname, mnlen) >= level;
+	struct tcp_connection *c;
+
+	for (c = tcpconn_id_hash[tcp_id_hash(id)]; c; c = c->id_next)
+		if (c->id == id && !(live && c->state == S_CONN_BAD))
+			return c;
+	return NULL;
 }
 
-void krs_log(int level, const char *mname, int mnlen, const char *func, const char *msg,
-		int msglen)
+/* takes TCPCONN_LOCK and finds the live connection with this id: returns it with the lock
+ * held (the caller releases it), or NULL with the lock released (or never taken: no table,
+ * or not a valid id) */
+static struct tcp_connection *krs_tcpconn_lock_find(int id)
 {
-#undef LOG_MNAME
-#undef LOG_MNAME_LEN
-#define LOG_MNAME ((char *)mname)
-#define LOG_MNAME_LEN mnlen
-	LOG_FX(DEFAULT_FACILITY, level, NULL, "", func, "%.*s\n", msglen, msg);
+	struct tcp_connection *c;
+
+	if (tcpconn_id_hash == NULL || id <= 0)
+		return NULL;
+	TCPCONN_LOCK;
+	c = krs_tcpconn_find(id, 1);
+	if (c == NULL)
+		TCPCONN_UNLOCK;
+	return c;
 }
 
 int krs_tcpconn_unref(struct tcp_connection *c)
@@ -58,144 +67,28 @@ unsigned int krs_tcp_send_timeout_ms(void)
 	return TICKS_TO_S(cfg_get(tcp, tcp_cfg, send_timeout)) * 1000;
 }
 
-void krs_su2ip_addr(struct ip_addr *ip, union sockaddr_union *su)
-{
-	su2ip_addr(ip, su);
-}
-
-unsigned short krs_su_getport(union sockaddr_union *su)
-{
-	return su_getport(su);
-}
-
-int krs_get_route_type(void)
-{
-	return get_route_type();
-}
-
-void krs_set_route_type(int t)
-{
-	set_route_type(t);
-}
-
-int krs_run_event_route(int rt, struct sip_msg *msg)
-{
-	struct run_act_ctx ctx;
-	int backup = get_route_type();
-	set_route_type(EVENT_ROUTE);
-	init_run_actions_ctx(&ctx);
-	run_top_route(event_rt.rlist[rt], msg, &ctx);
-	set_route_type(backup);
-	return 0;
-}
-
-gen_lock_t *krs_lock_alloc(void)
-{
-	gen_lock_t *l = lock_alloc();
-	if (l && lock_init(l) == 0) {
-		lock_dealloc(l);
-		return NULL;
-	}
-	return l;
-}
-
-void krs_lock_get(gen_lock_t *l)
-{
-	lock_get(l);
-}
-
-void krs_lock_release(gen_lock_t *l)
-{
-	lock_release(l);
-}
-
-void *krs_shm_malloc(unsigned long size)
-{
-	return shm_malloc(size);
-}
-
-void krs_shm_free(void *p)
-{
-	shm_free(p);
-}
-
-void *krs_pkg_malloc(unsigned long size)
-{
-	return pkg_malloc(size);
-}
-
-void krs_pkg_free(void *p)
-{
-	pkg_free(p);
-}
-
-unsigned long krs_pkg_available(void)
-{
-	return pkg_available();
-}
-
-int krs_event_route_lookup(const char *name)
-{
-	int rt = route_lookup(&event_rt, (char *)name);
-	if (rt < 0 || event_rt.rlist[rt] == NULL)
-		return -1;
-	return rt;
-}
-
-const unsigned int krs_param_use_func = PARAM_USE_FUNC;
-
-/* defined in tcp_main.c, exported by the kamailio binary, declared in no header */
-extern struct tcp_connection **tcpconn_id_hash;
-extern gen_lock_t *tcpconn_lock;
-
 int krs_tcpconn_peek_state(int id)
 {
-	struct tcp_connection *c;
-	int state = KRS_NO_CONN;
+	struct tcp_connection *c = krs_tcpconn_lock_find(id);
+	int state;
 
-	if (tcpconn_id_hash == NULL || id <= 0)
-		return state;
-	TCPCONN_LOCK;
-	for (c = tcpconn_id_hash[tcp_id_hash(id)]; c; c = c->id_next) {
-		if (c->id == id && c->state != S_CONN_BAD) {
-			state = c->state;
-			break;
-		}
-	}
+	if (c == NULL)
+		return KRS_NO_CONN;
+	state = c->state;
 	TCPCONN_UNLOCK;
 	return state;
 }
 
 int krs_tcpconn_set_lifetime(int id, unsigned int secs)
 {
-	struct tcp_connection *c;
-	int found = -1;
+	struct tcp_connection *c = krs_tcpconn_lock_find(id);
 
-	if (tcpconn_id_hash == NULL || id <= 0)
+	if (c == NULL)
 		return -1;
-	TCPCONN_LOCK;
-	for (c = tcpconn_id_hash[tcp_id_hash(id)]; c; c = c->id_next) {
-		if (c->id == id && c->state != S_CONN_BAD) {
-			c->lifetime = S_TO_TICKS(secs);
-			c->timeout = get_ticks_raw() + c->lifetime;
-			found = 0;
-			break;
-		}
-	}
+	c->lifetime = S_TO_TICKS(secs);
+	c->timeout = get_ticks_raw() + c->lifetime;
 	TCPCONN_UNLOCK;
-	return found;
-}
-
-void krs_counter_add(unsigned short id, int n)
-{
-	counter_handle_t h;
-
-	/* before mod_init registers a counter its handle is 0, the core's "invalid counter":
-	 * slot 0 of each row exists and nothing reads it */
-	if (unlikely(_cnts_vals == NULL))
-		return;
-	h.id = id;
-	counter_add(h, n);
+	return 0;
 }
 
 static void krs_tcp_row_fill(struct krs_tcp_row *r, struct tcp_connection *c, ticks_t now)
@@ -250,16 +143,6 @@ unsigned long krs_tcp_lock_hold_take(unsigned int *holds)
 	return m;
 }
 
-static struct tcp_connection *krs_tcpconn_by_id(int id)
-{
-	struct tcp_connection *c;
-
-	for (c = tcpconn_id_hash[tcp_id_hash(id)]; c; c = c->id_next)
-		if (c->id == id)
-			return c;
-	return NULL;
-}
-
 int krs_tcp_table_probe(struct krs_tcp_row *rows, int max, int after_id, int probes)
 {
 	struct tcp_connection *c;
@@ -273,7 +156,7 @@ int krs_tcp_table_probe(struct krs_tcp_row *rows, int max, int after_id, int pro
 	t0 = krs_now_ns();
 	/* counted by k: after_id + k never passes INT_MAX */
 	for (k = 1; k <= probes && n < max; k++) {
-		c = krs_tcpconn_by_id(after_id + k);
+		c = krs_tcpconn_find(after_id + k, 0);
 		if (c)
 			krs_tcp_row_fill(&rows[n++], c, now);
 	}
@@ -336,7 +219,7 @@ int krs_tcp_table_rows(struct krs_tcp_row *rows, const int *ids, int n)
 	for (i = 0; i < n; i++) {
 		if (ids[i] <= 0)
 			continue;
-		c = krs_tcpconn_by_id(ids[i]);
+		c = krs_tcpconn_find(ids[i], 0);
 		if (c)
 			krs_tcp_row_fill(&rows[found++], c, now);
 	}
@@ -371,37 +254,3 @@ int krs_tcp_listen_each(int (*f)(int fd, void *arg), void *arg)
 	return 0;
 }
 
-int krs_msg_send_buffer(struct dest_info *dst, char *buf, int len)
-{
-	if (dst->send_sock == NULL) {
-		dst->send_sock = get_send_socket(0, &dst->to, dst->proto);
-		if (dst->send_sock == NULL)
-			return -1;
-	}
-	return msg_send_buffer(dst, buf, len, 0) < 0 ? -1 : 0;
-}
-
-int krs_reply_callid(struct sip_msg *msg, str *callid)
-{
-	if (msg->first_line.type != SIP_REPLY)
-		return -1;
-	if (parse_headers(msg, HDR_CALLID_F, 0) < 0 || msg->callid == NULL)
-		return -1;
-	*callid = msg->callid->body;
-	return msg->first_line.u.reply.statuscode;
-}
-
-int krs_reply_ids(struct sip_msg *msg, str *branch, str *cseq_num, str *cseq_method,
-		int *proto)
-{
-	if (msg->via1 == NULL || msg->via1->branch == NULL)
-		return -1;
-	if (parse_headers(msg, HDR_CSEQ_F, 0) < 0 || msg->cseq == NULL
-			|| msg->cseq->parsed == NULL)
-		return -1;
-	*branch = msg->via1->branch->value;
-	*cseq_num = get_cseq(msg)->number;
-	*cseq_method = get_cseq(msg)->method;
-	*proto = msg->rcv.proto;
-	return 0;
-}

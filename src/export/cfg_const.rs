@@ -1,11 +1,11 @@
-//! Constant string parameters known at fixup time ([`crate::cfg::Fixup::StrConst`]).
+//! Constant string parameters known at fixup time ([`super::cfg::Fixup::StrConst`]).
 //!
-//! The parameter is fixed up by the core's `fixup_spve_all`, as with [`crate::cfg::Fixup::StrAll`],
+//! The parameter is fixed up by the core's `fixup_spve_all`, as with [`super::cfg::Fixup::StrAll`],
 //! so variables keep working. When the parameter holds no variable at all (a literal such as
 //! `ka_is_alive("10.0.0.1:5060")`), the module's hook (set with [`set_hook`]) is told its text
 //! once, in the main process before the fork, and returns whatever it prepared (a canonical
 //! key, a hash). That value is kept with the parameter itself, so each call finds it with
-//! one pointer read ([`crate::cfg::LitStr::prepared`]): no table, no thread-local.
+//! one pointer read ([`super::cfg::LitStr::prepared`]): no table, no thread-local.
 
 use std::any::Any;
 use std::ffi::{c_int, c_void};
@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use crate::sys;
 
-/// Called once per constant parameter of a [`crate::cfg::Fixup::StrConst`] function with its
+/// Called once per constant parameter of a [`super::cfg::Fixup::StrConst`] function with its
 /// text: what it returns is handed to every call of that parameter.
 pub type Hook = fn(&[u8]) -> Box<dyn Any>;
 
@@ -30,7 +30,7 @@ extern "C" {
     fn fixup_get_param_type(param: *mut *mut c_void) -> c_int;
 }
 
-/// What the parameter slot of a [`crate::cfg::Fixup::StrConst`] function holds: the core's
+/// What the parameter slot of a [`super::cfg::Fixup::StrConst`] function holds: the core's
 /// fixed-up parameter and, for a constant, what the hook prepared from it.
 pub(crate) struct ConstParam {
     fp: *mut sys::fparam_t,
@@ -71,7 +71,7 @@ unsafe fn constant_text<'a>(fp: *const sys::fparam_t) -> Option<&'a [u8]> {
     Some(unsafe { crate::str::str_bytes(&fp.v.str_) })
 }
 
-/// The fixup of [`crate::cfg::Fixup::StrConst`]: `fixup_spve_all`, then the hook for a
+/// The fixup of [`super::cfg::Fixup::StrConst`]: `fixup_spve_all`, then the hook for a
 /// constant parameter (not for a per-call fixup of an expression's value); the slot then
 /// holds a [`ConstParam`].
 ///
@@ -104,7 +104,7 @@ pub(crate) unsafe extern "C" fn fixup_spve_const(
     0
 }
 
-/// The free fixup of [`crate::cfg::Fixup::StrConst`]: ours, then the core's parameter, whose
+/// The free fixup of [`super::cfg::Fixup::StrConst`]: ours, then the core's parameter, whose
 /// free puts the original string back in the slot (after a per-call fixup the core frees
 /// that string next).
 ///

@@ -30,9 +30,21 @@ use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU16, AtomicU32, AtomicU64};
 
-use crate::lock::{ShmLock, ShmLockGuard};
-use crate::shm_backend::{Active, Backend};
+mod backend;
+pub mod cache;
+pub mod lock;
+pub mod map;
+pub mod slots;
+#[cfg(test)]
+mod tests;
+
+pub use cache::ShmCache;
+pub use lock::{ShmLock, ShmLockGuard};
+pub use map::{MapGuard, MapHold, ShmMap};
+pub use slots::ShmSlots;
+
 use crate::sys;
+use backend::{Active, Backend};
 
 /// The size of the shared memory Kamailio was started with (`-m`), in bytes.
 pub fn size() -> u64 {
@@ -142,6 +154,8 @@ pub enum ShmError {
     NoLock,
     /// A cache of this many slots cannot exist (0, or more than memory can address).
     BadSlots(usize),
+    /// A slot array of this many slots cannot exist ([`ShmSlots::new`]).
+    TooManySlots,
 }
 
 impl std::fmt::Display for ShmError {
@@ -150,18 +164,14 @@ impl std::fmt::Display for ShmError {
             ShmError::OutOfShm => f.write_str("out of shm"),
             ShmError::NoLock => f.write_str("cannot allocate a shm lock"),
             ShmError::BadSlots(n) => write!(f, "shm cache: cannot hold {n} slots"),
+            ShmError::TooManySlots => f.write_str("too many slots"),
         }
     }
 }
 
 impl std::error::Error for ShmError {}
 
-/// For module set-up code that reports its errors as text (`?` in a `Result<_, String>`).
-impl From<ShmError> for String {
-    fn from(e: ShmError) -> String {
-        e.to_string()
-    }
-}
+error_text!(ShmError);
 
 /// Allocates `size` zeroed bytes in shm; `None` when shm is exhausted.
 pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {

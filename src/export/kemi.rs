@@ -93,11 +93,11 @@ macro_rules! kemi {
         ) -> ::std::ffi::c_int {
             // SAFETY: the KEMI engine passes the message and arguments of the declared types,
             // valid for this call.
-            unsafe { $crate::kemi::dispatch($name, msg, |m| $body(m $(, $crate::kemi_arg!($ty, $arg))*)) }
+            unsafe { $crate::export::kemi::dispatch($name, msg, |m| $body(m $(, $crate::kemi_arg!($ty, $arg))*)) }
         }
         // SAFETY: `tramp` takes the message and arguments of the declared types.
         #[allow(unsafe_code)]
-        let k = unsafe { $crate::kemi::KemiDef::new($name, tramp as *const (), &[$($crate::kemi::KemiType::$ty),*]) };
+        let k = unsafe { $crate::export::kemi::KemiDef::new($name, tramp as *const (), &[$($crate::export::kemi::KemiType::$ty),*]) };
         k
     }};
 }

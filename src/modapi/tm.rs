@@ -34,23 +34,35 @@ pub struct Reply<'a> {
 /// tm completes the transaction (a SIP worker for a reply, tm's timer for a timeout).
 pub type ReplyHandler = fn(token: u64, reply: &mut Reply);
 
+/// Why tm's API could not be bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TmError {
+    #[error("cannot find tm's load_tm: load the tm module before this one")]
+    NotFound,
+    #[error("tm's load_tm failed")]
+    LoadFailed,
+    #[error("tm API already loaded")]
+    AlreadyLoaded,
+}
+
+error_text!(TmError);
+
 /// Binds tm's API and sets the handler for completed requests; call in mod_init.
-pub fn load(on_reply: ReplyHandler) -> Result<(), String> {
+pub fn load(on_reply: ReplyHandler) -> Result<(), TmError> {
     let name = c"load_tm";
     // SAFETY: looks up a cmd export by name in the loaded modules.
     let f = unsafe { sys::find_export(name.as_ptr().cast_mut(), sys::NO_SCRIPT, 0) };
-    let f = f.ok_or("cannot find tm's load_tm: load the tm module before this one")?;
+    let f = f.ok_or(TmError::NotFound)?;
     // SAFETY: tm exports load_tm as `int load_tm(struct tm_binds *)` under a cmd_function
     // type; calling it through its real signature.
     let load: unsafe extern "C" fn(*mut sys::tm_binds) -> c_int = unsafe { std::mem::transmute(f) };
     let mut binds = sys::tm_binds::default();
     // SAFETY: tm fills the struct it is given.
     if unsafe { load(&mut binds) } < 0 {
-        return Err("tm's load_tm failed".into());
+        return Err(TmError::LoadFailed);
     }
     let _ = ON_REPLY.set(on_reply);
-    TM.set(Binds(binds))
-        .map_err(|_| "tm API already loaded".to_string())
+    TM.set(Binds(binds)).map_err(|_| TmError::AlreadyLoaded)
 }
 
 /// Sends a stateful request outside any dialog (R-URI and To = `ruri`); `token` comes back

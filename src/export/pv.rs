@@ -240,7 +240,7 @@ macro_rules! pv {
             input: *mut $crate::sys::str_,
         ) -> i32 {
             // SAFETY: the core passes the spec being built and the key text.
-            unsafe { $crate::pv::parse_name($name, sp, input, $parse) }
+            unsafe { $crate::export::pv::parse_name($name, sp, input, $parse) }
         }
         #[allow(unsafe_code)]
         unsafe extern "C" fn get(
@@ -249,11 +249,12 @@ macro_rules! pv {
             res: *mut $crate::sys::pv_value_t,
         ) -> i32 {
             // SAFETY: the core passes the message, the parsed param and the result slot.
-            unsafe { $crate::pv::get($name, msg, param, res, $get) }
+            unsafe { $crate::export::pv::get($name, msg, param, res, $get) }
         }
         // SAFETY: `get` and `parse` are the trampolines above, of the core's signatures.
         #[allow(unsafe_code)]
-        let p = unsafe { $crate::pv::PvDef::new($name, get as *const (), parse as *const ()) };
+        let p =
+            unsafe { $crate::export::pv::PvDef::new($name, get as *const (), parse as *const ()) };
         p
     }};
 }

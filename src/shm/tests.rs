@@ -1,14 +1,14 @@
 //! Model and stress tests of the shm containers on the heap backend
-//! ([`crate::shm_backend::Heap`]): no Kamailio needed, threads stand for processes.
+//! ([`crate::shm::backend::Heap`]): no Kamailio needed, threads stand for processes.
 
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
+use crate::shm::cache::ShmCache;
+use crate::shm::map::{InsertError, Seen, ShmMap, MAX_KEY, STATUS_COUNTED};
 use crate::shm::ShmMutex;
-use crate::shm_cache::ShmCache;
-use crate::shm_map::{InsertError, Seen, ShmMap, MAX_KEY, STATUS_COUNTED};
 
 /// A small deterministic generator (splitmix64): the same operations on every run.
 struct Rng(u64);

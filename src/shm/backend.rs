@@ -1,6 +1,6 @@
 //! Where shared memory and its locks come from, as Rust for Linux's `lock::Backend`: the
-//! shm containers ([`crate::shm::ShmMutex`], [`crate::shm_cache::ShmCache`],
-//! [`crate::shm_map::ShmMap`]) allocate and lock only through [`Active`]. In the server that
+//! shm containers ([`crate::shm::ShmMutex`], [`crate::shm::cache::ShmCache`],
+//! [`crate::shm::map::ShmMap`]) allocate and lock only through [`Active`]. In the server that
 //! is [`Kamailio`] (the core's shm allocator and `gen_lock_t`); in this crate's unit tests
 //! (`cfg(test)`) it is [`Heap`] (the process heap and a mutex), so `cargo test -p kamailio`
 //! runs the containers' model and stress tests without a Kamailio. The choice is a type alias:

@@ -5,7 +5,7 @@ use std::mem::size_of;
 use std::ptr::NonNull;
 use std::sync::atomic::AtomicU64;
 
-use crate::shm;
+use crate::shm::{self, ShmError};
 
 /// A handle to the slots; copy it freely.
 #[derive(Clone, Copy)]
@@ -23,15 +23,15 @@ unsafe impl Sync for ShmSlots {}
 impl ShmSlots {
     /// `n` slots (rounded up to a power of two), all 0, in shm; call in mod_init (before
     /// the fork). Never freed while the server runs.
-    pub fn new(n: usize) -> Result<ShmSlots, String> {
+    pub fn new(n: usize) -> Result<ShmSlots, ShmError> {
         let len = n
             .max(1)
             .checked_next_power_of_two()
-            .ok_or("too many slots")?;
+            .ok_or(ShmError::TooManySlots)?;
         let size = len
             .checked_mul(size_of::<AtomicU64>())
-            .ok_or("too many slots")?;
-        let p = shm::alloc_zeroed(size).ok_or("out of shm")?;
+            .ok_or(ShmError::TooManySlots)?;
+        let p = shm::alloc_zeroed(size).ok_or(ShmError::OutOfShm)?;
         Ok(ShmSlots { p: p.cast(), len })
     }
 

@@ -41,6 +41,35 @@ unsafe impl Send for Bound {}
 // SAFETY: as above.
 unsafe impl Sync for Bound {}
 
+/// What went wrong binding dmq's API or sending through it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DmqError {
+    #[error("cannot find dmq's bind_dmq: load the dmq module before this one")]
+    NotFound,
+    #[error("dmq's bind_dmq failed")]
+    BindFailed,
+    /// dmq's API lacks this function.
+    #[error("dmq has no {0}")]
+    Missing(&'static str),
+    /// dmq did not register the peer of this id.
+    #[error("dmq refused the peer {0}")]
+    PeerRefused(&'static str),
+    #[error("dmq API already bound")]
+    AlreadyBound,
+    #[error("dmq API not bound")]
+    NotBound,
+    /// bcast_message's return code.
+    #[error("dmq bcast_message failed ({0})")]
+    Broadcast(i32),
+    #[error("the sender is not a known dmq node")]
+    UnknownSender,
+    /// send_message's return code.
+    #[error("dmq send_message failed ({0})")]
+    Send(i32),
+}
+
+error_text!(DmqError);
+
 static DMQ: OnceCell<Bound> = OnceCell::new();
 static ON_MESSAGE: OnceCell<MessageHandler> = OnceCell::new();
 static ON_INIT: OnceCell<InitHandler> = OnceCell::new();
@@ -53,10 +82,10 @@ pub fn bind(
     content_type: &'static str,
     on_message: MessageHandler,
     on_init: Option<InitHandler>,
-) -> Result<(), String> {
+) -> Result<(), DmqError> {
     // SAFETY: looks up a cmd export by name in the loaded modules.
     let f = unsafe { sys::find_export(c"bind_dmq".as_ptr().cast_mut(), 0, 0) };
-    let f = f.ok_or("cannot find dmq's bind_dmq: load the dmq module before this one")?;
+    let f = f.ok_or(DmqError::NotFound)?;
     // SAFETY: dmq exports bind_dmq as `int bind_dmq(dmq_api_t *)` under a cmd_function type;
     // calling it through its real signature.
     let bind: unsafe extern "C" fn(*mut sys::dmq_api_t) -> c_int =
@@ -64,11 +93,11 @@ pub fn bind(
     let mut api = sys::dmq_api_t::default();
     // SAFETY: dmq fills the struct it is given.
     if unsafe { bind(&mut api) } < 0 {
-        return Err("dmq's bind_dmq failed".into());
+        return Err(DmqError::BindFailed);
     }
     let register = api
         .register_dmq_peer
-        .ok_or("dmq has no register_dmq_peer")?;
+        .ok_or(DmqError::Missing("register_dmq_peer"))?;
     let _ = ON_MESSAGE.set(on_message);
     if let Some(h) = on_init {
         let _ = ON_INIT.set(h);
@@ -83,7 +112,7 @@ pub fn bind(
     // SAFETY: dmq copies the record and its two strings into shm and returns its copy.
     let registered = unsafe { register(&mut peer) };
     if registered.is_null() {
-        return Err(format!("dmq refused the peer {peer_id}"));
+        return Err(DmqError::PeerRefused(peer_id));
     }
     DMQ.set(Bound {
         api,
@@ -91,11 +120,11 @@ pub fn bind(
         content_type: static_str(content_type),
         ok: static_str("OK"),
     })
-    .map_err(|_| "dmq API already bound".to_string())
+    .map_err(|_| DmqError::AlreadyBound)
 }
 
-fn bound() -> Result<&'static Bound, String> {
-    DMQ.get().ok_or_else(|| "dmq API not bound".to_string())
+fn bound() -> Result<&'static Bound, DmqError> {
+    DMQ.get().ok_or(DmqError::NotBound)
 }
 
 /// A response callback without a function: dmq reads the struct, calls nothing.
@@ -107,9 +136,12 @@ fn no_response() -> sys::dmq_resp_cback_t {
 }
 
 /// Sends `body` to every active node but this one (dmq's `bcast_message`, through tm).
-pub fn broadcast(body: &[u8]) -> Result<(), String> {
+pub fn broadcast(body: &[u8]) -> Result<(), DmqError> {
     let b = bound()?;
-    let f = b.api.bcast_message.ok_or("dmq has no bcast_message")?;
+    let f = b
+        .api
+        .bcast_message
+        .ok_or(DmqError::Missing("bcast_message"))?;
     let mut text = body.to_vec();
     let mut s = crate::str::str_over(&mut text);
     let mut ct = b.content_type;
@@ -118,7 +150,7 @@ pub fn broadcast(body: &[u8]) -> Result<(), String> {
     // call (tm copies the body into its request); NULL: except no node.
     let rc = unsafe { f(b.peer, &mut s, std::ptr::null_mut(), &mut cb, 1, &mut ct) };
     if rc < 0 {
-        return Err(format!("dmq bcast_message failed ({rc})"));
+        return Err(DmqError::Broadcast(rc));
     }
     Ok(())
 }
@@ -138,12 +170,15 @@ impl Sender<'_> {
     }
 
     /// Sends `body` to this node alone (dmq's `send_message`).
-    pub fn send(&self, body: &[u8]) -> Result<(), String> {
+    pub fn send(&self, body: &[u8]) -> Result<(), DmqError> {
         if self.node.is_null() {
-            return Err("the sender is not a known dmq node".into());
+            return Err(DmqError::UnknownSender);
         }
         let b = bound()?;
-        let f = b.api.send_message.ok_or("dmq has no send_message")?;
+        let f = b
+            .api
+            .send_message
+            .ok_or(DmqError::Missing("send_message"))?;
         let mut text = body.to_vec();
         let mut s = crate::str::str_over(&mut text);
         let mut ct = b.content_type;
@@ -152,7 +187,7 @@ impl Sender<'_> {
         // duration, which this borrow cannot outlive); the rest as in `broadcast`.
         let rc = unsafe { f(b.peer, &mut s, self.node, &mut cb, 1, &mut ct) };
         if rc < 0 {
-            return Err(format!("dmq send_message failed ({rc})"));
+            return Err(DmqError::Send(rc));
         }
         Ok(())
     }

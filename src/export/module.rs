@@ -6,10 +6,10 @@ use std::ffi::{c_char, c_int, c_uint, c_void, CString};
 
 use once_cell::sync::OnceCell;
 
-use crate::cfg::Fixup;
+use crate::export::cfg::Fixup;
+use crate::export::kemi::KemiDef;
+use crate::export::pv::PvDef;
 use crate::ffi_guard::guard;
-use crate::kemi::KemiDef;
-use crate::pv::PvDef;
 use crate::rpc::RpcDef;
 use crate::stats::Stat;
 use crate::sys;
@@ -335,7 +335,10 @@ pub unsafe fn register(exports: &'static Exports, def: fn() -> ModuleDef) -> i32
 
 extern "C" fn mod_init() -> c_int {
     guard("mod_init", -1, || match HOOKS.get() {
-        Some(h) => match crate::stats::register(h.name, &h.stats).and_then(|()| (h.init)()) {
+        Some(h) => match crate::stats::register(h.name, &h.stats)
+            .map_err(String::from)
+            .and_then(|()| (h.init)())
+        {
             Ok(()) => 0,
             Err(e) => {
                 ::log::error!("{}: initialization failed: {e}", h.name);
@@ -376,17 +379,18 @@ macro_rules! module {
     ($def:path) => {
         #[allow(unsafe_code, non_upper_case_globals)]
         #[no_mangle]
-        pub static exports: $crate::module::Exports = $crate::module::Exports::new();
+        pub static exports: $crate::export::module::Exports =
+            $crate::export::module::Exports::new();
 
         #[allow(unsafe_code, non_upper_case_globals)]
         #[no_mangle]
-        pub static module_version: $crate::module::CStrPtr =
-            $crate::module::CStrPtr($crate::FULL_VERSION.as_ptr().cast());
+        pub static module_version: $crate::export::module::CStrPtr =
+            $crate::export::module::CStrPtr($crate::FULL_VERSION.as_ptr().cast());
 
         #[allow(unsafe_code, non_upper_case_globals)]
         #[no_mangle]
-        pub static module_flags: $crate::module::CStrPtr =
-            $crate::module::CStrPtr($crate::COMPILE_FLAGS.as_ptr().cast());
+        pub static module_flags: $crate::export::module::CStrPtr =
+            $crate::export::module::CStrPtr($crate::COMPILE_FLAGS.as_ptr().cast());
 
         #[allow(unsafe_code, non_upper_case_globals)]
         #[no_mangle]
@@ -401,7 +405,7 @@ macro_rules! module {
             _p2: *mut ::std::ffi::c_void,
         ) -> ::std::ffi::c_int {
             // SAFETY: the core calls mod_register once, before it reads `exports`.
-            unsafe { $crate::module::register(&exports, $def) }
+            unsafe { $crate::export::module::register(&exports, $def) }
         }
     };
 }
@@ -418,12 +422,12 @@ macro_rules! func_param {
             val: *mut ::std::ffi::c_void,
         ) -> ::std::ffi::c_int {
             // SAFETY: for PARAM_STRING the core passes a NUL-terminated string.
-            unsafe { $crate::module::call_str_param($name, val, $handler) }
+            unsafe { $crate::export::module::call_str_param($name, val, $handler) }
         }
         // SAFETY: `tramp` is a modparam function for a string value.
         #[allow(unsafe_code)]
-        let f = unsafe { $crate::module::FuncParam::new($name, tramp as *const ()) };
-        $crate::module::Param::Func(f)
+        let f = unsafe { $crate::export::module::FuncParam::new($name, tramp as *const ()) };
+        $crate::export::module::Param::Func(f)
     }};
 }
 

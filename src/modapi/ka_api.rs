@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use once_cell::sync::OnceCell;
 
-use crate::cfg::Fixup;
+use crate::export::cfg::Fixup;
+use crate::export::module::Cmd;
 use crate::ffi_guard::guard;
-use crate::module::Cmd;
+use crate::modapi::tm::Reply;
 use crate::shm::{self, ShmSafe};
 use crate::str::{str_arg, str_bytes, str_over};
 use crate::sys;
-use crate::tm::Reply;
 
 /// Callbacks and `user_attr` given by an API user; stored as plain data (in shm).
 #[derive(Clone, Copy)]
@@ -323,19 +323,30 @@ unsafe extern "C" fn on_state_tramp(uri: *mut sys::str_, state: c_int, user_attr
     })
 }
 
+/// Why [`Client::bind`] bound nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BindError {
+    #[error("cannot find bind_keepalive: load the keepalive module first")]
+    NotFound,
+    #[error("bind_keepalive failed")]
+    Failed,
+}
+
+error_text!(BindError);
+
 impl Client {
     /// Binds the API through `find_export("bind_keepalive")`; call in mod_init.
-    pub fn bind() -> Result<Client, String> {
+    pub fn bind() -> Result<Client, BindError> {
         // SAFETY: looks up a cmd export by name in the loaded modules.
         let f = unsafe { sys::find_export(c"bind_keepalive".as_ptr().cast_mut(), 0, 0) };
-        let f = f.ok_or("cannot find bind_keepalive: load the keepalive module first")?;
+        let f = f.ok_or(BindError::NotFound)?;
         // SAFETY: bind_keepalive is exported as a cmd_function but is `int (*)(keepalive_api_t *)`.
         let bind: unsafe extern "C" fn(*mut sys::keepalive_api_t) -> c_int =
             unsafe { std::mem::transmute(f) };
         let mut api = sys::keepalive_api_t::default();
         // SAFETY: the module fills the struct it is given.
         if unsafe { bind(&mut api) } < 0 {
-            return Err("bind_keepalive failed".into());
+            return Err(BindError::Failed);
         }
         Ok(Client(api))
     }
