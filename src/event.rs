@@ -148,17 +148,26 @@ pub fn run_with_ruri(target: &EventTarget, ruri: &[u8]) {
 }
 
 type ClosedHandler = fn(&ClosedConn);
+
+/// Why [`on_tcp_closed`] could not take the core's TCP-closed event.
+#[derive(Debug, thiserror::Error)]
+pub enum TcpClosedError {
+    #[error("TCP closed handler already set")]
+    AlreadySet,
+    #[error("the core's TCP closed event is already taken by another module")]
+    Taken,
+}
 static TCP_CLOSED: OnceCell<ClosedHandler> = OnceCell::new();
 
 /// Registers `handler` for the core's TCP-closed event (raised in TCP main). The core has
 /// one slot for this event: only one module can take it.
-pub fn on_tcp_closed(handler: ClosedHandler) -> Result<(), String> {
+pub fn on_tcp_closed(handler: ClosedHandler) -> Result<(), TcpClosedError> {
     TCP_CLOSED
         .set(handler)
-        .map_err(|_| "TCP closed handler already set".to_string())?;
+        .map_err(|_| TcpClosedError::AlreadySet)?;
     // SAFETY: registers a guarded callback with the core's event API.
     if unsafe { sys::sr_event_register_cb(sys::SREV_TCP_CLOSED as i32, Some(tcp_closed_cb)) } != 0 {
-        return Err("the core's TCP closed event is already taken by another module".into());
+        return Err(TcpClosedError::Taken);
     }
     Ok(())
 }

@@ -56,6 +56,15 @@ pub enum ResolveError {
 
 error_text!(ResolveError);
 
+/// Why [`Dest::send`] sent nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("message too long")]
+    TooLong,
+    #[error("send failed")]
+    Failed,
+}
+
 /// A resolved destination with the local socket the core sends from.
 pub struct Dest {
     dst: sys::dest_info,
@@ -125,16 +134,16 @@ impl Dest {
     }
 
     /// Sends `buf` as it is (a complete SIP message).
-    pub fn send(&mut self, buf: &[u8]) -> Result<(), String> {
+    pub fn send(&mut self, buf: &[u8]) -> Result<(), SendError> {
         let mut copy = buf.to_vec();
-        let len = c_int::try_from(copy.len()).map_err(|_| "message too long")?;
+        let len = c_int::try_from(copy.len()).map_err(|_| SendError::TooLong)?;
         // SAFETY: the destination was filled by `resolve`; the buffer lives across the call
         // (the core copies what it queues, for TCP too).
         let rc = unsafe { sys::krs_msg_send_buffer(&mut self.dst, copy.as_mut_ptr().cast(), len) };
         if rc == 0 {
             Ok(())
         } else {
-            Err("send failed".into())
+            Err(SendError::Failed)
         }
     }
 }

@@ -43,6 +43,12 @@ pub enum TmError {
     LoadFailed,
     #[error("tm API already loaded")]
     AlreadyLoaded,
+    #[error("tm API not loaded")]
+    NotLoaded,
+    #[error("tm has no t_request")]
+    NoRequest,
+    #[error("t_request failed ({0})")]
+    RequestFailed(i32),
 }
 
 error_text!(TmError);
@@ -68,7 +74,7 @@ pub fn load(on_reply: ReplyHandler) -> Result<(), TmError> {
 /// Sends a stateful request outside any dialog (R-URI and To = `ruri`); `token` comes back
 /// to the [`ReplyHandler`] when it completes. Holds no lock: tm may complete the request
 /// (and run the handler) inside this call.
-pub fn send_request(method: &[u8], ruri: &[u8], from: &[u8], token: u64) -> Result<(), String> {
+pub fn send_request(method: &[u8], ruri: &[u8], from: &[u8], token: u64) -> Result<(), TmError> {
     send_request_via(method, ruri, from, token, Route::default())
 }
 
@@ -88,9 +94,9 @@ pub fn send_request_via(
     from: &[u8],
     token: u64,
     route: Route,
-) -> Result<(), String> {
-    let tm = TM.get().ok_or("tm API not loaded")?;
-    let req = tm.0.t_request.ok_or("tm has no t_request")?;
+) -> Result<(), TmError> {
+    let tm = TM.get().ok_or(TmError::NotLoaded)?;
+    let req = tm.0.t_request.ok_or(TmError::NoRequest)?;
     let (mut m, mut r, mut t, mut f) =
         (method.to_vec(), ruri.to_vec(), ruri.to_vec(), from.to_vec());
     let (mut sock, mut hop) = (
@@ -125,7 +131,7 @@ pub fn send_request_via(
     // copies what it keeps.
     let rc = unsafe { req(&mut uac, &mut rs, &mut ts, &mut fs, hop_ptr) };
     if rc < 0 {
-        return Err(format!("t_request failed ({rc})"));
+        return Err(TmError::RequestFailed(rc));
     }
     Ok(())
 }

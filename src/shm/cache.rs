@@ -45,6 +45,16 @@ unsafe impl<V: ShmSafe> Sync for Header<V> {}
 // only.
 unsafe impl<V: ShmSafe> ShmSafe for Header<V> {}
 
+/// What [`ShmCache::begin_from`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Begin<V> {
+    /// The value is known to be in force and nothing is under way: skip the operation.
+    Skip,
+    /// Registered: do it, then [`ShmCache::end`]; `before` is the value known to be in
+    /// force before it (`None`: unknown).
+    Run { before: Option<V> },
+}
+
 /// A handle to a cache in shm; copy it freely.
 ///
 /// ```compile_fail,E0599
@@ -93,20 +103,19 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
         f(e)
     }
 
-    /// Before an operation that would give `value` on (`key`, `tag`; `key` not 0): `Ok(())`
-    /// if it is known to have given `value` already and none is under way (skip it); else the
-    /// operation is registered, `Err(previous)` gives the value known to be in force before
-    /// it (`None`: unknown), and [`ShmCache::end`] must follow.
-    pub fn begin_from(&self, key: u64, tag: u64, value: V) -> Result<(), Option<V>> {
+    /// Before an operation that would give `value` on (`key`, `tag`; `key` not 0): skip it if
+    /// it is known to have given `value` already and none is under way; else the operation is
+    /// registered and [`ShmCache::end`] must follow.
+    pub fn begin_from(&self, key: u64, tag: u64, value: V) -> Begin<V> {
         self.with_slot(key, |e| {
             if e.key == key && e.tag == tag {
                 if e.pending == 0 && e.known && e.value == value {
-                    return Ok(());
+                    return Begin::Skip;
                 }
-                let prev = (e.pending == 0 && e.known).then_some(e.value);
+                let before = (e.pending == 0 && e.known).then_some(e.value);
                 e.conflict |= e.pending > 0;
                 e.pending += 1;
-                Err(prev)
+                Begin::Run { before }
             } else {
                 *e = Entry {
                     key,
@@ -116,7 +125,7 @@ impl<V: ShmSafe + Copy + PartialEq> ShmCache<V> {
                     known: false,
                     value,
                 };
-                Err(None)
+                Begin::Run { before: None }
             }
         })
     }

@@ -38,7 +38,7 @@ pub mod slots;
 #[cfg(test)]
 mod tests;
 
-pub use cache::ShmCache;
+pub use cache::{Begin, ShmCache};
 pub use lock::{ShmLock, ShmLockGuard};
 pub use map::{MapGuard, MapHold, ShmMap};
 pub use slots::ShmSlots;

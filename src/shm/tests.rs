@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::shm::cache::ShmCache;
+use crate::shm::cache::{Begin, ShmCache};
 use crate::shm::map::{InsertError, Seen, ShmMap, MAX_KEY, STATUS_COUNTED};
 use crate::shm::ShmMutex;
 
@@ -385,14 +385,14 @@ fn shm_cache_agrees_with_a_model() {
                         pending: 1,
                         ..CacheWant::default()
                     };
-                    Err(None)
+                    Begin::Run { before: None }
                 } else if e.pending == 0 && e.known == Some(value) {
-                    Ok(())
+                    Begin::Skip
                 } else {
-                    let prev = if e.pending == 0 { e.known } else { None };
+                    let before = if e.pending == 0 { e.known } else { None };
                     e.conflict |= e.pending > 0;
                     e.pending += 1;
-                    Err(prev)
+                    Begin::Run { before }
                 };
                 assert_eq!(
                     cache.begin_from(key, tag, value),

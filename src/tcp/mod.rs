@@ -65,7 +65,7 @@ mod closed;
 mod socket;
 
 pub use closed::{CloseReason, ClosedConn};
-pub use socket::{FdError, KeepaliveError};
+pub use socket::{CloseRequestError, FdError, KeepaliveError};
 
 /// Compile-time check that `T` is laid out as an `i32` (size 4, alignment 4).
 struct IntSized<T>(PhantomData<T>);

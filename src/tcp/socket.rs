@@ -144,9 +144,9 @@ impl Conn {
     }
 
     /// Asks TCP main to close the connection. Not possible inside TCP main itself.
-    pub fn close(self) -> Result<(), String> {
+    pub fn close(self) -> Result<(), CloseRequestError> {
         if process::is_tcp_main() {
-            return Err("cannot close a connection from the TCP main process".into());
+            return Err(CloseRequestError::InTcpMain);
         }
         let c = self.raw_mut();
         // SAFETY: `send_flags.f` is an aligned u16 in the shared connection we hold; atomic
@@ -156,13 +156,24 @@ impl Conn {
         self.flags()
             .fetch_or(sys::F_CONN_FORCE_EOF, Ordering::SeqCst);
         send_to_tcp_main(c, sys::CONN_EOF as libc::c_long).map_err(|e| match e {
-            Some(e) => format!("close request failed: {e}"),
-            None => "this process has no channel to TCP main".to_string(),
+            Some(e) => CloseRequestError::Send(e),
+            None => CloseRequestError::NoChannel,
         })?;
         // TCP main consumes our reference with the CONN_EOF command.
         std::mem::forget(self);
         Ok(())
     }
+}
+
+/// Why [`Conn::close`] could not ask TCP main to close the connection.
+#[derive(Debug, thiserror::Error)]
+pub enum CloseRequestError {
+    #[error("cannot close a connection from the TCP main process")]
+    InTcpMain,
+    #[error("this process has no channel to TCP main")]
+    NoChannel,
+    #[error("close request failed: {0}")]
+    Send(std::io::Error),
 }
 
 /// Sends `[connection, command]` to TCP main over this process's channel; returns the

@@ -2,7 +2,7 @@
 //! processes, so that repeating them costs no socket calls: the core sets keepalive options
 //! only when a connection is made, so settings we applied are still in force.
 
-use kamailio::shm_cache::ShmCache;
+use kamailio::shm_cache::{Begin, ShmCache};
 use kamailio::tcp::{Conn, Keepalive, KeepaliveError};
 use once_cell::sync::OnceCell;
 
@@ -107,8 +107,8 @@ pub fn apply(c: &Conn, ka: Option<KeepaliveParams>) -> Result<bool, KeepaliveErr
     let cache = APPLIED.get();
     // the settings in force when known: only the options that differ are set
     let prev = match cache.map(|a| a.begin_from(key, tag, value)) {
-        Some(Ok(())) => return Ok(false),
-        Some(Err(prev)) => prev.map(Keepalive::from),
+        Some(Begin::Skip) => return Ok(false),
+        Some(Begin::Run { before }) => before.map(Keepalive::from),
         None => None,
     };
     let r = c.set_socket_options_from(ka, prev, || crate::user_timeout::explicit(identity));

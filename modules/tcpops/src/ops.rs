@@ -2,7 +2,7 @@
 //! Every function returns the documented cfg code: 1 success, negative failure, never 0.
 
 use kamailio::pv::PvTarget;
-use kamailio::tcp::{Conn, ConnState, MAX_LIFETIME_S};
+use kamailio::tcp::{CloseRequestError, Conn, ConnState, MAX_LIFETIME_S};
 use kamailio::Msg;
 use log::{debug, error, warn};
 use std::net::IpAddr;
@@ -226,7 +226,7 @@ pub fn close_connection(msg: &Msg, conid: Option<i32>) -> i32 {
 /// Why [`close_by_id`] failed.
 pub enum CloseError {
     NoSuchConnection,
-    Request(String),
+    Request(CloseRequestError),
 }
 
 /// Asks TCP main to close connection `id`, as `tcp_close_connection(conid)` (and
