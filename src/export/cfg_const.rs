@@ -1,27 +1,20 @@
-//! Constant string parameters known at fixup time ([`super::cfg::Fixup::StrConst`]).
+//! Constant string parameters known at fixup time (`Lit<T>` in [`crate::cmd!`]).
 //!
-//! The parameter is fixed up by the core's `fixup_spve_all`, as with [`super::cfg::Fixup::StrAll`],
-//! so variables keep working. When the parameter holds no variable at all (a literal such as
-//! `ka_is_alive("10.0.0.1:5060")`), the module's hook (set with [`set_hook`]) is told its text
-//! once, in the main process before the fork, and returns whatever it prepared (a canonical
-//! key, a hash). That value is kept with the parameter itself, so each call finds it with
-//! one pointer read ([`super::cfg::LitStr::prepared`]): no table, no thread-local.
+//! The parameter is fixed up by the core's `fixup_spve_all`, as a `Str` parameter, so
+//! variables keep working. When the parameter holds no variable at all (a literal such as
+//! `ka_is_alive("10.0.0.1:5060")`), `T` is prepared from its text ([`Prepare`]) once, in the
+//! main process before the fork (a canonical key, a hash). That value is kept with the
+//! parameter itself, so each call finds it with one pointer read ([`crate::cfg::LitStr`]):
+//! no table, no thread-local, no downcast.
 
-use std::any::Any;
 use std::ffi::{c_int, c_void};
-use std::sync::OnceLock;
 
 use crate::sys;
 
-/// Called once per constant parameter of a [`super::cfg::Fixup::StrConst`] function with its
-/// text: what it returns is handed to every call of that parameter.
-pub type Hook = fn(&[u8]) -> Box<dyn Any>;
-
-static HOOK: OnceLock<Hook> = OnceLock::new();
-
-/// Sets the module's hook (call it in mod_init: fixups run after it). Once only.
-pub fn set_hook(f: Hook) {
-    let _ = HOOK.set(f);
+/// What a module prepares from the text of a constant `Lit<T>` parameter at fixup time.
+pub trait Prepare: Sized + 'static {
+    /// Called once per constant parameter (fixups run after mod_init, before the fork).
+    fn prepare(text: &[u8]) -> Self;
 }
 
 extern "C" {
@@ -30,28 +23,28 @@ extern "C" {
     fn fixup_get_param_type(param: *mut *mut c_void) -> c_int;
 }
 
-/// What the parameter slot of a [`super::cfg::Fixup::StrConst`] function holds: the core's
-/// fixed-up parameter and, for a constant, what the hook prepared from it.
-pub(crate) struct ConstParam {
+/// What the parameter slot of a `Lit<T>` function holds: the core's fixed-up parameter and,
+/// for a constant, what was prepared from it.
+pub(crate) struct ConstParam<T> {
     fp: *mut sys::fparam_t,
-    /// A constant's text (the fparam_t's own string) and what the hook prepared from it.
-    constant: Option<(*const [u8], Box<dyn Any>)>,
+    /// A constant's text (the fparam_t's own string) and what was prepared from it.
+    constant: Option<(*const [u8], T)>,
 }
 
-impl ConstParam {
+impl<T> ConstParam<T> {
     /// The core's `fparam_t` (what `get_str_fparam` and friends take).
     pub(crate) fn fparam(&self) -> *mut sys::fparam_t {
         self.fp
     }
 
-    /// The constant's text and what the hook prepared from it; `None` for a parameter with
+    /// The constant's text and what was prepared from it; `None` for a parameter with
     /// variables (or one fixed up per call).
     #[inline]
-    pub(crate) fn constant(&self) -> Option<(&[u8], &dyn Any)> {
+    pub(crate) fn constant(&self) -> Option<(&[u8], &T)> {
         // SAFETY: the text is the fparam_t's own string, freed only with `self`.
         self.constant
             .as_ref()
-            .map(|(text, p)| (unsafe { &**text }, &**p))
+            .map(|(text, p)| (unsafe { &**text }, p))
     }
 }
 
@@ -71,13 +64,13 @@ unsafe fn constant_text<'a>(fp: *const sys::fparam_t) -> Option<&'a [u8]> {
     Some(unsafe { crate::str::str_bytes(&fp.v.str_) })
 }
 
-/// The fixup of [`super::cfg::Fixup::StrConst`]: `fixup_spve_all`, then the hook for a
-/// constant parameter (not for a per-call fixup of an expression's value); the slot then
-/// holds a [`ConstParam`].
+/// The fixup of a `Lit<T>` parameter ([`super::cfg::Fixup::str_const`]): `fixup_spve_all`,
+/// then [`Prepare::prepare`] for a constant parameter (not for a per-call fixup of an
+/// expression's value); the slot then holds a [`ConstParam<T>`].
 ///
 /// # Safety
 /// Called by the core as a cfg function's fixup.
-pub(crate) unsafe extern "C" fn fixup_spve_const(
+pub(crate) unsafe extern "C" fn fixup_spve_const<T: Prepare>(
     param: *mut *mut c_void,
     param_no: c_int,
 ) -> c_int {
@@ -93,26 +86,29 @@ pub(crate) unsafe extern "C" fn fixup_spve_const(
     let mut constant = None;
     if !per_call {
         // SAFETY: as above.
-        if let (Some(text), Some(hook)) = (unsafe { constant_text(fp) }, HOOK.get()) {
+        if let Some(text) = unsafe { constant_text(fp) } {
             constant = crate::ffi_guard::guard("cfg constant parameter", None, || {
-                Some((text as *const [u8], hook(text)))
+                Some((text as *const [u8], T::prepare(text)))
             });
         }
     }
     // SAFETY: the slot is the core's; it holds our ConstParam until free_spve_const.
-    unsafe { *param = Box::into_raw(Box::new(ConstParam { fp, constant })).cast() };
+    unsafe { *param = Box::into_raw(Box::new(ConstParam::<T> { fp, constant })).cast() };
     0
 }
 
-/// The free fixup of [`super::cfg::Fixup::StrConst`]: ours, then the core's parameter, whose
+/// The free fixup of a `Lit<T>` parameter: ours, then the core's parameter, whose
 /// free puts the original string back in the slot (after a per-call fixup the core frees
 /// that string next).
 ///
 /// # Safety
 /// Called by the core on a slot that [`fixup_spve_const`] filled.
-pub(crate) unsafe extern "C" fn free_spve_const(param: *mut *mut c_void, param_no: c_int) -> c_int {
+pub(crate) unsafe extern "C" fn free_spve_const<T: Prepare>(
+    param: *mut *mut c_void,
+    param_no: c_int,
+) -> c_int {
     // SAFETY: guaranteed by the caller: the slot holds the ConstParam our fixup leaked.
-    let cp = unsafe { Box::from_raw((*param).cast::<ConstParam>()) };
+    let cp = unsafe { Box::from_raw((*param).cast::<ConstParam<T>>()) };
     // SAFETY: the core's slot gets back what fixup_spve_all made, which its free turns into
     // the original string; it is freed once, here.
     unsafe {

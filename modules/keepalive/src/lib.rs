@@ -41,8 +41,8 @@ fn definition() -> ModuleDef {
     let add_routes = routes::REQUEST | routes::BRANCH | routes::ONREPLY;
     ModuleDef {
         cmds: vec![
-            cmd!("ka_is_alive", w_is_alive, (destination: Lit), routes::ANY),
-            cmd!("is_alive", w_is_alive, (destination: Lit), routes::ANY),
+            cmd!("ka_is_alive", w_is_alive, (destination: Lit<lookup::Prepared>), routes::ANY),
+            cmd!("is_alive", w_is_alive, (destination: Lit<lookup::Prepared>), routes::ANY),
             cmd!("ka_add_destination", ki_add, (sip_uri: Str, owner: Str), add_routes),
             cmd!("ka_add_destination", ki_add_attrs, (sip_uri: Str, owner: Str, attrs: Str), add_routes),
             cmd!("ka_del_destination", ki_del, (sip_uri: Str, owner: Str), routes::ANY),
@@ -174,8 +174,6 @@ fn init() -> Result<(), InitError> {
     prober::init()?;
     cluster::init(config::settings().interval_ms)?;
     stateless::init()?;
-    // literal ka_is_alive parameters are prepared by their fixups, which run after mod_init
-    kamailio::cfg_const::set_hook(lookup::prepare);
     kamailio::timer::reserve_processes(1).map_err(error::CoreError::of)?;
     let initial = std::mem::take(&mut *config::INITIAL.lock().map_err(|_| InitError::Poisoned)?);
     for (uri, attrs) in initial {
@@ -287,11 +285,8 @@ fn del_here(uri: &[u8], owner: &[u8]) -> i32 {
 
 /// ka_is_alive from the cfg: a literal parameter was prepared at fixup time (an invalid one
 /// was reported then).
-fn w_is_alive(dest: LitStr) -> i32 {
-    match dest
-        .prepared
-        .and_then(|p| p.downcast_ref::<lookup::Prepared>())
-    {
+fn w_is_alive(dest: LitStr<lookup::Prepared>) -> i32 {
+    match dest.prepared {
         Some(p) => alive_code(lookup::state_prepared(p)),
         None => is_alive(dest.text),
     }

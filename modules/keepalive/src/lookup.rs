@@ -12,9 +12,9 @@
 //!   absent) at the table's version ([`kamailio::shm_map::Seen`]): until a destination is
 //!   added or removed anywhere, the next call is one status read instead of a probe.
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 
+use kamailio::cfg_const::Prepare;
 use kamailio::shm_map::Seen;
 
 use crate::dest_uri::{Canonical, MAX_URI_LEN};
@@ -279,19 +279,22 @@ thread_local! {
     };
 }
 
-/// The fixup-time hook ([`kamailio::cfg_const::set_hook`]).
-pub fn prepare(text: &[u8]) -> Box<dyn Any> {
-    let key = with_key(text, |k| (table::table().dests.key_hash(k), Box::from(k)));
-    if key.is_none() {
-        log::warn!(
-            "ka_is_alive(\"{}\"): not a valid destination: the call always returns -1",
-            String::from_utf8_lossy(&text[..text.len().min(64)])
-        );
+/// A literal `ka_is_alive` parameter, prepared by its fixup (after mod_init: the table is
+/// there).
+impl Prepare for Prepared {
+    fn prepare(text: &[u8]) -> Prepared {
+        let key = with_key(text, |k| (table::table().dests.key_hash(k), Box::from(k)));
+        if key.is_none() {
+            log::warn!(
+                "ka_is_alive(\"{}\"): not a valid destination: the call always returns -1",
+                String::from_utf8_lossy(&text[..text.len().min(64)])
+            );
+        }
+        Prepared {
+            key,
+            seen: Cell::new(Seen::NOTHING),
+        }
     }
-    Box::new(Prepared {
-        key,
-        seen: Cell::new(Seen::NOTHING),
-    })
 }
 
 /// State of a prepared literal parameter (`None`: not monitored, or not a valid

@@ -4,6 +4,7 @@ use std::ffi::c_char;
 
 use super::buf::{LitBuf, StrBuf, VarValue};
 use super::{LitStr, PvName};
+use crate::export::cfg_const::{ConstParam, Prepare};
 use crate::msg::Msg;
 use crate::sys;
 
@@ -122,21 +123,25 @@ impl Args<'_> {
         (sole && unsafe { (*elem.spec).type_ } != sys::PVT_NONE).then_some(elem.spec)
     }
 
-    /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::StrConst`]): a constant's text
-    /// and what the module prepared from it, kept with the parameter; a sole variable's value
+    /// Parameter `i` as a [`LitStr`] (fixed up by [`Fixup::str_const::<T>`](super::Fixup::str_const)): a constant's
+    /// text and the `T` prepared from it, kept with the parameter; a sole variable's value
     /// read in place (the body gets no message, so nothing can change the variable while it
     /// runs); any other form formatted by the core and copied, as in `str`.
     #[inline]
-    pub fn lit<'b>(
+    ///
+    /// # Safety
+    /// The function was exported with [`Fixup::str_const::<T>`](super::Fixup::str_const) (as [`crate::cmd!`] does for
+    /// `Lit<T>`): the slot holds the `ConstParam<T>` its fixup made.
+    pub unsafe fn lit<'b, T: Prepare>(
         &mut self,
         m: &mut Msg,
         i: usize,
         name: &str,
         buf: &'b mut LitBuf,
-    ) -> Result<LitStr<'b>, BadParam> {
-        // SAFETY: the slot holds the ConstParam that Fixup::StrConst's fixup made for this
-        // parameter, kept for as long as the action.
-        let cp = unsafe { &*self.param(i).cast::<crate::export::cfg_const::ConstParam>() };
+    ) -> Result<LitStr<'b, T>, BadParam> {
+        // SAFETY: guaranteed by the caller: the slot holds the ConstParam<T> that
+        // Fixup::str_const::<T>'s fixup made for this parameter, kept as long as the action.
+        let cp = unsafe { &*self.param(i).cast::<ConstParam<T>>() };
         if let Some((text, prepared)) = cp.constant() {
             return Ok(LitStr {
                 prepared: Some(prepared),

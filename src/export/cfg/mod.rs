@@ -13,14 +13,15 @@ pub use args::{Args, BadParam};
 pub use buf::{LitBuf, StrBuf};
 pub use tramp::dispatch;
 
-use std::any::Any;
+use std::ffi::{c_int, c_void};
 
+use crate::export::cfg_const::{fixup_spve_const, free_spve_const, Prepare};
 use crate::export::pv::PvTarget;
 use crate::msg::Msg;
 use crate::sys;
 
 /// How Kamailio prepares ("fixes up") a cfg function's parameters at start-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Fixup {
     /// No parameters.
     None,
@@ -30,9 +31,12 @@ pub enum Fixup {
     StrAll,
     /// A string with variables, then a writable variable name (`fixup_spve_pvar`).
     StrPvar,
-    /// As [`Fixup::StrAll`]; a parameter without variables is also handed to the module's
-    /// [`crate::export::cfg_const`] hook at fixup time (kind `Lit`).
-    StrConst,
+    /// As [`Fixup::StrAll`]; a parameter without variables is also prepared at fixup time
+    /// ([`crate::export::cfg_const`]: kind `Lit<T>`, made by [`Fixup::str_const`]).
+    StrConst {
+        fixup: unsafe extern "C" fn(*mut *mut c_void, c_int) -> c_int,
+        free: unsafe extern "C" fn(*mut *mut c_void, c_int) -> c_int,
+    },
 }
 
 impl Fixup {
@@ -43,7 +47,6 @@ impl Fixup {
         match kinds {
             [] => Fixup::None,
             [Kind::Str, Kind::Pvar] => Fixup::StrPvar,
-            [Kind::Lit] => Fixup::StrConst,
             _ => {
                 let first = kinds[0] as u8;
                 let mut i = 0;
@@ -52,7 +55,7 @@ impl Fixup {
                         || first == Kind::Pvar as u8
                         || first == Kind::Lit as u8
                     {
-                        panic!("cfg parameters must be all Int, all Str, (Str, Pvar) or (Lit)");
+                        panic!("cfg parameters must be all Int, all Str, (Str, Pvar) or (Lit<T>)");
                     }
                     i += 1;
                 }
@@ -65,24 +68,30 @@ impl Fixup {
         }
     }
 
+    /// The fixup of a sole `Lit<T>` parameter: what is prepared from a constant is a `T`.
+    #[doc(hidden)]
+    pub const fn str_const<T: Prepare>() -> Fixup {
+        Fixup::StrConst {
+            fixup: fixup_spve_const::<T>,
+            free: free_spve_const::<T>,
+        }
+    }
+
     pub(crate) fn functions(self) -> (sys::fixup_function, sys::free_fixup_function) {
         match self {
             Fixup::None => (None, None),
             Fixup::IntAll => (Some(sys::fixup_igp_all), Some(sys::fixup_free_igp_all)),
             Fixup::StrAll => (Some(sys::fixup_spve_all), Some(sys::fixup_free_spve_all)),
             Fixup::StrPvar => (Some(sys::fixup_spve_pvar), Some(sys::fixup_free_spve_pvar)),
-            Fixup::StrConst => (
-                Some(crate::export::cfg_const::fixup_spve_const),
-                Some(crate::export::cfg_const::free_spve_const),
-            ),
+            Fixup::StrConst { fixup, free } => (Some(fixup), Some(free)),
         }
     }
 }
 
 /// Kinds of cfg function parameters, as named in [`crate::cmd!`]: `Int` (an `i32`), `Str`
-/// (a `&[u8]`), `Pvar` (a writable variable, [`PvName`]), `Lit` (a string that may be a
-/// literal prepared at fixup time, [`LitStr`]; the only parameter, and the body gets no
-/// message).
+/// (a `&[u8]`), `Pvar` (a writable variable, [`PvName`]), `Lit` (written `Lit<T>`: a string
+/// that may be a literal prepared into a `T` at fixup time, [`LitStr`]; the only parameter,
+/// and the body gets no message).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -92,11 +101,10 @@ pub enum Kind {
     Lit,
 }
 
-/// A `Lit` parameter: its text, and when it holds no variable what the module's
-/// [`crate::export::cfg_const`] hook prepared from it at fixup time.
-#[derive(Clone, Copy)]
-pub struct LitStr<'a> {
-    pub prepared: Option<&'a dyn Any>,
+/// A `Lit<T>` parameter: its text, and when it holds no variable the `T` prepared from it at
+/// fixup time ([`Prepare`]).
+pub struct LitStr<'a, T> {
+    pub prepared: Option<&'a T>,
     pub text: &'a [u8],
 }
 

@@ -101,15 +101,34 @@ macro_rules! cmd_pass {
 /// parameters, the core fixup their kinds need, and a trampoline that reads them in order
 /// and calls `body(&mut Msg, i32, &[u8]) -> i32`. The arity, the fixup, the reads and the
 /// body's signature all come from the one list, so they cannot disagree. Kinds: `Int`
-/// (`i32`), `Str` (`&[u8]`), `Pvar` ([`PvName`](super::PvName), after a `Str`), or one `Lit`
-/// ([`LitStr`](super::LitStr), `body(LitStr) -> i32`: no message, so a variable's text can
-/// be lent in place); a bad parameter is logged with its name and the function returns -1.
+/// (`i32`), `Str` (`&[u8]`), `Pvar` ([`PvName`](super::PvName), after a `Str`), or one
+/// `Lit<T>` ([`LitStr<T>`](super::LitStr), `body(LitStr<T>) -> i32`, `T` what a constant is
+/// prepared into ([`Prepare`](crate::export::cfg_const::Prepare)): no message, so a
+/// variable's text can be lent in place); a bad parameter is logged with its name and the
+/// function returns -1.
 ///
 /// ```compile_fail,E0061
 /// use kamailio::cfg::{routes, LitStr};
+/// use kamailio::cfg_const::Prepare;
+/// struct Key;
+/// impl Prepare for Key {
+///     fn prepare(_text: &[u8]) -> Key { Key }
+/// }
 /// // A Lit body gets no message: it cannot write the variable it was lent.
-/// fn body(_m: &mut kamailio::Msg, _d: LitStr) -> i32 { 1 }
-/// let c = kamailio::cmd!("f", body, (d: Lit), routes::ANY);
+/// fn body(_m: &mut kamailio::Msg, _d: LitStr<Key>) -> i32 { 1 }
+/// let c = kamailio::cmd!("f", body, (d: Lit<Key>), routes::ANY);
+/// ```
+///
+/// ```compile_fail,E0308
+/// use kamailio::cfg::{routes, LitStr};
+/// use kamailio::cfg_const::Prepare;
+/// struct Key;
+/// impl Prepare for Key {
+///     fn prepare(_text: &[u8]) -> Key { Key }
+/// }
+/// // The body gets what the declaration names the constant's preparation.
+/// fn body(_d: LitStr<u32>) -> i32 { 1 }
+/// let c = kamailio::cmd!("f", body, (d: Lit<Key>), routes::ANY);
 /// ```
 ///
 /// ```compile_fail,E0061
@@ -121,13 +140,23 @@ macro_rules! cmd_pass {
 #[macro_export]
 macro_rules! cmd {
     // a sole `Lit` parameter: the body gets no message (the text may be read in place)
-    ($name:literal, $body:path, ($arg:ident : Lit), $flags:expr) => {{
+    ($name:literal, $body:path, ($arg:ident : Lit<$t:ty>), $flags:expr) => {{
         $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::export::cfg::Args| {
             let mut buf = $crate::export::cfg::LitBuf::new();
-            let $arg = args.lit(m, 0, stringify!($arg), &mut buf)?;
+            // SAFETY: exported below with Fixup::str_const::<$t>.
+            #[allow(unsafe_code)]
+            let $arg = unsafe { args.lit::<$t>(m, 0, stringify!($arg), &mut buf)? };
             Ok($body($arg))
         }; $arg);
-        $crate::cmd_export!($name, $flags; Lit)
+        {
+            const FIXUP: $crate::export::cfg::Fixup = $crate::export::cfg::Fixup::str_const::<$t>();
+            // SAFETY: `tramp` is a cfg function taking the one parameter FIXUP prepares.
+            #[allow(unsafe_code)]
+            let c = unsafe {
+                $crate::export::module::Cmd::new($name, tramp as *const (), 1, FIXUP, $flags)
+            };
+            c
+        }
     }};
     ($name:literal, $body:path, ($($arg:ident : $ty:ident),* $(,)?), $flags:expr) => {{
         $crate::cmd_tramp!($name, |m: &mut $crate::Msg, args: &mut $crate::export::cfg::Args| {
