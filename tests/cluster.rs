@@ -3,6 +3,7 @@
 
 use kit as common;
 
+use common::cfg::kdmq_route;
 use common::cluster::*;
 use common::uas::{Answer, Uas};
 use common::SipTcp;
@@ -129,7 +130,9 @@ fn three_nodes_share_probing_and_state() {
 
     // restart: it syncs, then takes its share back
     // on its old address (dmq 6.0 would take a new port on the same IP for the old node)
-    let k3 = start_full(3, Some(k1.port), u, 1, N, "", ROUTES, Some(k3_port));
+    let k3 = Node::new(3, Some(k1.port), u, 1, N)
+        .on_port(k3_port)
+        .start();
     assert!(wait_all(&[&k3], N, 1, 10).is_some(), "node 3 has the state");
     std::thread::sleep(Duration::from_secs(4));
     ports.insert("node3".into(), k3.port);
@@ -217,24 +220,18 @@ fn every_node_mode_and_replicated_adds() {
 fn api_callbacks_run_once_per_change_on_every_node() {
     // an API user (the kaapi fixture) on each of two nodes registers the same destination
     // with a state callback: it runs once per change on both, though one node probes
-    let routes = r#"
-request_route {
-    if (is_method("KDMQ")) {
-        dmq_handle_message();
-        exit;
-    }
-    if ($rU == "kaapi") {
-        kaapi_add("$hdr(X-Dest)", "api");
-    }
-    sl_send_reply("200", "OK");
-    exit;
-}
-"#;
+    let routes = kdmq_route(KAAPI_ROUTE);
     let uas = Uas::start(0, Answer::Code(200));
     let u = uas.port();
     let extra = "loadmodule \"{TESTMODDIR}/kaapi.so\"";
-    let k1 = start_routes(1, None, u, 1, 0, extra, routes);
-    let k2 = start_routes(2, Some(k1.port), u, 1, 0, extra, routes);
+    let k1 = Node::new(1, None, u, 1, 0)
+        .extra(extra)
+        .routes(&routes)
+        .start();
+    let k2 = Node::new(2, Some(k1.port), u, 1, 0)
+        .extra(extra)
+        .routes(&routes)
+        .start();
     let d = format!("sip:api1@127.0.0.1:{u}");
     for k in [&k1, &k2] {
         SipTcp::connect(k.addr()).request("kaapi", &[("X-Dest", &d)]);

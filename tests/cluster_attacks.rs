@@ -11,6 +11,7 @@ use krs_parse::cluster_codec as codec;
 use krs_parse::hrw;
 
 use codec::{Entry, Key, Kind, Replicated, Shared, Stamp};
+use common::cfg::{kdmq_route, KEEPALIVE_EVENTS};
 use common::cluster::*;
 use common::uas::{Answer, Uas};
 use common::{Kamailio, SipTcp};
@@ -31,25 +32,9 @@ const EPOCHS: [u16; 21] = [
 ];
 
 /// Routes of a node with the `kaapi` test module (an API user with a state callback).
-const ROUTES_API: &str = r#"
-request_route {
-    if (is_method("KDMQ")) {
-        dmq_handle_message();
-        exit;
-    }
-    if ($rU == "kaapi") {
-        kaapi_add("$hdr(X-Dest)", "api");
-    }
-    sl_send_reply("200", "OK");
-    exit;
+fn routes_api() -> String {
+    format!("{}{KEEPALIVE_EVENTS}", kdmq_route(KAAPI_ROUTE))
 }
-event_route[keepalive:dst-up] {
-    xlog("L_ERR", "EV-UP $ru\n");
-}
-event_route[keepalive:dst-down] {
-    xlog("L_ERR", "EV-DOWN $ru\n");
-}
-"#;
 
 /// Sends KDMQ requests for the `keepalive` peer from a UDP socket on an address of its own,
 /// with a From URI of its choosing (a dmq node's, to pass for it).
@@ -205,16 +190,8 @@ fn unix_ms() -> u64 {
 
 /// CPU time (user + system, ms) of a node's processes so far.
 fn cpu_ms(k: &Kamailio) -> u64 {
-    let out = std::process::Command::new("ps")
-        .args(["-o", "pid=", "--ppid", &k.pid().to_string()])
-        .output()
-        .expect("ps");
-    let mut pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
-    pids.push(k.pid().to_string());
-    let ticks: u64 = pids
+    let ticks: u64 = k
+        .pids()
         .iter()
         .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
         .map(|s| {
@@ -315,9 +292,16 @@ fn start_three(uas: &Uas, extra: &str) -> (Kamailio, Kamailio, Kamailio) {
     let extra = format!(
         "loadmodule \"{{TESTMODDIR}}/kaapi.so\"\nmodparam(\"keepalive\", \"dmq_replicate_adds\", 1)\n{extra}"
     );
-    let k1 = start_full(1, None, u, 1, N, &extra, ROUTES_API, None);
-    let k2 = start_full(2, Some(k1.port), u, 1, N, &extra, ROUTES_API, None);
-    let k3 = start_full(3, Some(k1.port), u, 1, N, &extra, ROUTES_API, None);
+    let routes = routes_api();
+    let node = |n, notify| {
+        Node::new(n, notify, u, 1, N)
+            .extra(&extra)
+            .routes(&routes)
+            .start()
+    };
+    let k1 = node(1, None);
+    let k2 = node(2, Some(k1.port));
+    let k3 = node(3, Some(k1.port));
     assert!(
         wait_all(&[&k1, &k2, &k3], N, 1, 30).is_some(),
         "three nodes up"
@@ -557,7 +541,11 @@ fn forgeries_change_nothing_in_an_unauthenticated_cluster() {
     drop(k3);
     std::thread::sleep(Duration::from_millis(4_500));
     let extra = "loadmodule \"{TESTMODDIR}/kaapi.so\"\nmodparam(\"keepalive\", \"dmq_replicate_adds\", 1)\n";
-    let k3 = start_full(3, Some(k1.port), u, 1, N, extra, ROUTES_API, Some(k3_port));
+    let k3 = Node::new(3, Some(k1.port), u, 1, N)
+        .extra(extra)
+        .routes(&routes_api())
+        .on_port(k3_port)
+        .start();
     let up = wait_all(&[&k3], N, 1, 10).is_some();
     std::thread::sleep(Duration::from_secs(4));
     let ports: BTreeMap<String, u16> = [("node1", &k1), ("node2", &k2), ("node3", &k3)]

@@ -5,6 +5,7 @@
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
+use crate::common::rpc_clients::json_request;
 use crate::common::uas::{Answer, Uas};
 use crate::common::{port, Config, Kamailio, SipTcp};
 use crate::cpu;
@@ -79,22 +80,7 @@ impl JsonRpc {
 
     pub fn call(&mut self, method: &str, params: &[&str]) -> String {
         self.id += 1;
-        // numbers as JSON numbers (jsonrpcs reads a JSON string as the integer 0)
-        let p: Vec<String> = params
-            .iter()
-            .map(|p| {
-                if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
-                    p.to_string()
-                } else {
-                    format!("\"{p}\"")
-                }
-            })
-            .collect();
-        let req = format!(
-            "{{\"jsonrpc\":\"2.0\",\"method\":\"{method}\",\"params\":[{}],\"id\":{}}}",
-            p.join(","),
-            self.id
-        );
+        let req = json_request(method, params, self.id, None);
         self.sock.send_to(req.as_bytes(), &self.to).unwrap();
         let mut buf = vec![0u8; 65536];
         let n = self.sock.recv(&mut buf).unwrap_or(0);

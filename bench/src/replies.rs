@@ -7,24 +7,23 @@
 use std::time::Duration;
 
 use crate::common::binrpc;
+use crate::common::cfg::{self, RPC_TRANSPORT_ROUTES};
 use crate::common::{port, Config, Kamailio, SipTcp};
 use crate::report::Results;
 use crate::rpc_clients::{json_http, xmlrpc, JsonFifo, JsonUdp};
 use crate::side::Side;
 
-const ROUTES: &str = r#"
+/// `ka_add_destination` for gateways X-From up to X-N, and the RPC transports' routes.
+fn routes() -> String {
+    format!("{REQUEST_ROUTE}{RPC_TRANSPORT_ROUTES}")
+}
+
+const REQUEST_ROUTE: &str = r#"
 request_route {
     $var(n) = $(hdr(X-N){s.int}); $var(i) = $(hdr(X-From){s.int});
     while ($var(i) < $var(n)) { ka_add_destination("sip:gw$var(i)@127.0.0.1:5099", "replies"); $var(i) = $var(i) + 1; }
     sl_send_reply("200", "OK");
     exit;
-}
-event_route[xhttp:request] {
-    jsonrpc_dispatch();
-    exit;
-}
-route[XMLRPC] {
-    dispatch_rpc();
 }
 "#;
 
@@ -132,16 +131,9 @@ fn ask(k: &Kamailio, jport: u16, n: usize) -> Vec<(&'static str, Got)> {
 fn run_side(side: Side) -> Vec<(&'static str, Vec<(usize, Got)>)> {
     let jport = port();
     let modules = format!(
-        "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
-         loadmodule \"xhttp.so\"\nloadmodule \"jsonrpcs.so\"\nloadmodule \"xmlrpc.so\"\n\
-         modparam(\"jsonrpcs\", \"transport\", 7)\n\
-         modparam(\"jsonrpcs\", \"fifo_name\", \"{{DIR}}/jsonrpc.fifo\")\n\
-         modparam(\"jsonrpcs\", \"fifo_reply_dir\", \"{{DIR}}/\")\n\
-         modparam(\"jsonrpcs\", \"dgram_socket\", \"udp:127.0.0.1:{jport}\")\n\
-         modparam(\"xhttp\", \"url_match\", \"^/jsonrpc\")\n\
-         modparam(\"xmlrpc\", \"url_match\", \"^/RPC2\")\n\
-         modparam(\"xmlrpc\", \"route\", \"XMLRPC\")\n\
-         {}modparam(\"keepalive\", \"ping_interval\", 3600)\n",
+        "{}{}{}modparam(\"keepalive\", \"ping_interval\", 3600)\n",
+        cfg::load(&["tm", "sl", "pv", "textops"]),
+        cfg::rpc_transports(jport),
         side.module("keepalive"),
     );
     let k = Kamailio::builder(
@@ -149,7 +141,7 @@ fn run_side(side: Side) -> Vec<(&'static str, Vec<(usize, Got)>)> {
         Config {
             globals: "max_while_loops=100000",
             modules: &modules,
-            routes: ROUTES,
+            routes: &routes(),
         },
     )
     .shm_mb(256)

@@ -13,39 +13,33 @@ use crate::report::{Results, Target};
 use crate::side::Side;
 use crate::Plan;
 
-const ROUTES: &str = r#"
-request_route {
+/// A `case` of the request route: a `while` loop running `body` (which sets `$var(x)`) `X-N`
+/// times and counting in `$var(ok)` the runs where it is the expected `$var(want)`.
+pub fn counted_loop(user: &str, body: &str) -> String {
+    format!(
+        "    case \"{user}\":\n        while ($var(i) < $var(n)) {{ {body} if ($var(x) == $var(want)) \
+         {{ $var(ok) = $var(ok) + 1; }} $var(i) = $var(i) + 1; }}\n        break;\n"
+    )
+}
+
+/// Runs the loop (or the call) chosen by the request user; reports the count in X-OK.
+fn routes() -> String {
+    [
+        r#"request_route {
     $var(n) = $(hdr(X-N){s.int}); $var(i) = 0; $var(ok) = 0; $var(cid) = $conid;
     $var(other) = $(hdr(X-Other){s.int}); $var(addr) = $hdr(X-Addr); $var(want) = 1;
     switch ($rU) {
-    case "empty":
-        while ($var(i) < $var(n)) { $var(x) = $var(want); if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "state":
-        while ($var(i) < $var(n)) { tcp_conid_state("$var(cid)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "alive":
-        while ($var(i) < $var(n)) { tcp_conid_alive("$var(cid)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "ka3":
-        while ($var(i) < $var(n)) { tcp_keepalive_enable("60", "5", "5"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "ka3v":
-        while ($var(i) < $var(n)) { $var(idle) = 60 + ($var(i) mod 2); tcp_keepalive_enable("$var(idle)", "5", "5"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "ka4":
-        while ($var(i) < $var(n)) { tcp_keepalive_enable("$var(other)", "60", "5", "5"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "life":
-        while ($var(i) < $var(n)) { tcp_set_connection_lifetime("3600"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "getc":
-        while ($var(i) < $var(n)) { tcp_get_conid("$var(addr)", "$var(out)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "control":
-        while ($var(i) < $var(n)) { pv_isset("$var(cid)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "load":
+"#,
+        &counted_loop("empty", r#"$var(x) = $var(want);"#),
+        &counted_loop("state", r#"tcp_conid_state("$var(cid)"); $var(x) = $rc;"#),
+        &counted_loop("alive", r#"tcp_conid_alive("$var(cid)"); $var(x) = $rc;"#),
+        &counted_loop("ka3", r#"tcp_keepalive_enable("60", "5", "5"); $var(x) = $rc;"#),
+        &counted_loop("ka3v", r#"$var(idle) = 60 + ($var(i) mod 2); tcp_keepalive_enable("$var(idle)", "5", "5"); $var(x) = $rc;"#),
+        &counted_loop("ka4", r#"tcp_keepalive_enable("$var(other)", "60", "5", "5"); $var(x) = $rc;"#),
+        &counted_loop("life", r#"tcp_set_connection_lifetime("3600"); $var(x) = $rc;"#),
+        &counted_loop("getc", r#"tcp_get_conid("$var(addr)", "$var(out)"); $var(x) = $rc;"#),
+        &counted_loop("control", r#"pv_isset("$var(cid)"); $var(x) = $rc;"#),
+        r#"    case "load":
         tcp_conid_alive("$conid"); tcp_keepalive_enable("60", "5", "5"); tcp_set_connection_lifetime("3600");
         break;
     }
@@ -53,7 +47,10 @@ request_route {
     sl_send_reply("200", "OK");
     exit;
 }
-"#;
+"#,
+    ]
+    .concat()
+}
 
 /// (request user, metric name, target): tcp_get_conid ≤ 0.7; the functions that are one
 /// lookup under the core's connection-table lock ≤ 0.8 (bench/callgrind-tcpops.sh counts
@@ -100,7 +97,7 @@ fn start(side: Side) -> Kamailio {
             globals:
                 "debug=1\nmax_while_loops=10000000\ntcp_keepalive=no\ntcp_children=4\nchildren=2",
             modules: &modules,
-            routes: ROUTES,
+            routes: &routes(),
         },
     )
     .shm_mb(128)

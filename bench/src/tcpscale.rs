@@ -23,6 +23,7 @@ use crate::cpu;
 use crate::report::{Results, Target};
 use crate::rpc_clients::JsonUdp;
 use crate::side::Side;
+use crate::tcpops_load::counted_loop;
 use crate::Plan;
 
 /// Connections per holder process.
@@ -30,35 +31,38 @@ const PER_HOLDER: usize = 5_000;
 /// Entries per `tcpops.list` page.
 const PAGE: usize = 50;
 
-const ROUTES: &str = r#"
-request_route {
+/// Runs the loop chosen by the request user (`ka`: enables keepalive once); reports the
+/// count in X-OK.
+fn routes() -> String {
+    [
+        r#"request_route {
     $var(n) = $(hdr(X-N){s.int}); $var(i) = 0; $var(ok) = 0; $var(cid) = $(hdr(X-Cid){s.int});
     $var(want) = 1;
     switch ($rU) {
     case "ka":
         tcp_keepalive_enable("60", "5", "5");
         break;
-    case "empty":
-        while ($var(i) < $var(n)) { $var(x) = $var(want); if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "state":
-        while ($var(i) < $var(n)) { tcp_conid_state("$var(cid)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "alive":
-        while ($var(i) < $var(n)) { tcp_conid_alive("$var(cid)"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "life":
-        while ($var(i) < $var(n)) { tcp_set_connection_lifetime("3600"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    case "ka3":
-        while ($var(i) < $var(n)) { tcp_keepalive_enable("60", "5", "5"); $var(x) = $rc; if ($var(x) == $var(want)) { $var(ok) = $var(ok) + 1; } $var(i) = $var(i) + 1; }
-        break;
-    }
+"#,
+        &counted_loop("empty", r#"$var(x) = $var(want);"#),
+        &counted_loop("state", r#"tcp_conid_state("$var(cid)"); $var(x) = $rc;"#),
+        &counted_loop("alive", r#"tcp_conid_alive("$var(cid)"); $var(x) = $rc;"#),
+        &counted_loop(
+            "life",
+            r#"tcp_set_connection_lifetime("3600"); $var(x) = $rc;"#,
+        ),
+        &counted_loop(
+            "ka3",
+            r#"tcp_keepalive_enable("60", "5", "5"); $var(x) = $rc;"#,
+        ),
+        r#"    }
     append_to_reply("X-OK: $var(ok)\r\nX-Conid: $conid\r\n");
     sl_send_reply("200", "OK");
     exit;
 }
-"#;
+"#,
+    ]
+    .concat()
+}
 
 /// The cfg calls timed at each size: (request user, name).
 const CALLS: [(&str, &str); 4] = [
@@ -156,7 +160,7 @@ impl Instance {
                     crate::common::NO_TCP_IP_LIMIT
                 ),
                 modules: &modules,
-                routes: ROUTES,
+                routes: &routes(),
             },
         )
         .shm_mb(1024)

@@ -1,6 +1,7 @@
 //! Cluster-mode test kit: Kamailio nodes joined by the stock dmq module (node `n` on its own
 //! address 127.0.0.n), monitoring destinations on one UAS, and what they show and ping.
 
+use super::cfg::{kdmq_route, KEEPALIVE_EVENTS};
 use super::uas::Uas;
 use super::{Config, Kamailio};
 use std::collections::BTreeMap;
@@ -48,27 +49,27 @@ modparam("keepalive", "ping_from", "sip:node{node}@127.0.0.1")
     m
 }
 
-pub const ROUTES: &str = r#"
-request_route {
-    if (is_method("KDMQ")) {
-        dmq_handle_message();
-        exit;
+/// A node's routes: KDMQ requests to dmq, any other a 404; keepalive's events logged.
+pub fn routes() -> String {
+    format!(
+        "{}{KEEPALIVE_EVENTS}",
+        kdmq_route("    sl_send_reply(\"404\", \"Not here\");\n    exit;")
+    )
+}
+
+/// The request route's part for the `kaapi` test module (an API user with a state
+/// callback): `kaapi` registers the destination in X-Dest for owner `api`.
+pub const KAAPI_ROUTE: &str = r#"    if ($rU == "kaapi") {
+        kaapi_add("$hdr(X-Dest)", "api");
     }
-    sl_send_reply("404", "Not here");
-    exit;
-}
-event_route[keepalive:dst-up] {
-    xlog("L_ERR", "EV-UP $ru\n");
-}
-event_route[keepalive:dst-down] {
-    xlog("L_ERR", "EV-DOWN $ru\n");
-}
-"#;
+    sl_send_reply("200", "OK");
+    exit;"#;
 
 pub fn start_node(node: usize, notify: Option<u16>, uas: u16, mode: i32, dests: usize) -> Kamailio {
-    start_with(node, notify, uas, mode, dests, "")
+    Node::new(node, notify, uas, mode, dests).start()
 }
 
+/// `start_node` with more module parameters (`extra`).
 pub fn start_with(
     node: usize,
     notify: Option<u16>,
@@ -77,47 +78,76 @@ pub fn start_with(
     dests: usize,
     extra: &str,
 ) -> Kamailio {
-    start_routes(node, notify, uas, mode, dests, extra, ROUTES)
+    Node::new(node, notify, uas, mode, dests)
+        .extra(extra)
+        .start()
 }
 
-pub fn start_routes(
+/// A node to start: node `node` of the cluster, notifying `notify` (the first node's port, or
+/// its own), in keepalive `dmq` mode `mode` with `dests` destinations on `uas`; with
+/// [`routes`] on a free port unless told otherwise.
+pub struct Node<'a> {
     node: usize,
     notify: Option<u16>,
     uas: u16,
     mode: i32,
     dests: usize,
-    extra: &str,
-    routes: &str,
-) -> Kamailio {
-    start_full(node, notify, uas, mode, dests, extra, routes, None)
-}
-
-/// A node with everything chosen: on `port` if given (a restart where it was).
-#[allow(clippy::too_many_arguments)]
-pub fn start_full(
-    node: usize,
-    notify: Option<u16>,
-    uas: u16,
-    mode: i32,
-    dests: usize,
-    extra: &str,
-    routes: &str,
+    extra: &'a str,
+    routes: Option<&'a str>,
     port: Option<u16>,
-) -> Kamailio {
-    let m = format!("{}{extra}\n", modules(node, notify, uas, mode, dests));
-    let tag = format!("cluster{node}");
-    let cfg = Config {
-        globals: &if node > 1 {
-            format!("listen=udp:{}:{{PORT}}", node_ip(node))
+}
+
+impl<'a> Node<'a> {
+    pub fn new(node: usize, notify: Option<u16>, uas: u16, mode: i32, dests: usize) -> Self {
+        Node {
+            node,
+            notify,
+            uas,
+            mode,
+            dests,
+            extra: "",
+            routes: None,
+            port: None,
+        }
+    }
+
+    /// More module parameters (or modules), after the node's own.
+    pub fn extra(mut self, extra: &'a str) -> Self {
+        self.extra = extra;
+        self
+    }
+
+    /// Routes of its own instead of [`routes`].
+    pub fn routes(mut self, routes: &'a str) -> Self {
+        self.routes = Some(routes);
+        self
+    }
+
+    /// On `port` (a restart where it was).
+    pub fn on_port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    pub fn start(self) -> Kamailio {
+        let n = self.node;
+        let m = format!(
+            "{}{}\n",
+            modules(n, self.notify, self.uas, self.mode, self.dests),
+            self.extra
+        );
+        let tag = format!("cluster{n}");
+        let globals = if n > 1 {
+            format!("listen=udp:{}:{{PORT}}", node_ip(n))
         } else {
             String::new()
-        },
-        modules: &m,
-        routes,
-    };
-    match port {
-        Some(p) => Kamailio::builder(&tag, cfg).on_port(p).start(),
-        None => Kamailio::start(&tag, cfg),
+        };
+        let default_routes = routes();
+        let cfg = Config::new(&globals, &m, self.routes.unwrap_or(&default_routes));
+        match self.port {
+            Some(p) => Kamailio::builder(&tag, cfg).on_port(p).start(),
+            None => Kamailio::start(&tag, cfg),
+        }
     }
 }
 
@@ -250,17 +280,7 @@ pub fn check_one_prober(
 
 pub fn kill9(k: &mut Kamailio) {
     // the main process and its children, each by pid
-    let pid = k.pid();
-    let out = Command::new("ps")
-        .args(["-o", "pid=", "--ppid", &pid.to_string()])
-        .output()
-        .expect("ps");
-    let mut pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
-    pids.push(pid.to_string());
-    let _ = Command::new("kill").arg("-9").args(&pids).status();
+    let _ = Command::new("kill").arg("-9").args(k.pids()).status();
     super::poll_until(Duration::from_secs(5), Duration::from_millis(50), || {
         !k.alive()
     });

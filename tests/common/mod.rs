@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 pub mod binrpc;
+pub mod cfg;
 pub mod cluster;
 pub mod rpc_clients;
 pub mod uas;
@@ -186,6 +187,17 @@ pub struct Config<'a> {
     pub routes: &'a str,
 }
 
+impl<'a> Config<'a> {
+    /// A config of these three parts.
+    pub const fn new(globals: &'a str, modules: &'a str, routes: &'a str) -> Config<'a> {
+        Config {
+            globals,
+            modules,
+            routes,
+        }
+    }
+}
+
 const BASE: &str = r#"#!KAMAILIO
 debug=3
 log_stderror=yes
@@ -208,6 +220,7 @@ pub struct Builder<'a> {
     netns: bool,
     mem: Mem,
     port: Option<u16>,
+    files: &'a [(&'a str, &'a str)],
 }
 
 impl<'a> Builder<'a> {
@@ -231,6 +244,13 @@ impl<'a> Builder<'a> {
         self
     }
 
+    /// Writes `files` (name, contents) into Kamailio's directory (`{DIR}` in the config)
+    /// before it starts.
+    pub fn files(mut self, files: &'a [(&'a str, &'a str)]) -> Self {
+        self.files = files;
+        self
+    }
+
     /// On a given port (e.g. a node restarted where it was).
     pub fn on_port(mut self, port: u16) -> Self {
         self.port = Some(port);
@@ -240,8 +260,8 @@ impl<'a> Builder<'a> {
     /// Starts it and waits until it answers on its ctl socket.
     pub fn start(self) -> Kamailio {
         match self.port {
-            Some(p) => Kamailio::launch_on(self.tag, self.cfg, self.netns, self.mem, p),
-            None => Kamailio::launch(self.tag, self.cfg, self.netns, self.mem),
+            Some(p) => Kamailio::launch_on(self.tag, self.cfg, self.netns, self.mem, self.files, p),
+            None => Kamailio::launch(self.tag, self.cfg, self.netns, self.mem, self.files),
         }
     }
 }
@@ -301,10 +321,44 @@ pub fn run_until_exit(tag: &str, cfg: &str) -> (Option<std::process::ExitStatus>
     (status, std::fs::read_to_string(&log).unwrap_or_default())
 }
 
+/// Spawns `cmd` (kamailio, with any options of its own) in the foreground on `cfg` with `mem`,
+/// its runtime and working directory `dir`, its log (stderr) in `log`.
+fn spawn(
+    mut cmd: Command,
+    cfg: &std::path::Path,
+    dir: &std::path::Path,
+    mem: Mem,
+    log: &std::path::Path,
+) -> Child {
+    let child = cmd
+        .arg("-f")
+        .arg(cfg)
+        .args(["-DD", "-E", "-M"])
+        .arg(mem.pkg_mb.to_string())
+        .arg("-m")
+        .arg(mem.shm_mb.to_string())
+        .arg("-Y")
+        .arg(dir)
+        .arg("-w")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(dir.join("stdout.log")).unwrap())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .expect("start kamailio");
+    failure::remember();
+    child
+}
+
 impl Kamailio {
     /// Starts a Kamailio with the defaults of [`Builder`].
     pub fn start(tag: &str, cfg: Config) -> Kamailio {
         Self::builder(tag, cfg).start()
+    }
+
+    /// `start` with the config's three parts.
+    pub fn start_cfg(tag: &str, globals: &str, modules: &str, routes: &str) -> Kamailio {
+        Self::start(tag, Config::new(globals, modules, routes))
     }
 
     /// A Kamailio to start with other memory, network or port: `.start()` starts it.
@@ -315,6 +369,7 @@ impl Kamailio {
             netns: false,
             mem: Mem::DEFAULT,
             port: None,
+            files: &[],
         }
     }
 
@@ -334,19 +389,9 @@ impl Kamailio {
             modules_dir().display(),
             stock_modules_dir().display()
         );
-        let child = Command::new("kamailio")
-            .arg("-f")
-            .arg(cfg)
-            .args(["-DD", "-E", "-M", "8", "-m", "64", "-L", &path, "-Y"])
-            .arg(dir.path())
-            .arg("-w")
-            .arg(dir.path())
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start kamailio");
-        failure::remember();
+        let mut cmd = Command::new("kamailio");
+        cmd.args(["-L", &path]);
+        let child = spawn(cmd, cfg, dir.path(), Mem::DEFAULT, &log);
         let mut k = Kamailio {
             child,
             dir,
@@ -360,10 +405,10 @@ impl Kamailio {
 
     /// Starts on a port picked by `port()`; when something else took that port between the
     /// pick and Kamailio's bind, starts again on another one.
-    fn launch(tag: &str, cfg: Config, netns: bool, mem: Mem) -> Kamailio {
+    fn launch(tag: &str, cfg: Config, netns: bool, mem: Mem, files: &[(&str, &str)]) -> Kamailio {
         let mut tries = 0;
         loop {
-            match Self::try_launch_on(tag, &cfg, netns, mem, port()) {
+            match Self::try_launch_on(tag, &cfg, netns, mem, files, port()) {
                 Ok(k) => return k,
                 Err(log) if tries < 3 && log.contains("Address already in use") => tries += 1,
                 Err(log) => panic!("{log}"),
@@ -371,8 +416,16 @@ impl Kamailio {
         }
     }
 
-    fn launch_on(tag: &str, cfg: Config, netns: bool, mem: Mem, port: u16) -> Kamailio {
-        Self::try_launch_on(tag, &cfg, netns, mem, port).unwrap_or_else(|log| panic!("{log}"))
+    fn launch_on(
+        tag: &str,
+        cfg: Config,
+        netns: bool,
+        mem: Mem,
+        files: &[(&str, &str)],
+        port: u16,
+    ) -> Kamailio {
+        Self::try_launch_on(tag, &cfg, netns, mem, files, port)
+            .unwrap_or_else(|log| panic!("{log}"))
     }
 
     /// Starts Kamailio and waits until it answers on its ctl socket; `Err` carries what it
@@ -382,9 +435,13 @@ impl Kamailio {
         cfg: &Config,
         netns: bool,
         mem: Mem,
+        files: &[(&str, &str)],
         port: u16,
     ) -> Result<Kamailio, String> {
         let dir = tempdir::Dir::new(tag);
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
         let ctl = dir.path().join("ctl.sock");
         let text = format!("{BASE}{}\n{}\n{}\n", cfg.globals, cfg.modules, cfg.routes)
             .replace("{PORT}", &port.to_string())
@@ -416,23 +473,7 @@ impl Kamailio {
         if let Ok(m) = std::env::var("KRS_PKG_MANAGER") {
             cmd.args(["-X", &m]);
         }
-        let child = cmd
-            .arg("-f")
-            .arg(&cfg_path)
-            .args(["-DD", "-E", "-M"])
-            .arg(mem.pkg_mb.to_string())
-            .arg("-m")
-            .arg(mem.shm_mb.to_string())
-            .arg("-Y")
-            .arg(dir.path())
-            .arg("-w")
-            .arg(dir.path())
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.path().join("stdout.log")).unwrap())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start kamailio");
-        failure::remember();
+        let child = spawn(cmd, &cfg_path, dir.path(), mem, &log);
         let mut k = Kamailio {
             child,
             dir,
@@ -548,6 +589,21 @@ impl Kamailio {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// The pids of its children (from `ps`) and its main process's, last.
+    pub fn pids(&self) -> Vec<String> {
+        let pid = self.pid().to_string();
+        let out = Command::new("ps")
+            .args(["-o", "pid=", "--ppid", &pid])
+            .output()
+            .expect("ps");
+        let mut pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        pids.push(pid);
+        pids
     }
 
     /// True while the main process runs.

@@ -5,18 +5,10 @@
 
 use kit as common;
 
+use common::cfg::{self, KEEPALIVE_MODULES as MODULES};
 use common::uas::{Answer, Uas};
 use common::{poll_until, port, wait_until, Config, Kamailio, SipTcp};
 use std::time::{Duration, Instant};
-
-const MODULES: &str = r#"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "textops.so"
-loadmodule "{MODDIR}/keepalive.so"
-modparam("keepalive", "ping_interval", 1)
-"#;
 
 /// `add` adds the destination in X-Dest for owner X-Owner with the attributes in X-Attrs
 /// (`add2`: the C module's form, without); reports `$rc` in X-RC.
@@ -42,15 +34,7 @@ request_route {
 "#;
 
 fn start(tag: &str, globals: &str, modparams: &str) -> Kamailio {
-    let modules = format!("{MODULES}\n{modparams}");
-    Kamailio::start(
-        tag,
-        Config {
-            globals,
-            modules: &modules,
-            routes: ROUTES,
-        },
-    )
+    Kamailio::start_cfg(tag, globals, &format!("{MODULES}\n{modparams}"), ROUTES)
 }
 
 fn cfg_add(c: &mut SipTcp, dest: &str, owner: &str, attrs: &str) -> i64 {
@@ -214,11 +198,7 @@ fn bad_destination_modparam_attributes_stop_the_start() {
 #[test]
 fn kemi_add_destination_attrs() {
     let uas = Uas::start(0, Answer::Code(200));
-    let dir = common::tempdir::Dir::new("ka-attrs-jsdt");
-    let script = dir.path().join("ka.js");
-    std::fs::write(
-        &script,
-        r#"
+    let script = r#"
 function ksr_request_route() {
     if (KSR.pv.get("$rU") == "best") {
         KSR.pv.sets("$var(b)", "none");
@@ -232,29 +212,11 @@ function ksr_request_route() {
     KSR.hdr.append_to_reply("X-RC: " + rc + "\r\n");
     KSR.sl.sl_send_reply(200, "OK");
 }
-"#,
-    )
-    .unwrap();
-    let modules = format!(
-        r#"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "app_jsdt.so"
-loadmodule "{{MODDIR}}/keepalive.so"
-modparam("app_jsdt", "load", "{}")
-cfgengine "jsdt"
-"#,
-        script.display()
-    );
-    let k = Kamailio::start(
-        "ka-attrs-kemi",
-        Config {
-            globals: "",
-            modules: &modules,
-            routes: "",
-        },
-    );
+"#;
+    let modules = cfg::jsdt(&["tm", "sl", "pv"], "loadmodule \"{MODDIR}/keepalive.so\"");
+    let k = Kamailio::builder("ka-attrs-kemi", Config::new("", &modules, ""))
+        .files(&cfg::jsdt_script(script))
+        .start();
     let uri = format!("sip:127.0.0.1:{}", uas.port());
     let mut c = SipTcp::connect(k.addr());
     assert_eq!(cfg_add(&mut c, &uri, "", "interval=7;probing=0"), 1);

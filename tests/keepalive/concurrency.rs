@@ -5,16 +5,13 @@
 
 use kit as common;
 
-use common::{Config, Kamailio, SipTcp};
+use common::cfg::KEEPALIVE_MODULES;
+use common::{Kamailio, SipTcp};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-const MODULES: &str = r#"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "textops.so"
-loadmodule "{MODDIR}/keepalive.so"
+/// Set after the kit's keepalive modules: no probing during the test, no table limit.
+const PARAMS: &str = r#"
 modparam("keepalive", "ping_interval", 3600)
 modparam("keepalive", "max_destinations", 0)
 modparam("keepalive", "destination", "sip:127.0.0.1:{PORT}")
@@ -81,13 +78,11 @@ fn reader(k: &Kamailio, present: String, ph: &Phase, me: usize) -> (u64, i64, i6
 
 #[test]
 fn lookups_stay_right_while_the_table_grows_and_shrinks() {
-    let k = Kamailio::start(
+    let k = Kamailio::start_cfg(
         "kaconc",
-        Config {
-            globals: "max_while_loops=100000\ntcp_children=3",
-            modules: MODULES,
-            routes: ROUTES,
-        },
+        "max_while_loops=100000\ntcp_children=3",
+        &format!("{KEEPALIVE_MODULES}{PARAMS}"),
+        ROUTES,
     );
     let present = format!("sip:127.0.0.1:{}", k.port);
     for phase in ["grow", "shrink", "grow", "shrink"] {

@@ -4,19 +4,15 @@
 
 use kit as common;
 
+use common::cfg::{self, KEEPALIVE_EVENTS, KEEPALIVE_MODULES};
 use common::uas::{Answer, Uas};
 use common::{wait_until, Config, Kamailio, SipTcp};
 use std::time::{Duration, Instant};
 
-const MODULES: &str = r#"
-loadmodule "kex.so"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "textops.so"
-loadmodule "{MODDIR}/keepalive.so"
-modparam("keepalive", "ping_interval", 1)
-"#;
+/// The kit's keepalive modules and kex.
+fn modules() -> String {
+    format!("{KEEPALIVE_MODULES}{}", cfg::load(&["kex"]))
+}
 
 /// `alive` answers with ka_is_alive's code; `relay` relays the request statefully to the
 /// address in X-To (a foreign transaction whose reply passes the reply hook).
@@ -38,15 +34,7 @@ request_route {
 "#;
 
 fn start(tag: &str, modparams: &str) -> Kamailio {
-    let modules = format!("{MODULES}\n{modparams}");
-    Kamailio::start(
-        tag,
-        Config {
-            globals: "",
-            modules: &modules,
-            routes: ROUTES,
-        },
-    )
+    Kamailio::start_cfg(tag, "", &format!("{}\n{modparams}", modules()), ROUTES)
 }
 
 /// A number from a kamcmd reply line `name: value` (or `name = value` for statistics).
@@ -210,11 +198,8 @@ fn ping_with_tm_keeps_tm() {
 
 /// The stateless test routes plus event routes that log each state change.
 fn start_with_events(tag: &str, modparams: &str) -> Kamailio {
-    let modules = format!("{MODULES}\nloadmodule \"xlog.so\"\n{modparams}");
-    let routes = format!(
-        "{ROUTES}\nevent_route[keepalive:dst-up] {{ xlog(\"L_ERR\", \"EV-UP $ru\\n\"); }}\n\
-         event_route[keepalive:dst-down] {{ xlog(\"L_ERR\", \"EV-DOWN $ru\\n\"); }}\n"
-    );
+    let modules = format!("{}\nloadmodule \"xlog.so\"\n{modparams}", modules());
+    let routes = format!("{ROUTES}\n{KEEPALIVE_EVENTS}");
     Kamailio::start(
         tag,
         Config {
@@ -489,14 +474,12 @@ fn a_monitored_attacker_cannot_forge_another_destinations_replies() {
     let attacker = Attacker::start(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
     let a = format!("sip:127.0.0.1:{}", attacker.port);
     let modules = format!(
-        "{MODULES}\nloadmodule \"xlog.so\"\n{}\n{}",
+        "{}\nloadmodule \"xlog.so\"\n{}\n{}",
+        modules(),
         dest(&v),
         dest(&a)
     );
-    let routes = format!(
-        "{ROUTES}\nevent_route[keepalive:dst-up] {{ xlog(\"L_ERR\", \"EV-UP $ru\\n\"); }}\n\
-         event_route[keepalive:dst-down] {{ xlog(\"L_ERR\", \"EV-DOWN $ru\\n\"); }}\n"
-    );
+    let routes = format!("{ROUTES}\n{KEEPALIVE_EVENTS}");
     let k = Kamailio::builder(
         "ka-sl-forge",
         Config {

@@ -7,7 +7,7 @@
 
 use kit as common;
 
-use common::{Config, Kamailio, SipTcp};
+use common::{cfg, Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
@@ -40,19 +40,12 @@ fn start(tag: &str, module: &str) -> Kamailio {
         ""
     };
     let modules = format!(
-        "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
-         loadmodule \"xlog.so\"\nloadmodule \"{module}\"\n"
+        "{}loadmodule \"{module}\"\n",
+        cfg::load(&["sl", "pv", "textops", "xlog"])
     );
-    Kamailio::builder(
-        tag,
-        Config {
-            globals,
-            modules: &modules,
-            routes: ROUTES,
-        },
-    )
-    .in_netns()
-    .start()
+    Kamailio::builder(tag, Config::new(globals, &modules, ROUTES))
+        .in_netns()
+        .start()
 }
 
 /// The events logged from byte `from` of the log on: `(event, the peer's port)` (the stock

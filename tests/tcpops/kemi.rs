@@ -3,7 +3,7 @@
 
 use kit as common;
 
-use common::{ss_until, Config, Kamailio, SipTcp};
+use common::{cfg, ss_until, Config, Kamailio, SipTcp};
 
 const SCRIPT: &str = r#"
 function ksr_request_route() {
@@ -42,32 +42,17 @@ function ksr_tcpops_event(evname) {
 "#;
 
 fn start(tag: &str, closed_event: i32) -> Kamailio {
-    let dir = common::tempdir::Dir::new("jsdt");
-    let script = dir.path().join("tcpops.js");
-    std::fs::write(&script, SCRIPT).unwrap();
-    let modules = format!(
-        r#"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "app_jsdt.so"
-loadmodule "{{MODDIR}}/tcpops.so"
-modparam("app_jsdt", "load", "{}")
-modparam("tcpops", "event_callback", "ksr_tcpops_event")
-modparam("tcpops", "closed_event", {closed_event})
-cfgengine "jsdt"
-"#,
-        script.display()
+    let modules = cfg::jsdt(
+        &["sl", "pv"],
+        &format!(
+            "loadmodule \"{{MODDIR}}/tcpops.so\"\n\
+             modparam(\"tcpops\", \"event_callback\", \"ksr_tcpops_event\")\n\
+             modparam(\"tcpops\", \"closed_event\", {closed_event})"
+        ),
     );
-    let k = Kamailio::start(
-        tag,
-        Config {
-            globals: "tcp_keepalive=no",
-            modules: &modules,
-            routes: "",
-        },
-    );
-    std::mem::forget(dir); // the script must outlive Kamailio; it sits in the temp dir
-    k
+    Kamailio::builder(tag, Config::new("tcp_keepalive=no", &modules, ""))
+        .files(&cfg::jsdt_script(SCRIPT))
+        .start()
 }
 
 fn rc(c: &mut SipTcp, op: &str, cid: &str) -> i64 {

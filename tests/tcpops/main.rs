@@ -71,15 +71,14 @@ event_route[tcp:reset] {
 "#;
 
 fn start(tag: &str, globals: &str, modparams: &str) -> Kamailio {
-    let modules = format!("{MODULES}\n{modparams}");
-    Kamailio::start(
-        tag,
-        Config {
-            globals,
-            modules: &modules,
-            routes: ROUTES,
-        },
-    )
+    Kamailio::start_cfg(tag, globals, &format!("{MODULES}\n{modparams}"), ROUTES)
+}
+
+/// `start` without module parameters, in a network namespace of its own.
+fn start_in_netns(tag: &str, globals: &str) -> Kamailio {
+    Kamailio::builder(tag, Config::new(globals, MODULES, ROUTES))
+        .in_netns()
+        .start()
 }
 
 fn rc(c: &mut SipTcp, op: &str, h: &[(&str, &str)]) -> i64 {
@@ -465,16 +464,7 @@ fn udp_message_has_no_connection() {
 
 #[test]
 fn unanswered_keepalives_raise_tcp_timeout() {
-    let k = Kamailio::builder(
-        "katimeout",
-        Config {
-            globals: "tcp_keepalive=no",
-            modules: MODULES,
-            routes: ROUTES,
-        },
-    )
-    .in_netns()
-    .start();
+    let k = start_in_netns("katimeout", "tcp_keepalive=no");
     let mut a = SipTcp::connect_in(&k.netns_path(), k.addr());
     let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
     let ka = [("X-Idle", "1"), ("X-Cnt", "2"), ("X-Intvl", "1")];
@@ -553,16 +543,7 @@ fn keepalive_sets_the_user_timeout_where_the_core_set_one() {
 /// to the core's `tcp:timeout` event, with `tcp_send_timeout` set to `send_timeout`.
 fn dead_peer_dropped_after(tag: &str, send_timeout: u32, ka: [&str; 3]) -> f64 {
     let globals = format!("tcp_keepalive=no\ntcp_send_timeout={send_timeout}");
-    let k = Kamailio::builder(
-        tag,
-        Config {
-            globals: &globals,
-            modules: MODULES,
-            routes: ROUTES,
-        },
-    )
-    .in_netns()
-    .start();
+    let k = start_in_netns(tag, &globals);
     let mut a = SipTcp::connect_in(&k.netns_path(), k.addr());
     let aid = a.request("state", &[("X-Conid", "0")]).int("X-Conid");
     let h = [("X-Idle", ka[0]), ("X-Cnt", ka[1]), ("X-Intvl", ka[2])];

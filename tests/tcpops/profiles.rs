@@ -6,7 +6,7 @@
 
 use kit as common;
 
-use common::{Config, Kamailio, SipTcp};
+use common::{cfg, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -52,17 +52,10 @@ fn start(tag: &str) -> Kamailio {
 /// As `start`, with more module parameters.
 fn start_with(tag: &str, extra: &str) -> Kamailio {
     let modules = format!(
-        "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
-         loadmodule \"{{MODDIR}}/tcpops.so\"\n{PROFILES}{extra}\n"
+        "{}loadmodule \"{{MODDIR}}/tcpops.so\"\n{PROFILES}{extra}\n",
+        cfg::load(&["sl", "pv", "textops"])
     );
-    Kamailio::start(
-        tag,
-        Config {
-            globals: "",
-            modules: &modules,
-            routes: ROUTES,
-        },
-    )
+    Kamailio::start_cfg(tag, "", &modules, ROUTES)
 }
 
 /// (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPCNT, TCP_KEEPINTVL, TCP_USER_TIMEOUT) of Kamailio's

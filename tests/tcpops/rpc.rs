@@ -5,7 +5,7 @@
 
 use kit as common;
 
-use common::{udp, Config, Kamailio, SipTcp};
+use common::{cfg, udp, Config, Kamailio, SipTcp};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::TcpListener;
@@ -147,19 +147,12 @@ fn start(tag: &str, tcpops: &str, globals: &str) -> Kamailio {
 
 fn start_with_shm(tag: &str, tcpops: &str, globals: &str, shm_mb: u32) -> Kamailio {
     let modules = format!(
-        "loadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\n\
-         loadmodule \"kex.so\"\nloadmodule \"xlog.so\"\nloadmodule \"{tcpops}\"\n"
+        "{}loadmodule \"{tcpops}\"\n",
+        cfg::load(&["sl", "pv", "textops", "kex", "xlog"])
     );
-    Kamailio::builder(
-        tag,
-        Config {
-            globals,
-            modules: &modules,
-            routes: ROUTES,
-        },
-    )
-    .shm_mb(shm_mb)
-    .start()
+    Kamailio::builder(tag, Config::new(globals, &modules, ROUTES))
+        .shm_mb(shm_mb)
+        .start()
 }
 
 fn ours(tag: &str, globals: &str) -> Kamailio {
