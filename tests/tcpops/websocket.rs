@@ -5,16 +5,12 @@
 
 use kit as common;
 
-use common::{Config, Kamailio};
+use common::Kamailio;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
 const MODULES: &str = r#"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "xhttp.so"
-loadmodule "websocket.so"
 loadmodule "{MODDIR}/tcpops.so"
 modparam("tcpops", "profile", "name=ws; match=127.0.0.1/32/ws; keepalive=41,4,11")
 modparam("tcpops", "profile", "name=tcp; match=127.0.0.1/32/tcp; keepalive=51,5,15")
@@ -141,13 +137,15 @@ fn listed(k: &Kamailio, client: &TcpStream) -> (i64, String) {
 
 #[test]
 fn websocket_connections_get_the_ws_profile_after_the_upgrade() {
-    let k = Kamailio::start(
+    let modules = format!(
+        "{}{MODULES}",
+        common::cfg::load(&["sl", "pv", "xhttp", "websocket"])
+    );
+    let k = Kamailio::start_cfg(
         "tcpops-ws-profile",
-        Config {
-            globals: "tcp_accept_no_cl=yes",
-            modules: MODULES,
-            routes: ROUTES,
-        },
+        "tcp_accept_no_cl=yes",
+        &modules,
+        ROUTES,
     );
     let mut ws = TcpStream::connect(k.addr()).unwrap();
     ws.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
