@@ -32,18 +32,6 @@
 // Kamailio versions (and bindgen versions), and the code must build against each.
 #![allow(clippy::unnecessary_cast)]
 
-/// `impl From<$e> for String`, for module set-up code that reports its errors as text (`?` in
-/// a `Result<_, String>`): the error's message, as logged.
-macro_rules! error_text {
-    ($($e:ty),+) => {$(
-        impl From<$e> for String {
-            fn from(e: $e) -> String {
-                e.to_string()
-            }
-        }
-    )+};
-}
-
 pub mod sys;
 
 mod compat;

@@ -43,8 +43,6 @@ pub enum NetEventError {
     DataSentTaken,
 }
 
-error_text!(NetEventError);
-
 static DATA_IN: OnceCell<ReceivedHandler> = OnceCell::new();
 static DATA_SENT: OnceCell<PeerHandler> = OnceCell::new();
 

@@ -54,8 +54,6 @@ pub enum ResolveError {
     },
 }
 
-error_text!(ResolveError);
-
 /// Why [`Dest::send`] sent nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {

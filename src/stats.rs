@@ -110,8 +110,6 @@ pub enum StatsError {
     Register { module: String, name: String },
 }
 
-error_text!(StatsError);
-
 fn leak(s: &str) -> Result<*const c_char, StatsError> {
     let c = CString::new(s).map_err(|_| StatsError::Nul(s.to_string()))?;
     Ok(Box::leak(c.into_boxed_c_str()).as_ptr())

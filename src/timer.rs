@@ -18,8 +18,6 @@ pub enum TimerError {
     Fork,
 }
 
-error_text!(TimerError);
-
 /// Reserves `n` timer processes; call in mod_init.
 pub fn reserve_processes(n: i32) -> Result<(), TimerError> {
     // SAFETY: updates the core's process count before the fork (5.6 has no separate

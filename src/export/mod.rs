@@ -9,5 +9,5 @@ pub mod module;
 pub mod pv;
 
 pub use cfg::{routes, LitStr, PvName};
-pub use module::{IntParam, ModuleDef, Param, StrParam};
+pub use module::{HookError, IntParam, ModuleDef, Param, StrParam};
 pub use pv::{PvTarget, PvValue};

@@ -118,6 +118,10 @@ pub enum Param {
     Func(FuncParam),
 }
 
+/// What a module's set-up hook (mod_init, child_init, a function modparam) fails with: the
+/// module's own error, whatever its type; the core is told -1 and the log gets its message.
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Everything a module exports; built once, in `mod_register`.
 pub struct ModuleDef {
     pub name: &'static str,
@@ -129,9 +133,9 @@ pub struct ModuleDef {
     /// Statistics (group = the module's name), registered just before `init` runs.
     pub stats: Vec<Stat>,
     /// mod_init: runs once in the main process before the fork.
-    pub init: fn() -> Result<(), String>,
+    pub init: fn() -> Result<(), HookError>,
     /// child_init: runs in every process after the fork, with its rank.
-    pub child_init: fn(i32) -> Result<(), String>,
+    pub child_init: fn(i32) -> Result<(), HookError>,
     /// mod_destroy: runs at shutdown in the main process.
     pub destroy: fn(),
     /// The module's reply hook (`response_f`), in the exports from load time on; it
@@ -186,8 +190,8 @@ unsafe impl Sync for CStrPtr {}
 struct Hooks {
     name: &'static str,
     stats: Vec<Stat>,
-    init: fn() -> Result<(), String>,
-    child_init: fn(i32) -> Result<(), String>,
+    init: fn() -> Result<(), HookError>,
+    child_init: fn(i32) -> Result<(), HookError>,
     destroy: fn(),
 }
 
@@ -336,7 +340,7 @@ pub unsafe fn register(exports: &'static Exports, def: fn() -> ModuleDef) -> i32
 extern "C" fn mod_init() -> c_int {
     guard("mod_init", -1, || match HOOKS.get() {
         Some(h) => match crate::stats::register(h.name, &h.stats)
-            .map_err(String::from)
+            .map_err(HookError::from)
             .and_then(|()| (h.init)())
         {
             Ok(()) => 0,
@@ -411,7 +415,7 @@ macro_rules! module {
 }
 
 /// Declares a function modparam: `func_param!("destination", Str, handler)` where the handler
-/// is `fn(&[u8]) -> Result<(), String>`, called once per `modparam` line (the only kind
+/// is `fn(&[u8]) -> Result<(), HookError>`, called once per `modparam` line (the only kind
 /// either module needs: string values).
 #[macro_export]
 macro_rules! func_param {
@@ -439,7 +443,7 @@ macro_rules! func_param {
 pub unsafe fn call_str_param(
     name: &str,
     val: *mut c_void,
-    f: fn(&[u8]) -> Result<(), String>,
+    f: fn(&[u8]) -> Result<(), HookError>,
 ) -> c_int {
     guard(name, -1, || {
         if val.is_null() {

@@ -68,8 +68,6 @@ pub enum DmqError {
     Send(i32),
 }
 
-error_text!(DmqError);
-
 static DMQ: OnceCell<Bound> = OnceCell::new();
 static ON_MESSAGE: OnceCell<MessageHandler> = OnceCell::new();
 static ON_INIT: OnceCell<InitHandler> = OnceCell::new();

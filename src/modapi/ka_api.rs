@@ -332,8 +332,6 @@ pub enum BindError {
     Failed,
 }
 
-error_text!(BindError);
-
 impl Client {
     /// Binds the API through `find_export("bind_keepalive")`; call in mod_init.
     pub fn bind() -> Result<Client, BindError> {

@@ -51,8 +51,6 @@ pub enum TmError {
     RequestFailed(i32),
 }
 
-error_text!(TmError);
-
 /// Binds tm's API and sets the handler for completed requests; call in mod_init.
 pub fn load(on_reply: ReplyHandler) -> Result<(), TmError> {
     let name = c"load_tm";

@@ -171,8 +171,6 @@ impl std::fmt::Display for ShmError {
 
 impl std::error::Error for ShmError {}
 
-error_text!(ShmError);
-
 /// Allocates `size` zeroed bytes in shm; `None` when shm is exhausted.
 pub(crate) fn alloc_zeroed(size: usize) -> Option<NonNull<u8>> {
     Active::alloc_zeroed(size)

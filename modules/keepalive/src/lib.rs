@@ -29,7 +29,7 @@ mod table;
 use kamailio::cfg::PvName;
 use kamailio::cfg::{routes, LitStr};
 use kamailio::ka_api::{self, ApiImpl, ForeignCallbacks, Lent};
-use kamailio::module::{ModuleDef, Param};
+use kamailio::module::{HookError, ModuleDef, Param};
 use kamailio::process::Rank;
 use kamailio::pv::PvTarget;
 use kamailio::{cmd, func_param, kemi, pv, rpc as rpc_def, Msg};
@@ -160,12 +160,12 @@ pub enum InitError {
 }
 
 /// The `destination` modparam (see [`config::add_initial`]).
-fn add_destination_param(value: &[u8]) -> Result<(), String> {
-    config::add_initial(value).map_err(|e| e.to_string())
+fn add_destination_param(value: &[u8]) -> Result<(), HookError> {
+    Ok(config::add_initial(value)?)
 }
 
-fn mod_init() -> Result<(), String> {
-    init().map_err(|e| e.to_string())
+fn mod_init() -> Result<(), HookError> {
+    Ok(init()?)
 }
 
 fn init() -> Result<(), InitError> {
@@ -195,7 +195,7 @@ fn init() -> Result<(), InitError> {
     Ok(())
 }
 
-fn child_init(rank: i32) -> Result<(), String> {
+fn child_init(rank: i32) -> Result<(), HookError> {
     if Rank::from(rank) == Rank::Main {
         kamailio::timer::fork("keepalive pinger", prober::TICK_MS, pinger_tick)?;
     }

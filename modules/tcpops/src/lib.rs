@@ -24,7 +24,7 @@ mod user_timeout;
 
 use crate::error::InitError;
 use kamailio::cfg::{routes, PvName};
-use kamailio::module::{IntParam, ModuleDef, Param};
+use kamailio::module::{HookError, IntParam, ModuleDef, Param};
 use kamailio::process::Rank;
 use kamailio::pv::PvTarget;
 use kamailio::{cmd, kemi, pv, rpc as rpc_def, Msg};
@@ -36,13 +36,13 @@ pub static USER_TIMEOUT: IntParam = IntParam::new(0);
 
 /// mod_init: the shared records of applied keepalive settings and user timeouts, the
 /// `user_timeout` timer's process, and the event routes.
-fn init() -> Result<(), String> {
-    checked_init().map_err(|e| e.to_string())
+fn init() -> Result<(), HookError> {
+    Ok(checked_init()?)
 }
 
 /// modparam `profile` (see [`profile_apply::add_spec`]).
-fn add_profile(v: &[u8]) -> Result<(), String> {
-    profile_apply::add_spec(v).map_err(|e| e.to_string())
+fn add_profile(v: &[u8]) -> Result<(), HookError> {
+    Ok(profile_apply::add_spec(v)?)
 }
 
 fn checked_init() -> Result<(), InitError> {
@@ -66,8 +66,8 @@ fn checked_init() -> Result<(), InitError> {
 /// `user_timeout` modparam goes onto the listening sockets, whose accepted connections
 /// inherit it; the value they then carry is what `tcpops.list` reports for them. In the main
 /// process, the timer that sets it on outbound connections.
-fn child_init(rank: i32) -> Result<(), String> {
-    checked_child_init(rank).map_err(|e| e.to_string())
+fn child_init(rank: i32) -> Result<(), HookError> {
+    Ok(checked_child_init(rank)?)
 }
 
 fn checked_child_init(rank: i32) -> Result<(), InitError> {
