@@ -56,7 +56,9 @@ fn probing_drives_state_events_and_is_alive() {
     assert_eq!(field(&out, &uri, "last_code").as_deref(), Some("200"));
     let pings: u64 = field(&out, &uri, "pings").unwrap().parse().unwrap();
     let replies: u64 = field(&out, &uri, "replies").unwrap().parse().unwrap();
-    assert!(pings >= 5 && replies >= 3, "{out}");
+    // (a 1 s schedule may slip under load: the sequence above makes at least 4 pings, 3
+    // answered and one timed out while the UAS was silent)
+    assert!(pings >= 4 && replies >= 3 && pings > replies, "{out}");
     // each field must be there (a missing one must not pass as "not 0 / not never")
     let present =
         |name: &str| field(&out, &uri, name).unwrap_or_else(|| panic!("no {name} in {out}"));
