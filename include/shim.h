@@ -1,7 +1,7 @@
 /* Tiny C functions for what bindgen cannot reach: macros and static inline functions of the
  * Kamailio core. Each one only forwards; all logic lives in Rust. Defined by topic in
  * include/shim/: log.c, tcp.c (connections and their table), route.c, mem.c (shm, pkg and
- * locks), counters.c, msg.c (addresses, sending, replies). */
+ * locks), counters.c, msg.c (addresses, sending, replies), pv.c (script variables). */
 #ifndef KRS_SHIM_H
 #define KRS_SHIM_H
 
@@ -10,6 +10,7 @@
 #include "core/parser/msg_parser.h"
 #include "core/locking.h"
 #include "core/counters.h"
+#include "core/pvar.h"
 
 /* logging with a module name given at run time (LM_* bakes in a compile-time one) */
 int krs_log_enabled(int level, const char *mname, int mnlen);
@@ -70,6 +71,9 @@ int krs_get_route_type(void);
 void krs_set_route_type(int t);
 /* runs a top route block of event_rt on a faked message */
 int krs_run_event_route(int rt, struct sip_msg *msg);
+
+/* the pv module's getter of $var ($vz, $vn), NULL without the pv module */
+pv_getf_t krs_scriptvar_getter(void);
 
 /* locks (gen_lock_t) in shm */
 gen_lock_t *krs_lock_alloc(void);

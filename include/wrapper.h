@@ -33,4 +33,6 @@
 #include "modules/keepalive/api.h"
 /* the dmq module's API (keepalive's cluster mode) */
 #include "modules/dmq/bind_dmq.h"
+/* the pv module's script variables ($var), read in place by cfg parameters */
+#include "modules/pv/pv_svar.h"
 #include "shim.h"

@@ -1,7 +1,8 @@
 //! tcpops: per-call cost of each function (a cfg `while` loop calling it N times per request,
-//! minus the same loop without the call) and SIP over TCP under load with and without tcpops
-//! calls in the route. Every loop counts the calls that returned the expected 1; the loop
-//! without the call does the same cfg work (one assignment, one comparison, one increment),
+//! ten calls an iteration for the cheap ones ([`UNROLL`]), minus the same loop without the
+//! call) and SIP over TCP under load with and without tcpops calls in the route. Every loop
+//! counts the iterations whose last call returned the expected 1; the loop without the call
+//! does the same cfg work (one assignment, one comparison, one increment),
 //! so the difference is the call alone (a cfg assignment allocates in pkg and can cost a
 //! microsecond on an unlucky heap: it must not be on one side only).
 
@@ -22,24 +23,115 @@ pub fn counted_loop(user: &str, body: &str) -> String {
     )
 }
 
+/// Calls per loop iteration for a call that costs tens of ns: one iteration's own cfg work
+/// (about a microsecond: the comparison, the increment, the assignment) varies between runs
+/// by more than such a call, so ten calls an iteration make the calls' share of the loop ten
+/// times larger. The calls of an iteration are the same call on the same connection; the
+/// last one's `$rc` is counted.
+pub const UNROLL: u32 = 10;
+
+/// A loop body: `call` written `times` times, then `$var(x) = $rc;`.
+pub fn repeated(call: &str, times: u32) -> String {
+    let mut body = call.repeat(times as usize);
+    body.push_str(" $var(x) = $rc;");
+    body
+}
+
+/// A timed call: its request user, metric name and target, the cfg work before it in each
+/// iteration (none but for `ka3v`), the call, and how many calls an iteration makes.
+struct Op {
+    user: &'static str,
+    name: &'static str,
+    target: Target,
+    before: &'static str,
+    call: &'static str,
+    unroll: u32,
+}
+
+/// tcp_get_conid ≤ 0.7; the functions that are one lookup under the core's connection-table
+/// lock ≤ 0.8 (bench/callgrind-tcpops.sh counts their instructions: 0.51 to 0.69 of C's)
+const OPS: [Op; 8] = [
+    Op {
+        user: "control",
+        name: "control: pv_isset (stock on both sides)",
+        target: Target::Control,
+        before: "",
+        call: r#"pv_isset("$var(cid)");"#,
+        unroll: UNROLL,
+    },
+    Op {
+        user: "state",
+        name: "tcp_conid_state",
+        target: Target::RatioAtMost(0.8),
+        before: "",
+        call: r#"tcp_conid_state("$var(cid)");"#,
+        unroll: UNROLL,
+    },
+    Op {
+        user: "alive",
+        name: "tcp_conid_alive",
+        target: Target::RatioAtMost(0.8),
+        before: "",
+        call: r#"tcp_conid_alive("$var(cid)");"#,
+        unroll: UNROLL,
+    },
+    Op {
+        user: "ka3",
+        name: "tcp_keepalive_enable (3 params)",
+        target: Target::RatioAtMost(0.7),
+        before: "",
+        call: r#"tcp_keepalive_enable("60", "5", "5");"#,
+        unroll: UNROLL,
+    },
+    Op {
+        user: "ka3v",
+        name: "tcp_keepalive_enable (3 params, other values each call)",
+        target: Target::None,
+        before: "$var(idle) = 60 + ($var(i) mod 2);",
+        call: r#"tcp_keepalive_enable("$var(idle)", "5", "5");"#,
+        unroll: 1,
+    },
+    Op {
+        user: "ka4",
+        name: "tcp_keepalive_enable (4 params, other process's conid)",
+        target: Target::RatioAtMost(0.7),
+        before: "",
+        call: r#"tcp_keepalive_enable("$var(other)", "60", "5", "5");"#,
+        unroll: 1,
+    },
+    Op {
+        user: "life",
+        name: "tcp_set_connection_lifetime",
+        target: Target::RatioAtMost(0.8),
+        before: "",
+        call: r#"tcp_set_connection_lifetime("3600");"#,
+        unroll: UNROLL,
+    },
+    Op {
+        user: "getc",
+        name: "tcp_get_conid",
+        target: Target::RatioAtMost(0.7),
+        before: "",
+        call: r#"tcp_get_conid("$var(addr)", "$var(out)");"#,
+        unroll: UNROLL,
+    },
+];
+
 /// Runs the loop (or the call) chosen by the request user; reports the count in X-OK.
 fn routes() -> String {
-    [
+    let mut r = String::from(
         r#"request_route {
     $var(n) = $(hdr(X-N){s.int}); $var(i) = 0; $var(ok) = 0; $var(cid) = $conid;
     $var(other) = $(hdr(X-Other){s.int}); $var(addr) = $hdr(X-Addr); $var(want) = 1;
     switch ($rU) {
 "#,
-        &counted_loop("empty", r#"$var(x) = $var(want);"#),
-        &counted_loop("state", r#"tcp_conid_state("$var(cid)"); $var(x) = $rc;"#),
-        &counted_loop("alive", r#"tcp_conid_alive("$var(cid)"); $var(x) = $rc;"#),
-        &counted_loop("ka3", r#"tcp_keepalive_enable("60", "5", "5"); $var(x) = $rc;"#),
-        &counted_loop("ka3v", r#"$var(idle) = 60 + ($var(i) mod 2); tcp_keepalive_enable("$var(idle)", "5", "5"); $var(x) = $rc;"#),
-        &counted_loop("ka4", r#"tcp_keepalive_enable("$var(other)", "60", "5", "5"); $var(x) = $rc;"#),
-        &counted_loop("life", r#"tcp_set_connection_lifetime("3600"); $var(x) = $rc;"#),
-        &counted_loop("getc", r#"tcp_get_conid("$var(addr)", "$var(out)"); $var(x) = $rc;"#),
-        &counted_loop("control", r#"pv_isset("$var(cid)"); $var(x) = $rc;"#),
-        r#"    case "load":
+    );
+    r += &counted_loop("empty", r#"$var(x) = $var(want);"#);
+    for op in &OPS {
+        let body = format!("{}{}", op.before, repeated(op.call, op.unroll));
+        r += &counted_loop(op.user, &body);
+    }
+    r += r#"    case "load":
         tcp_conid_alive("$conid"); tcp_keepalive_enable("60", "5", "5"); tcp_set_connection_lifetime("3600");
         break;
     }
@@ -47,44 +139,9 @@ fn routes() -> String {
     sl_send_reply("200", "OK");
     exit;
 }
-"#,
-    ]
-    .concat()
+"#;
+    r
 }
-
-/// (request user, metric name, target): tcp_get_conid ≤ 0.7; the functions that are one
-/// lookup under the core's connection-table lock ≤ 0.8 (bench/callgrind-tcpops.sh counts
-/// their instructions: 0.68 to 0.79 of C's)
-const OPS: [(&str, &str, Target); 8] = [
-    (
-        "control",
-        "control: pv_isset (stock on both sides)",
-        Target::Control,
-    ),
-    ("state", "tcp_conid_state", Target::RatioAtMost(0.8)),
-    ("alive", "tcp_conid_alive", Target::RatioAtMost(0.8)),
-    (
-        "ka3",
-        "tcp_keepalive_enable (3 params)",
-        Target::RatioAtMost(0.7),
-    ),
-    (
-        "ka3v",
-        "tcp_keepalive_enable (3 params, other values each call)",
-        Target::None,
-    ),
-    (
-        "ka4",
-        "tcp_keepalive_enable (4 params, other process's conid)",
-        Target::RatioAtMost(0.7),
-    ),
-    (
-        "life",
-        "tcp_set_connection_lifetime",
-        Target::RatioAtMost(0.8),
-    ),
-    ("getc", "tcp_get_conid", Target::RatioAtMost(0.7)),
-];
 
 fn start(side: Side) -> Kamailio {
     let modules = format!(
@@ -160,13 +217,14 @@ pub fn run(plan: &Plan, res: &mut Results) {
     for i in both.iter_mut() {
         i.timed("empty", 1000); // warm up
     }
-    for (op, name, target) in OPS {
-        // the fd round trip to TCP main costs ~30 µs: fewer iterations
-        let n = if op == "ka4" {
+    for op in &OPS {
+        // iterations: the fd round trip to TCP main costs ~30 µs (ka4): fewer of them
+        let n = if op.user == "ka4" {
             plan.loop_n / 20
         } else {
             plan.loop_n
         };
+        let calls = f64::from(n * op.unroll);
         // each loop with the call right after one without: the median of 7 such differences
         let mut diffs: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
         let mut all_ok = [true; 2];
@@ -175,7 +233,7 @@ pub fn run(plan: &Plan, res: &mut Results) {
                 let s = if rep % 2 == 0 { j } else { 1 - j };
                 let inst = &mut both[s];
                 let base = inst.timed("empty", n).0;
-                let (ns, ok) = inst.timed(op, n);
+                let (ns, ok) = inst.timed(op.user, n);
                 all_ok[s] &= ok;
                 diffs[s].push(ns as f64 - base as f64);
             }
@@ -184,11 +242,12 @@ pub fn run(plan: &Plan, res: &mut Results) {
             if all_ok[s] {
                 let d = &mut diffs[s];
                 d.sort_by(f64::total_cmp);
-                let per_call = d[d.len() / 2].max(0.0) / f64::from(n);
-                res.add(name, "ns/call", target, inst.side, per_call);
+                let per_call = d[d.len() / 2].max(0.0) / calls;
+                res.add(op.name, "ns/call", op.target, inst.side, per_call);
             } else {
                 res.note(format!(
-                    "{name}: {} side returned other than 1 in the loop: not timed",
+                    "{}: {} side returned other than 1 in the loop: not timed",
+                    op.name,
                     inst.side.name()
                 ));
             }

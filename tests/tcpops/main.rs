@@ -37,6 +37,9 @@ request_route {
     switch ($rU) {
     case "state": tcp_conid_state("$var(cid)"); $var(rc) = $rc; break;
     case "alive": tcp_conid_alive("$var(cid)"); $var(rc) = $rc; break;
+    case "state_int": tcp_conid_state("$(var(cid){s.int})"); $var(rc) = $rc; break;
+    case "state_vn": tcp_conid_state("$vn(never_set)"); $var(rc) = $rc; break;
+    case "state_vz": tcp_conid_state("$vz(never_set)"); $var(rc) = $rc; break;
     case "ka3": tcp_keepalive_enable("$var(idle)", "$var(cnt)", "$var(intvl)"); $var(rc) = $rc; break;
     case "ka4": tcp_keepalive_enable("$var(cid)", "$var(idle)", "$var(cnt)", "$var(intvl)"); $var(rc) = $rc; break;
     case "kalit": tcp_keepalive_enable("30", "4", "7"); $var(rc) = $rc; break;
@@ -103,6 +106,21 @@ fn conid_state_and_alive() {
         -1
     );
     assert_eq!(rc(&mut a, "alive", &[("X-Conid", ""), ("X-Raw", "1")]), -1);
+    // a variable is read as the core's get_int_fparam reads it: a string value is no number,
+    // even one of digits (the own connection's id), a transformation's integer is; a `$vn`
+    // never set is null, a `$vz` is 0
+    let refused = || k.log_count("tcp_conid_state: invalid parameter 'conid'");
+    let before = refused();
+    let as_text = [("X-Conid", id.as_str()), ("X-Raw", "1")];
+    assert_eq!(rc(&mut a, "state", &as_text), -1, "a string value");
+    assert_eq!(rc(&mut a, "state_int", &as_text), 1, "{{s.int}} of it");
+    assert_eq!(rc(&mut a, "state_vn", &[]), -1, "$vn never set");
+    assert_eq!(rc(&mut a, "state_vz", &[]), -1, "$vz never set: conid 0");
+    assert_eq!(
+        refused() - before,
+        2,
+        "the string and the null refused, not 0"
+    );
     // another client's connection, seen from this one
     let mut b = SipTcp::connect(k.addr());
     let other = b

@@ -2,7 +2,8 @@
 
 use std::ffi::c_char;
 
-use super::buf::{LitBuf, StrBuf, VarValue};
+use super::buf::{fits_format, LitBuf, StrBuf, VarValue};
+use super::scriptvar::ScriptVar;
 use super::{LitStr, PvName};
 use crate::export::cfg_const::{ConstParam, Prepare};
 use crate::msg::Msg;
@@ -52,7 +53,12 @@ impl Args<'_> {
             // A variable's integer is a `long` in 6.0, which the core's get_int_fparam
             // truncates to an int: read it here and refuse what an int cannot hold.
             // SAFETY: an FPARAM_PVS parameter holds the spec its fixup parsed (kept for the run).
-            let v = VarValue::get(m, unsafe { (*fp).v.pvs })?;
+            let spec = unsafe { (*fp).v.pvs };
+            // SAFETY: that spec is non-NULL and not changed while the cfg runs.
+            if let Some(var) = ScriptVar::of(unsafe { &*spec }) {
+                return crate::compat::pv_int(var.value().int()?);
+            }
+            let v = VarValue::get(m, spec)?;
             let flags = v.val.flags as u32;
             let int = flags & (sys::PV_VAL_NULL | sys::PV_VAL_INT) == sys::PV_VAL_INT;
             return crate::compat::pv_int(v.val.ri).filter(|_| int);
@@ -76,7 +82,13 @@ impl Args<'_> {
     ) -> Result<&'b [u8], BadParam> {
         let gp = self.param(i);
         let text = match Self::sole_variable(gp) {
-            Some(spec) => VarValue::read(m, spec).map(|v| buf.fill(v.text())),
+            // SAFETY: a sole variable's spec, non-NULL and kept for the run.
+            Some(spec) => match ScriptVar::of(unsafe { &*spec }) {
+                Some(var) => var
+                    .value()
+                    .with_text(|t| fits_format(t).map(|t| buf.fill(t))),
+                None => VarValue::read(m, spec).map(|v| buf.fill(v.text())),
+            },
             None => Self::read_formatted(m, gp, buf),
         };
         text.map_err(|BadParam| {

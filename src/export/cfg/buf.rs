@@ -3,6 +3,7 @@
 
 use std::mem::MaybeUninit;
 
+use super::scriptvar::{ScriptVar, Value};
 use super::BadParam;
 use crate::msg::Msg;
 use crate::sys;
@@ -64,13 +65,8 @@ impl VarValue {
     pub(super) fn read(m: &mut Msg, spec: *mut sys::pv_spec_t) -> Result<VarValue, BadParam> {
         // a failing getter: the core formats nothing for it
         let v = VarValue::get(m, spec).unwrap_or(VarValue { val: EMPTY_VALUE });
-        // SAFETY: the core's format buffer size (a plain getter).
-        let room = i64::from(unsafe { sys::pv_get_buffer_size() });
-        if (v.text().len() as i64) < room {
-            Ok(v)
-        } else {
-            Err(BadParam)
-        }
+        fits_format(v.text())?;
+        Ok(v)
     }
 
     /// The variable's value; `None` if its getter failed.
@@ -94,6 +90,18 @@ impl VarValue {
         // SAFETY: a string value the getter returned (or the empty one), valid until the
         // message or the variable changes, which nothing does while `self` is borrowed.
         unsafe { crate::str::str_bytes(&self.val.rs) }
+    }
+}
+
+/// `text`, if the core's `get_str_fparam` would format it: shorter than its format buffer.
+#[inline]
+pub(super) fn fits_format(text: &[u8]) -> Result<&[u8], BadParam> {
+    // SAFETY: the core's format buffer size (a plain getter).
+    let room = i64::from(unsafe { sys::pv_get_buffer_size() });
+    if (text.len() as i64) < room {
+        Ok(text)
+    } else {
+        Err(BadParam)
     }
 }
 
@@ -132,6 +140,17 @@ impl LitBuf {
         m: &mut Msg,
         spec: *mut sys::pv_spec_t,
     ) -> Result<&[u8], BadParam> {
+        // SAFETY: a sole variable's spec, non-NULL and kept for the run.
+        if let Some(var) = ScriptVar::of(unsafe { &*spec }) {
+            return match var.value() {
+                // the variable's own bytes: nothing writes it while the call runs
+                Value::Str(s) => fits_format(s),
+                v => {
+                    let copy = &mut self.copy;
+                    v.with_text(|t| fits_format(t).map(|t| copy.fill(t)))
+                }
+            };
+        }
         Ok(self.var.insert(VarValue::read(m, spec)?).text())
     }
 }

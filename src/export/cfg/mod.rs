@@ -2,11 +2,13 @@
 //! `$var`/`$avp` values work exactly as in every C module) and the trampolines that Kamailio
 //! calls.
 //!
-//! Here the parameter kinds and their fixups; `args` reads the fixed-up parameters of a call,
-//! `buf` holds their bytes, `tramp` is the trampoline and [`crate::cmd!`] that generate it.
+//! Here the parameter kinds and their fixups; `args` reads the fixed-up parameters of a call
+//! (`scriptvar`: an integer `$var` in place), `buf` holds their bytes, `tramp` is the
+//! trampoline and [`crate::cmd!`] that generate it.
 
 mod args;
 mod buf;
+mod scriptvar;
 mod tramp;
 
 pub use args::{Args, BadParam};
