@@ -93,7 +93,11 @@ pub fn value_bytes(v: &[u8]) -> usize {
 
 /// Estimated reply bytes of one integer value (its decimal digits and sign).
 pub fn int_bytes(v: i64) -> usize {
-    v.to_string().len()
+    let digits = v
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |l| l as usize + 1);
+    digits + usize::from(v < 0)
 }
 
 /// The type a member's value is added as (the `kamailio` crate's `RpcStruct`).
@@ -186,6 +190,24 @@ pub fn fit(b: Bound, sizes: impl IntoIterator<Item = usize>) -> Result<usize, us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn int_bytes_are_the_decimal_text() {
+        for v in [
+            0,
+            9,
+            10,
+            -1,
+            -10,
+            99,
+            100,
+            i64::from(i32::MAX),
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(int_bytes(v), v.to_string().len(), "{v}");
+        }
+    }
 
     #[test]
     fn counts() {

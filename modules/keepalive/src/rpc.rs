@@ -3,6 +3,7 @@
 //! A listing replies with every entry asked for or, before anything is added, an error that
 //! says which request fits: one reply is bounded ([`kamailio::rpc::page`]).
 
+use std::cell::RefCell;
 use std::sync::Mutex;
 
 use kamailio::rpc::Rpc;
@@ -12,23 +13,34 @@ use crate::table::{self, Entry, Error, Resume};
 use kamailio::rpc::args::Page;
 use kamailio::rpc::page::{self as rpc_page, add_entries, read_page, Fields, Val};
 
+/// `t` as ctime text, or `never` for 0. A listing's entries often share a second (added or
+/// changed together): the last one formatted is kept and copied.
 fn ctime(t: i64) -> String {
     if t == 0 {
         return "never".into();
     }
-    kamailio::timer::ctime(t)
+    thread_local! {
+        static LAST: RefCell<(i64, String)> = const { RefCell::new((0, String::new())) };
+    }
+    LAST.with_borrow_mut(|(at, text)| {
+        if *at != t {
+            *text = kamailio::timer::ctime(t);
+            *at = t;
+        }
+        text.clone()
+    })
 }
 
 /// The C module's fields of `keepalive.list`, the first of [`list_fields`].
 const C_LIST_FIELDS: usize = 6;
 
 /// The fields of `keepalive.list`: the C module's six, plus `state_name` and `last_code`.
-fn list_fields(e: &Entry) -> Fields {
+fn list_fields(e: Entry) -> Fields {
     let d = &e.dest;
     let mut f = fields_vec();
     f.extend([
-        ("uri", Val::Str(e.uri.clone())),
-        ("owner", Val::Str(e.owner.clone())),
+        ("uri", Val::Str(e.uri)),
+        ("owner", Val::Str(e.owner)),
         ("last checked", Val::Str(ctime(i64::from(d.last_checked)))),
         ("last up", Val::Str(ctime(i64::from(d.last_up)))),
         ("last down", Val::Str(ctime(i64::from(d.last_down)))),
@@ -95,39 +107,41 @@ const STATS_BASE_FIELDS: usize = 11;
 
 /// `keepalive.stats`: the figures, the latency statistics, and the attributes of a
 /// destination that has some.
-fn stats_fields(e: &Entry) -> Fields {
+fn stats_fields(mut e: Entry) -> Fields {
     let mut f = fields_vec();
-    f.push(("uri", Val::Str(e.uri.clone())));
-    stat_fields(e, &mut f);
+    f.push(("uri", Val::Str(std::mem::take(&mut e.uri))));
+    stat_fields(&e, &mut f);
     debug_assert_eq!(f.len(), STATS_BASE_FIELDS);
-    latency_fields(e, &mut f);
+    latency_fields(&e, &mut f);
     if !e.attrs.is_empty() {
-        f.push(("attrs", Val::Str(e.attrs.clone())));
+        f.push(("attrs", Val::Str(e.attrs)));
     }
     f
 }
 
-fn latency_entry(e: &Entry) -> Fields {
+fn latency_entry(mut e: Entry) -> Fields {
     let mut f = fields_vec();
-    f.push(("uri", Val::Str(e.uri.clone())));
-    latency_fields(e, &mut f);
+    f.push(("uri", Val::Str(std::mem::take(&mut e.uri))));
+    latency_fields(&e, &mut f);
     f
 }
 
 /// Every field: the list's, then the figures it does not have.
-fn full_fields(e: &Entry) -> Fields {
-    let mut f = list_fields(e);
+fn full_fields(mut e: Entry) -> Fields {
     let mut stats = fields_vec();
-    stat_fields(e, &mut stats);
-    let have: Vec<&str> = f.iter().map(|(n, _)| *n).collect();
-    f.extend(stats.into_iter().filter(|(n, _)| !have.contains(n)));
-    f.push(("attrs", Val::Str(e.attrs.clone())));
-    latency_fields(e, &mut f);
+    stat_fields(&e, &mut stats);
+    let mut rest = fields_vec();
+    rest.push(("attrs", Val::Str(std::mem::take(&mut e.attrs))));
+    latency_fields(&e, &mut rest);
     // cluster mode: how many peers monitor it and how many of them last shared "down"
     if let Some((down, peers)) = crate::cluster::peers_down(e.uri.as_bytes()) {
-        f.push(("cluster_peers", Val::Int(i64::from(peers))));
-        f.push(("cluster_peers_down", Val::Int(i64::from(down))));
+        rest.push(("cluster_peers", Val::Int(i64::from(peers))));
+        rest.push(("cluster_peers_down", Val::Int(i64::from(down))));
     }
+    let mut f = list_fields(e);
+    let have: Vec<&str> = f.iter().map(|(n, _)| *n).collect();
+    f.extend(stats.into_iter().filter(|(n, _)| !have.contains(n)));
+    f.extend(rest);
     f
 }
 
@@ -138,12 +152,12 @@ fn reply_page(
     rpc: &Rpc,
     cmd: &str,
     page: Page,
-    entries: &[Entry],
+    entries: Vec<Entry>,
     total: usize,
-    fields: fn(&Entry) -> Fields,
+    fields: fn(Entry) -> Fields,
     c_fields: Option<usize>,
 ) {
-    let rows: Vec<Fields> = entries.iter().map(fields).collect();
+    let rows: Vec<Fields> = entries.into_iter().map(fields).collect();
     rpc_page::reply_page(rpc, cmd, "entries", page, &rows, total, c_fields);
 }
 
@@ -190,7 +204,7 @@ fn listing(
     cmd: &str,
     resume: &Mutex<Option<Resume>>,
     page_fn: PageFn,
-    fields: fn(&Entry) -> Fields,
+    fields: fn(Entry) -> Fields,
     c_fields: Option<usize>,
 ) {
     let Some(page) = read_page(rpc, cmd) else {
@@ -201,7 +215,7 @@ fn listing(
     let (entries, total, stopped) = page_fn(page.offset, take, page.limit.is_none(), from);
     *resume.lock().unwrap_or_else(|e| e.into_inner()) = stopped;
     let total = total.unwrap_or(page.offset + entries.len());
-    reply_page(rpc, cmd, page, &entries, total, fields, c_fields);
+    reply_page(rpc, cmd, page, entries, total, fields, c_fields);
 }
 
 /// `keepalive.list [offset [limit]]`: one entry per registration (the C module's fields,
@@ -361,7 +375,7 @@ pub fn get(rpc: &Rpc) {
         return;
     };
     match table::get(&uri, &owner) {
-        Ok(e) => add_entries(rpc, &[full_fields(&e)]),
+        Ok(e) => add_entries(rpc, &[full_fields(e)]),
         Err(e) => fault(rpc, &e),
     }
 }
