@@ -168,6 +168,7 @@ pub fn set_user_timeout(msg: &Msg, conid: Option<i32>, ms: i32) -> i32 {
 }
 
 /// `tcp_set_connection_lifetime([conid], lifetime)`.
+#[inline]
 pub fn set_lifetime(msg: &Msg, conid: Option<i32>, secs: i32) -> i32 {
     code((|| {
         require_tcp("tcp_set_connection_lifetime")?;

@@ -27,29 +27,35 @@ impl Args<'_> {
     }
 
     /// Parameter `i` as an integer (fixed up by `fixup_igp_all`).
-    #[inline]
+    #[inline(always)]
     pub fn int(&mut self, m: &mut Msg, i: usize, name: &str) -> Result<i32, BadParam> {
-        let v = Self::read_int(m, self.param(i));
-        if v.is_none() {
-            ::log::error!(
-                "{}: invalid parameter '{name}' (must be a number)",
-                self.func
-            );
+        let gp = self.param(i);
+        let fp: *mut sys::fparam_t = gp.cast();
+        // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter.
+        if unsafe { (*fp).type_ } == sys::FPARAM_INT as i32 {
+            // a constant: what get_int_fparam returns for it, without the call
+            // SAFETY: an FPARAM_INT parameter holds its integer.
+            return Ok(unsafe { (*fp).v.i });
         }
-        v.ok_or(BadParam)
+        Self::read_int(m, gp).ok_or_else(|| self.bad_int(name))
     }
 
+    #[cold]
+    #[inline(never)]
+    fn bad_int(&self, name: &str) -> BadParam {
+        ::log::error!(
+            "{}: invalid parameter '{name}' (must be a number)",
+            self.func
+        );
+        BadParam
+    }
+
+    /// A parameter that is not a constant, as an integer.
     #[inline]
     fn read_int(m: &mut Msg, gp: *mut c_char) -> Option<i32> {
         let fp: *mut sys::fparam_t = gp.cast();
         // SAFETY: `gp` is the fparam_t the core's fixup made for this parameter.
-        let kind = unsafe { (*fp).type_ };
-        if kind == sys::FPARAM_INT as i32 {
-            // a constant: what get_int_fparam returns for it, without the call
-            // SAFETY: an FPARAM_INT parameter holds its integer.
-            return Some(unsafe { (*fp).v.i });
-        }
-        if kind == sys::FPARAM_PVS as i32 {
+        if unsafe { (*fp).type_ } == sys::FPARAM_PVS as i32 {
             // A variable's integer is a `long` in 6.0, which the core's get_int_fparam
             // truncates to an int: read it here and refuse what an int cannot hold.
             // SAFETY: an FPARAM_PVS parameter holds the spec its fixup parsed (kept for the run).

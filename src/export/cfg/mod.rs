@@ -3,7 +3,7 @@
 //! calls.
 //!
 //! Here the parameter kinds and their fixups; `args` reads the fixed-up parameters of a call
-//! (`scriptvar`: an integer `$var` in place), `buf` holds their bytes, `tramp` is the
+//! (`scriptvar`: a `$var` read in place), `buf` holds their bytes, `tramp` is the
 //! trampoline and [`crate::cmd!`] that generate it.
 
 mod args;
