@@ -67,16 +67,15 @@ fn add(c: &mut SipTcp, n: u32, p: &str, deadline: Instant) -> u32 {
     have
 }
 
-/// Pages through a listing `limit` entries at a time from offset 0 (`page(offset, limit)`:
-/// how many entries that page had) until a short page: the entries and the seconds it took.
-fn page_all(limit: usize, mut page: impl FnMut(&str, &str) -> usize) -> (usize, f64) {
+/// Pages through a listing 100 entries at a time from offset 0 (`page(offset)`: how many
+/// entries that page had) until a short page: the entries and the seconds it took.
+fn page_all(mut page: impl FnMut(&str) -> usize) -> (usize, f64) {
     let t = Instant::now();
     let mut n = 0;
-    let l = limit.to_string();
     loop {
-        let got = page(&n.to_string(), &l);
+        let got = page(&n.to_string());
         n += got;
-        if got < limit {
+        if got < 100 {
             return (n, t.elapsed().as_secs_f64());
         }
     }
@@ -124,8 +123,8 @@ pub fn run(plan: &Plan, res: &mut Results) {
     // per-destination coverage and paging: every destination's ping count, one page after
     // another
     let mut pinged_twice = 0usize;
-    let (entries, stats_s) = page_all(100, |off, limit| {
-        let r = rpc.call("keepalive.stats", &[off, limit]);
+    let (entries, stats_s) = page_all(|off| {
+        let r = rpc.call("keepalive.stats", &[off, "100"]);
         // every destination has had two whole intervals by now
         pinged_twice += r
             .split("\"pings\":")
@@ -148,8 +147,8 @@ pub fn run(plan: &Plan, res: &mut Results) {
     ));
     // the same walk with fewer fields, and over binrpc: a page costs what its transport
     // spends per field (jsonrpcs builds and prints a JSON node for each)
-    let (listed, s) = page_all(100, |off, limit| {
-        rpc.call("keepalive.list", &[off, limit])
+    let (listed, s) = page_all(|off| {
+        rpc.call("keepalive.list", &[off, "100"])
             .matches("\"uri\"")
             .count()
     });
@@ -157,16 +156,16 @@ pub fn run(plan: &Plan, res: &mut Results) {
         "ours: keepalive.list paged through {listed} entries (100 per page, JSON-RPC over UDP) \
          in {s:.1} s"
     ));
-    let (binrpc_n, s) = page_all(100, |off, limit| {
+    let (binrpc_n, s) = page_all(|off| {
         match binrpc::call(
             &k.ctl,
             "keepalive.stats",
-            &[off, limit],
+            &[off, "100"],
             Duration::from_secs(30),
         ) {
             Ok(Ok(v)) => v.len(),
             other => {
-                eprintln!("keepalive.stats {off} {limit} over binrpc: {other:?}");
+                eprintln!("keepalive.stats {off} 100 over binrpc: {other:?}");
                 0
             }
         }

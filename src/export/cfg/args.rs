@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use super::buf::{fits_format, LitBuf, StrBuf, VarValue};
-use super::scriptvar::ScriptVar;
+use super::scriptvar;
 use super::{LitStr, PvName};
 use crate::export::cfg_const::{ConstParam, Prepare};
 use crate::msg::Msg;
@@ -61,8 +61,8 @@ impl Args<'_> {
             // SAFETY: an FPARAM_PVS parameter holds the spec its fixup parsed (kept for the run).
             let spec = unsafe { (*fp).v.pvs };
             // SAFETY: that spec is non-NULL and not changed while the cfg runs.
-            if let Some(var) = ScriptVar::of(unsafe { &*spec }) {
-                return crate::compat::pv_int(var.value().int()?);
+            if let Some(v) = scriptvar::value_of(unsafe { &*spec }) {
+                return crate::compat::pv_int(v.int()?);
             }
             let v = VarValue::get(m, spec)?;
             let flags = v.val.flags as u32;
@@ -89,10 +89,8 @@ impl Args<'_> {
         let gp = self.param(i);
         let text = match Self::sole_variable(gp) {
             // SAFETY: a sole variable's spec, non-NULL and kept for the run.
-            Some(spec) => match ScriptVar::of(unsafe { &*spec }) {
-                Some(var) => var
-                    .value()
-                    .with_text(|t| fits_format(t).map(|t| buf.fill(t))),
+            Some(spec) => match scriptvar::value_of(unsafe { &*spec }) {
+                Some(v) => v.with_text(|t| fits_format(t).map(|t| buf.fill(t))),
                 None => VarValue::read(m, spec).map(|v| buf.fill(v.text())),
             },
             None => Self::read_formatted(m, gp, buf),

@@ -3,7 +3,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::scriptvar::{ScriptVar, Value};
+use super::scriptvar::{self, Value};
 use super::BadParam;
 use crate::msg::Msg;
 use crate::sys;
@@ -141,8 +141,8 @@ impl LitBuf {
         spec: *mut sys::pv_spec_t,
     ) -> Result<&[u8], BadParam> {
         // SAFETY: a sole variable's spec, non-NULL and kept for the run.
-        if let Some(var) = ScriptVar::of(unsafe { &*spec }) {
-            return match var.value() {
+        if let Some(v) = scriptvar::value_of(unsafe { &*spec }) {
+            return match v {
                 // the variable's own bytes: nothing writes it while the call runs
                 Value::Str(s) => fits_format(s),
                 v => {

@@ -18,46 +18,31 @@ fn getter() -> Option<usize> {
     })
 }
 
-/// A spec that reads a script variable with the pv module's own getter and no transformation,
-/// so that its value can be read where the getter reads it.
-pub(super) struct ScriptVar<'v> {
-    /// `None`: the spec names no variable (the getter returns a null value).
-    var: Option<&'v sys::script_var_t>,
-}
-
-impl<'v> ScriptVar<'v> {
-    /// The script variable `spec` reads, if it is one (see [`ScriptVar`]).
-    #[inline]
-    pub(super) fn of(spec: &'v sys::pv_spec_t) -> Option<ScriptVar<'v>> {
-        let getf = spec.getf? as usize;
-        if !spec.trans.is_null() || Some(getf) != getter() {
-            return None;
-        }
-        // SAFETY: the getter of script variables keeps the variable (pv's script_var_t, in
-        // the process's memory for the whole run) in the spec's name; NULL names none.
-        let var = unsafe { spec.pvp.pvn.u.dname.cast::<sys::script_var_t>().as_ref() };
-        Some(ScriptVar { var })
+/// The value of the script variable `spec` reads, as the pv module's getter reads it, when
+/// the spec reads one with that getter and no transformation; `None` for any other spec.
+#[inline]
+pub(super) fn value_of(spec: &sys::pv_spec_t) -> Option<Value<'_>> {
+    let getf = spec.getf? as usize;
+    if !spec.trans.is_null() || Some(getf) != getter() {
+        return None;
     }
-
-    /// The variable's value, as the getter reads it.
-    #[inline]
-    pub(super) fn value(&self) -> Value<'v> {
-        let Some(var) = self.var else {
-            return Value::Null;
-        };
-        let flags = var.v.flags as u32;
-        let null = sys::VAR_TYPE_NULL | sys::VAR_VAL_NULL;
-        if flags & null == null {
-            Value::Null
-        } else if flags & sys::VAR_VAL_STR != 0 {
-            // SAFETY: a VAR_VAL_STR value holds its string, owned by the variable until it
-            // is next written.
-            Value::Str(unsafe { crate::str::str_bytes(&var.v.value.s) })
-        } else {
-            // SAFETY: a value without VAR_VAL_STR holds its integer.
-            Value::Int(i64::from(unsafe { var.v.value.n }))
-        }
-    }
+    // SAFETY: the getter of script variables keeps the variable (pv's script_var_t, in the
+    // process's memory for the whole run) in the spec's name; NULL names none.
+    let Some(var) = (unsafe { spec.pvp.pvn.u.dname.cast::<sys::script_var_t>().as_ref() }) else {
+        return Some(Value::Null);
+    };
+    let flags = var.v.flags as u32;
+    let null = sys::VAR_TYPE_NULL | sys::VAR_VAL_NULL;
+    Some(if flags & null == null {
+        Value::Null
+    } else if flags & sys::VAR_VAL_STR != 0 {
+        // SAFETY: a VAR_VAL_STR value holds its string, owned by the variable until it is
+        // next written.
+        Value::Str(unsafe { crate::str::str_bytes(&var.v.value.s) })
+    } else {
+        // SAFETY: a value without VAR_VAL_STR holds its integer.
+        Value::Int(i64::from(unsafe { var.v.value.n }))
+    })
 }
 
 /// A script variable's value.
